@@ -1,0 +1,108 @@
+/**
+ * The vocabulary of readiness: controls in the catalogue, and the report a synth writes.
+ * The report JSON is read back by `readiness verify`, so its shape is versioned.
+ */
+import { StageName } from '../config/stage-config';
+
+export type Severity = 'Critical' | 'High' | 'Medium' | 'Low';
+
+/** How a control is proven: a rule over the synthesized templates, the deployed account, or a person's attestation. */
+export type Verification = 'synth' | 'live' | 'attested';
+
+export type ControlStatus = 'ready' | 'conditional' | 'missing';
+
+/** Report sections, one table each in the Markdown report (gap-analysis chapters). */
+export type ControlArea =
+  | 'Infrastructure'
+  | 'Security'
+  | 'Performance & Scalability'
+  | 'Reliability & Monitoring'
+  | 'Compliance & Legal'
+  | 'Feature Completion'
+  | 'Testing'
+  | 'Documentation'
+  | 'Operational Readiness'
+  | 'Business Readiness';
+
+export interface ReadinessControl {
+  /** Stable ID, e.g. `DB-HA`. A synth control's rule is `Readiness-<ruleSuffix>`. */
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly area: ControlArea;
+  /** Who answers for the control (the seeds' wording). */
+  readonly owner: string;
+  /** What goes wrong without it (the seeds' wording). */
+  readonly risk: string;
+  readonly verification: Verification;
+  /** Gap-analysis sections it answers, e.g. `['1.2']`, or the seeds' readiness page path. */
+  readonly sources: readonly string[];
+  /** Rule IDs (`Readiness-DB-HA`, `AwsSolutions-...`) whose results decide a synth control. Empty: not yet enforced. */
+  readonly rules: readonly string[];
+  /** Test files that prove the rules (cited as evidence). */
+  readonly tests: readonly string[];
+  /** Also needs a live check by `readiness verify` before it is fully ready. */
+  readonly liveCheck?: 'alarms' | 'secret-rotation';
+}
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface EvidenceItem {
+  /** Construct path of the resource, e.g. `Prod/Data/Database/Cluster/Resource`. */
+  readonly constructPath: string;
+  /** CloudFormation logical ID in its stack. */
+  readonly logicalId?: string;
+  /** Stack name (artifact ID) the resource is in. */
+  readonly stackName?: string;
+  /** CloudFormation type, e.g. `AWS::RDS::DBCluster`. */
+  readonly resourceType?: string;
+  /** Free text: why this satisfies the control (arithmetic, attestation URL, ...). */
+  readonly note?: string;
+}
+
+export interface WaiverRecord {
+  readonly control: string;
+  readonly ruleId: string;
+  readonly constructPath: string;
+  readonly reason: string;
+  readonly owner: string;
+  /** ISO date (YYYY-MM-DD). */
+  readonly expires: string;
+}
+
+export interface ControlReport {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly area: ControlArea;
+  readonly owner: string;
+  readonly risk: string;
+  readonly verification: Verification;
+  readonly status: ControlStatus;
+  /** One line: why this status. */
+  readonly statusReason: string;
+  readonly evidence: readonly EvidenceItem[];
+  /** Findings that keep it from ready (rule ID + construct path + message). */
+  readonly findings: readonly { ruleId: string; constructPath: string; message: string; level: 'error' | 'warning' }[];
+  readonly tests: readonly string[];
+  readonly waivers: readonly WaiverRecord[];
+  readonly sources: readonly string[];
+  /** What `readiness verify` must check live, with the logical IDs to look up. */
+  readonly live?: { readonly check: 'alarms' | 'secret-rotation'; readonly resources: readonly EvidenceItem[] };
+}
+
+export interface ReadinessReport {
+  readonly schemaVersion: number;
+  readonly stage: StageName;
+  /** Construct path of the stage (`Prod`) or `''` for a whole app. */
+  readonly scopePath: string;
+  readonly generatedAt: string;
+  readonly summary: {
+    readonly total: number;
+    readonly byStatus: Readonly<Record<ControlStatus, number>>;
+    readonly bySeverity: Readonly<Record<Severity, Readonly<Record<ControlStatus, number>>>>;
+  };
+  readonly controls: readonly ControlReport[];
+  /** Extra sections contributed by areas (RTO/RPO table, capacity arithmetic, DR runbook, ...). */
+  readonly sections: readonly { readonly title: string; readonly markdown: string; readonly data?: unknown }[];
+}
