@@ -45,6 +45,8 @@ interface RuleBase {
   readonly explanation: string;
   /** Only run in these stages (default: all). */
   readonly stages?: readonly StageName[];
+  /** Repo-relative path of the test file with this rule's compliant and non-compliant fixtures (cited as evidence). */
+  readonly test: string;
 }
 
 export interface ResourceRule extends RuleBase {

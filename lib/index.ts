@@ -1,0 +1,13 @@
+/**
+ * Public API: import these into any CDK app.
+ */
+export * from './config/stage-config';
+export * from './config/stages';
+export * from './config/validate-config';
+export * from './validation/rule-table';
+export * from './stacks/readiness-stage';
+export * from './stacks/network-stack';
+export * from './stacks/data-stack';
+export * from './readiness/types';
+export * from './aspects/rule';
+export { READINESS_RULES } from './aspects/rules';
