@@ -54,6 +54,8 @@ export interface EvidenceItem {
   readonly logicalId?: string;
   /** Stack name (artifact ID) the resource is in. */
   readonly stackName?: string;
+  /** Region the stack deploys to; `readiness verify` falls back to `--region` when absent. */
+  readonly region?: string;
   /** CloudFormation type, e.g. `AWS::RDS::DBCluster`. */
   readonly resourceType?: string;
   /** Free text: why this satisfies the control (arithmetic, attestation URL, ...). */
