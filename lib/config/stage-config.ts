@@ -66,6 +66,203 @@ export interface CacheConfig {
   readonly logRetentionDays: number;
 }
 
+/** Thresholds of the database tier alarms (Aurora PostgreSQL and RDS Proxy). */
+export interface DatabaseAlarmThresholds {
+  /** Instance CPU (%) sustained for 15 minutes. */
+  readonly cpuPercent: number;
+  /** Freeable memory floor in MiB (below it the instance swaps and latency climbs). */
+  readonly freeableMemoryMiB: number;
+  /** Connections as a percentage of the instance class's max_connections. */
+  readonly connectionsPercent: number;
+  /** Aurora replica lag ceiling in milliseconds. */
+  readonly replicaLagMs: number;
+  /** Free local (temporary) storage floor in MiB. */
+  readonly freeLocalStorageMiB: number;
+  /** Deadlocks per second (average over 5 minutes) above which someone should look. */
+  readonly deadlocksPerSecond: number;
+  /** RDS Proxy: borrowed connections as a percentage of what the proxy may open. */
+  readonly proxyConnectionsPercent: number;
+}
+
+/** Thresholds of the cache tier alarms (ElastiCache Valkey/Redis OSS). */
+export interface CacheAlarmThresholds {
+  /** Engine (main thread) CPU (%) on any node. */
+  readonly engineCpuPercent: number;
+  /** Memory used as a percentage of maxmemory. */
+  readonly memoryPercent: number;
+  /** Evictions per 5 minutes on any node. */
+  readonly evictionsPer5Min: number;
+  /** Replication lag ceiling in seconds. */
+  readonly replicationLagSeconds: number;
+  /** Client connections per node (the engine's maxclients is 65000). */
+  readonly connections: number;
+}
+
+/** Thresholds of the service tier alarms (ALB, ECS, SQS, WAF). */
+export interface ServiceAlarmThresholds {
+  /** ALB 5xx responses as a percentage of requests over 5 minutes. */
+  readonly error5xxPercent: number;
+  /** Target p99 response time ceiling in milliseconds. */
+  readonly p99LatencyMs: number;
+  /** ECS service CPU (%) averaged over 15 minutes. */
+  readonly cpuPercent: number;
+  /** ECS service memory (%) averaged over 15 minutes. */
+  readonly memoryPercent: number;
+  /** Age of the oldest message in a work queue, in seconds. */
+  readonly queueOldestMessageSeconds: number;
+  /** WAF blocked requests per 5 minutes that count as a spike. */
+  readonly wafBlockedPer5Min: number;
+}
+
+/** Service level objectives of the public endpoint. */
+export interface SloConfig {
+  /** Availability target in percent (non-5xx responses / all requests), e.g. 99.9. */
+  readonly availabilityPercent: number;
+  /** Latency threshold in milliseconds that `latencyPercent` of requests must meet. */
+  readonly latencyThresholdMs: number;
+  /** Percentage of requests that must be faster than `latencyThresholdMs` (99 means a p99 target). */
+  readonly latencyPercent: number;
+}
+
+/** The synthetic check of the public health endpoint. */
+export interface CanaryConfig {
+  /** Public base URL (`https://...`) the canary calls; without it, the load balancer's DNS name. */
+  readonly baseUrl?: string;
+  /** Path of the deep health endpoint, e.g. `/health`. */
+  readonly healthPath: string;
+  /** Minutes between canary runs (1 to 60). */
+  readonly intervalMinutes: number;
+}
+
+/** On-call routing, alarm thresholds, SLOs and the synthetic check of a stage. */
+export interface ObservabilityConfig {
+  /** Addresses subscribed to the critical (paging) topic. */
+  readonly criticalEmails: readonly string[];
+  /** Addresses subscribed to the warning (ticket) topic. */
+  readonly warningEmails: readonly string[];
+  /** Pager integration URL (PagerDuty/Opsgenie CloudWatch integration), subscribed to the critical topic. Prefer `pagerUrlSecretName`. */
+  readonly pagerUrl?: string;
+  /** Name of a Secrets Manager secret holding the pager integration URL; the template only carries a dynamic reference. */
+  readonly pagerUrlSecretName?: string;
+  /** JSON field of that secret holding the URL (omit when the secret string is the URL itself). */
+  readonly pagerUrlSecretField?: string;
+  readonly slo: SloConfig;
+  readonly canary: CanaryConfig;
+  readonly database: DatabaseAlarmThresholds;
+  readonly cache: CacheAlarmThresholds;
+  readonly service: ServiceAlarmThresholds;
+}
+
+/** GuardDuty protections the security stack can turn on (names of `AWS::GuardDuty::Detector` features). */
+export type GuardDutyFeatureName =
+  | 'S3_DATA_EVENTS'
+  | 'RDS_LOGIN_EVENTS'
+  | 'RUNTIME_MONITORING'
+  | 'EBS_MALWARE_PROTECTION'
+  | 'LAMBDA_NETWORK_LOGS'
+  | 'EKS_AUDIT_LOGS';
+
+export interface SecurityConfig {
+  /** Days audit log files are locked (S3 Object Lock) and kept; the audit trail's retention. */
+  readonly auditRetentionDays: number;
+  /** Days after which audit log files move to archive storage (Glacier Flexible Retrieval). */
+  readonly auditArchiveAfterDays: number;
+  /** Object Lock mode of the audit bucket: COMPLIANCE cannot be shortened by anyone, GOVERNANCE by privileged users. */
+  readonly auditLockMode: 'COMPLIANCE' | 'GOVERNANCE';
+  /** Days the trail's CloudWatch Logs copy is kept (a CloudWatch Logs retention period). */
+  readonly auditLogGroupRetentionDays: number;
+  /** Names of S3 buckets that hold customer data: the trail records their object-level (data) events. */
+  readonly customerDataBuckets: readonly string[];
+  /** GuardDuty protections to enable. */
+  readonly guardDutyFeatures: readonly GuardDutyFeatureName[];
+  /** Days between automatic rotations of the secrets the security area rotates (Redis AUTH token). */
+  readonly secretRotationDays: number;
+  /** Days without use after which IAM Access Analyzer reports access as unused. */
+  readonly unusedAccessAgeDays: number;
+}
+
+export interface WafConfig {
+  /** Requests one client IP may send in any 5-minute window before WAF blocks it (10 or more). */
+  readonly rateLimitPer5Min: number;
+  /** Path prefixes that get a stricter per-IP limit, e.g. `/login`, `/checkout`. */
+  readonly sensitivePaths: readonly string[];
+  /** Requests per client IP per 5 minutes on the sensitive paths; below `rateLimitPer5Min`. */
+  readonly sensitivePathRateLimitPer5Min: number;
+  /** Also block anonymizing sources (VPNs, Tor exits, hosting providers). */
+  readonly blockAnonymousIps: boolean;
+}
+
+export interface CapacityConfig {
+  /** Concurrent users the stage must carry (gap analysis 3.1: 10,000). */
+  readonly targetConcurrentUsers: number;
+  /** Concurrent users one task sustains, measured by load test. */
+  readonly concurrencyPerTask: number;
+}
+
+export interface WorkerConfig {
+  /** Container image of the queue worker: an ECR repository URI or a public image, with a tag or digest. */
+  readonly image: string;
+  /** Fargate CPU units (256, 512, 1024, 2048, 4096, 8192, 16384). */
+  readonly cpu: number;
+  /** Task memory in MiB, valid for the CPU size. */
+  readonly memoryMiB: number;
+  readonly minTasks: number;
+  readonly maxTasks: number;
+  /** Receives before a message moves to the dead-letter queue (1-10). */
+  readonly maxReceiveCount: number;
+  /** Seconds a received message stays hidden while a worker processes it. */
+  readonly visibilityTimeoutSeconds: number;
+  /** Age (seconds) of the oldest message at which the worker scales out. */
+  readonly maxMessageAgeSeconds: number;
+}
+
+export interface ServiceConfig {
+  /** Container image of the web service: an ECR repository URI or a public image, with a tag or digest. */
+  readonly image: string;
+  /** ACM certificate of the HTTPS listener, in the primary region. */
+  readonly certificateArn: string;
+  /** Port the container listens on. */
+  readonly containerPort: number;
+  /** Tasks at first deploy; autoscaling owns the count afterwards. */
+  readonly desiredTasks: number;
+  /** Lower bound of autoscaling (at least 2; prod at least one per AZ). */
+  readonly minTasks: number;
+  /** Upper bound of autoscaling. */
+  readonly maxTasks: number;
+  /** Fargate CPU units (256, 512, 1024, 2048, 4096, 8192, 16384). */
+  readonly cpu: number;
+  /** Task memory in MiB, valid for the CPU size. */
+  readonly memoryMiB: number;
+  /** Path the load balancer and the container health check call, e.g. `/health`. */
+  readonly healthCheckPath: string;
+  /** Sticky sessions on the target group, for WebSocket clients (gap 3.4). */
+  readonly stickySessions: boolean;
+  /** Average CPU (%) that autoscaling holds. */
+  readonly cpuTargetPercent: number;
+  /** Average memory (%) that autoscaling holds. */
+  readonly memoryTargetPercent: number;
+  /** ALB requests per target per minute that autoscaling holds. */
+  readonly requestsPerTarget: number;
+  /** Days container logs are kept. */
+  readonly logRetentionDays: number;
+  readonly waf: WafConfig;
+  readonly capacity: CapacityConfig;
+  readonly worker: WorkerConfig;
+}
+
+export interface EdgeConfig {
+  /** Put a CloudFront distribution (with its own WAF in us-east-1) in front of the load balancer. */
+  readonly cdn: boolean;
+  /** DNS name of the load balancer that CloudFront connects to; the service certificate must cover it. */
+  readonly originDomainName: string;
+  /** Viewer domain names of the distribution (none: the `*.cloudfront.net` name). */
+  readonly domainNames: readonly string[];
+  /** ACM certificate for `domainNames`, in us-east-1 (required when domainNames is set). */
+  readonly certificateArn?: string;
+  /** Path patterns served from cache, e.g. `/static/*`. */
+  readonly staticPathPatterns: readonly string[];
+}
+
 export interface StageConfig {
   /** The stage name: `dev`, `staging` or `prod`. */
   readonly stage: StageName;
@@ -80,6 +277,14 @@ export interface StageConfig {
   readonly network: NetworkConfig;
   readonly database: DatabaseConfig;
   readonly cache: CacheConfig;
+  /** On-call routing, alarm thresholds, SLOs and the synthetic check. */
+  readonly observability: ObservabilityConfig;
+  /** Audit trail, threat detection, access review and secret rotation. */
+  readonly security: SecurityConfig;
+  /** The web service, its firewall, the queue worker and the capacity plan. */
+  readonly service: ServiceConfig;
+  /** The optional CDN in front of the service. */
+  readonly edge: EdgeConfig;
   /** Tags put on every resource of the stage (cost allocation, ownership). */
   readonly tags: Readonly<Record<string, string>>;
 }

@@ -3,6 +3,70 @@ import { assertValid, is, ValidationRule } from '../validation/rule-table';
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const isProd = (c: StageConfig) => c.stage === 'prod';
+const GUARDDUTY_FEATURES: readonly string[] = ['S3_DATA_EVENTS', 'RDS_LOGIN_EVENTS', 'RUNTIME_MONITORING', 'EBS_MALWARE_PROTECTION', 'LAMBDA_NETWORK_LOGS', 'EKS_AUDIT_LOGS'];
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const pct = (v: unknown) => typeof v === 'number' && v > 0 && v <= 100;
+const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
+const obsThreshold = (field: string, read: (c: StageConfig) => unknown, check: (v: unknown) => boolean, fix: string): ValidationRule<StageConfig> => ({
+  field: `observability.${field}`,
+  value: read,
+  check,
+  fix,
+});
+
+/** On-call routing, SLOs, canary and alarm thresholds (issue 5). */
+const OBSERVABILITY_RULES: readonly ValidationRule<StageConfig>[] = [
+  { field: 'observability.criticalEmails', value: (c) => c.observability.criticalEmails, check: (v: string[]) => Array.isArray(v) && v.every((e) => EMAIL.test(e)), fix: 'list e-mail addresses, e.g. ["oncall@example.com"]' },
+  { field: 'observability.warningEmails', value: (c) => c.observability.warningEmails, check: (v: string[]) => Array.isArray(v) && v.every((e) => EMAIL.test(e)), fix: 'list e-mail addresses, e.g. ["platform@example.com"]' },
+  {
+    field: 'observability.criticalEmails',
+    value: (c) => c.observability.criticalEmails,
+    check: (v: string[], c) => v.length > 0 || c.observability.pagerUrl !== undefined || c.observability.pagerUrlSecretName !== undefined,
+    fix: 'route critical alarms somewhere: add an address or a pager integration (pagerUrlSecretName)',
+  },
+  { field: 'observability.pagerUrl', value: (c) => c.observability.pagerUrl, check: (v) => v === undefined || /^https:\/\/[^\s]+$/.test(v), fix: 'use the https:// integration URL of the pager (PagerDuty/Opsgenie CloudWatch integration)' },
+  { field: 'observability.pagerUrlSecretName', value: (c) => c.observability.pagerUrlSecretName, check: (v) => v === undefined || /^[A-Za-z0-9/_+=.@-]{1,512}$/.test(v), fix: 'use a Secrets Manager secret name (letters, digits and /_+=.@-)' },
+  {
+    field: 'observability.pagerUrl',
+    value: (c) => c.observability.pagerUrl,
+    check: (v, c) => v === undefined || c.observability.pagerUrlSecretName === undefined,
+    fix: 'set pagerUrl or pagerUrlSecretName, not both',
+  },
+  {
+    field: 'observability.pagerUrlSecretName',
+    value: (c) => c.observability.pagerUrlSecretName,
+    check: (v, c) => v !== undefined || c.observability.pagerUrl !== undefined,
+    when: isProd,
+    fix: 'prod pages a human: set the Secrets Manager secret name that holds the pager integration URL',
+  },
+  { field: 'observability.slo.availabilityPercent', value: (c) => c.observability.slo.availabilityPercent, check: (v) => typeof v === 'number' && v >= 95 && v < 100, fix: 'use an availability target from 95 to below 100 percent (the 14.4x burn-rate alert needs 14.4 x budget < 100%)' },
+  { field: 'observability.slo.availabilityPercent', value: (c) => c.observability.slo.availabilityPercent, check: (v) => v >= 99.9, when: isProd, fix: 'prod promises 99.9% availability' },
+  { field: 'observability.slo.latencyThresholdMs', value: (c) => c.observability.slo.latencyThresholdMs, check: is.intBetween(1, 60000), fix: 'use a latency threshold of 1 to 60000 ms' },
+  { field: 'observability.slo.latencyPercent', value: (c) => c.observability.slo.latencyPercent, check: (v) => typeof v === 'number' && v >= 50 && v < 100, fix: 'use 50 to below 100 percent of requests (99 means a p99 target)' },
+  { field: 'observability.canary.baseUrl', value: (c) => c.observability.canary.baseUrl, check: (v) => v === undefined || /^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(v), fix: 'use the public https:// base URL, e.g. "https://api.example.com"' },
+  { field: 'observability.canary.healthPath', value: (c) => c.observability.canary.healthPath, check: is.matching(/^\/[^\s]*$/), fix: 'use a path starting with "/", e.g. "/health"' },
+  { field: 'observability.canary.intervalMinutes', value: (c) => c.observability.canary.intervalMinutes, check: is.intBetween(1, 60), fix: 'run the canary every 1 to 60 minutes' },
+  { field: 'observability.canary.intervalMinutes', value: (c) => c.observability.canary.intervalMinutes, check: (v) => v === 1, when: isProd, fix: 'prod checks the public endpoint every minute' },
+  obsThreshold('database.cpuPercent', (c) => c.observability.database.cpuPercent, pct, 'use a CPU percentage from 1 to 100'),
+  obsThreshold('database.freeableMemoryMiB', (c) => c.observability.database.freeableMemoryMiB, positive, 'use a positive number of MiB'),
+  obsThreshold('database.connectionsPercent', (c) => c.observability.database.connectionsPercent, pct, 'use a percentage of max_connections from 1 to 100'),
+  obsThreshold('database.replicaLagMs', (c) => c.observability.database.replicaLagMs, positive, 'use a positive number of milliseconds'),
+  obsThreshold('database.freeLocalStorageMiB', (c) => c.observability.database.freeLocalStorageMiB, positive, 'use a positive number of MiB'),
+  obsThreshold('database.deadlocksPerSecond', (c) => c.observability.database.deadlocksPerSecond, positive, 'use a positive rate, e.g. 0.1'),
+  obsThreshold('database.proxyConnectionsPercent', (c) => c.observability.database.proxyConnectionsPercent, pct, 'use a percentage from 1 to 100'),
+  obsThreshold('cache.engineCpuPercent', (c) => c.observability.cache.engineCpuPercent, pct, 'use a CPU percentage from 1 to 100'),
+  obsThreshold('cache.memoryPercent', (c) => c.observability.cache.memoryPercent, pct, 'use a memory percentage from 1 to 100'),
+  obsThreshold('cache.evictionsPer5Min', (c) => c.observability.cache.evictionsPer5Min, positive, 'use a positive count'),
+  obsThreshold('cache.replicationLagSeconds', (c) => c.observability.cache.replicationLagSeconds, positive, 'use a positive number of seconds'),
+  obsThreshold('cache.connections', (c) => c.observability.cache.connections, (v) => is.intBetween(1, 65000)(v), 'use 1 to 65000 connections (the engine maximum)'),
+  obsThreshold('service.error5xxPercent', (c) => c.observability.service.error5xxPercent, pct, 'use a percentage from 1 to 100'),
+  obsThreshold('service.p99LatencyMs', (c) => c.observability.service.p99LatencyMs, (v) => is.intBetween(1, 60000)(v), 'use 1 to 60000 ms'),
+  obsThreshold('service.cpuPercent', (c) => c.observability.service.cpuPercent, pct, 'use a CPU percentage from 1 to 100'),
+  obsThreshold('service.memoryPercent', (c) => c.observability.service.memoryPercent, pct, 'use a memory percentage from 1 to 100'),
+  obsThreshold('service.queueOldestMessageSeconds', (c) => c.observability.service.queueOldestMessageSeconds, (v) => is.intBetween(60, 1209600)(v), 'use 60 seconds to 14 days (the SQS retention maximum)'),
+  obsThreshold('service.wafBlockedPer5Min', (c) => c.observability.service.wafBlockedPer5Min, positive, 'use a positive count'),
+];
 
 /**
  * Every rule a stage config must meet. Adding a config field? Add its row here.
@@ -83,6 +147,40 @@ export const STAGE_CONFIG_RULES: readonly ValidationRule<StageConfig>[] = [
   },
   { field: 'cache.port', value: (c) => c.cache.port, check: (v) => is.intBetween(1024, 65535)(v) && v !== 6379, fix: 'use a port from 1024 to 65535 other than the default 6379' },
   { field: 'cache.logRetentionDays', value: (c) => c.cache.logRetentionDays, check: is.logRetentionDays, fix: 'keep cache logs for a CloudWatch Logs period: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days' },
+  { field: 'security.auditRetentionDays', value: (c) => c.security.auditRetentionDays, check: is.intBetween(1, 3650), fix: 'keep audit logs 1 to 3650 days' },
+  { field: 'security.auditRetentionDays', value: (c) => c.security.auditRetentionDays, check: (v) => v >= 365, when: isProd, fix: 'prod keeps audit logs at least 365 days (one year of evidence)' },
+  {
+    field: 'security.auditArchiveAfterDays',
+    value: (c) => c.security.auditArchiveAfterDays,
+    check: (v, c) => is.intBetween(1, 3650)(v) && v < c.security.auditRetentionDays,
+    fix: 'move audit logs to archive storage after 1 day or more, and before security.auditRetentionDays',
+  },
+  { field: 'security.auditLockMode', value: (c) => c.security.auditLockMode, check: is.oneOf('COMPLIANCE', 'GOVERNANCE'), fix: 'use "COMPLIANCE" or "GOVERNANCE"' },
+  { field: 'security.auditLockMode', value: (c) => c.security.auditLockMode, check: (v) => v === 'COMPLIANCE', when: isProd, fix: 'prod locks audit logs in "COMPLIANCE" mode so that nobody, root included, can shorten the retention' },
+  { field: 'security.auditLogGroupRetentionDays', value: (c) => c.security.auditLogGroupRetentionDays, check: is.logRetentionDays, fix: 'keep the trail log group for a CloudWatch Logs period: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days' },
+  {
+    field: 'security.customerDataBuckets',
+    value: (c) => c.security.customerDataBuckets,
+    check: (v: string[]) => Array.isArray(v) && new Set(v).size === v.length && v.every((b) => /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(b)),
+    fix: 'list S3 bucket names (3-63 lowercase letters, digits, dots, hyphens), each once',
+  },
+  {
+    field: 'security.guardDutyFeatures',
+    value: (c) => c.security.guardDutyFeatures,
+    check: (v: string[]) => Array.isArray(v) && new Set(v).size === v.length && v.every((f) => GUARDDUTY_FEATURES.includes(f)),
+    fix: `list GuardDuty features from ${GUARDDUTY_FEATURES.join(', ')}, each once`,
+  },
+  {
+    field: 'security.guardDutyFeatures',
+    value: (c) => c.security.guardDutyFeatures,
+    check: (v: string[]) => ['S3_DATA_EVENTS', 'RDS_LOGIN_EVENTS', 'RUNTIME_MONITORING'].every((f) => v.includes(f)),
+    when: isProd,
+    fix: 'prod enables S3_DATA_EVENTS, RDS_LOGIN_EVENTS and RUNTIME_MONITORING: the stack has buckets, Aurora and ECS tasks',
+  },
+  { field: 'security.secretRotationDays', value: (c) => c.security.secretRotationDays, check: is.intBetween(1, 365), fix: 'rotate secrets every 1 to 365 days' },
+  { field: 'security.secretRotationDays', value: (c) => c.security.secretRotationDays, check: (v) => v <= 30, when: isProd, fix: 'prod rotates secrets at least every 30 days' },
+  { field: 'security.unusedAccessAgeDays', value: (c) => c.security.unusedAccessAgeDays, check: is.intBetween(1, 365), fix: 'use 1 to 365 days (the IAM Access Analyzer limit)' },
+  ...OBSERVABILITY_RULES,
 ];
 
 /** Throws one error that names every bad field of the stage config, its value and the fix. */
