@@ -68,6 +68,85 @@ const OBSERVABILITY_RULES: readonly ValidationRule<StageConfig>[] = [
   obsThreshold('service.wafBlockedPer5Min', (c) => c.observability.service.wafBlockedPer5Min, positive, 'use a positive count'),
 ];
 
+const IMAGE_REF = /^([a-z0-9][a-z0-9.-]*(:\d+)?\/)?[a-z0-9._-]+(\/[a-z0-9._-]+)*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/;
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const ACM_ARN = (region: string) => new RegExp(`^arn:aws[a-z-]*:acm:${region}:\\d{12}:certificate/[0-9a-f-]{36}$`);
+/** Fargate CPU units and the task memory (MiB) each allows. */
+export function isFargateSize(cpu: unknown, memoryMiB: unknown): boolean {
+  const gib = (from: number, to: number, step: number) => (m: number) => m >= from * 1024 && m <= to * 1024 && m % (step * 1024) === 0;
+  const sizes: Record<number, (m: number) => boolean> = {
+    256: (m) => [512, 1024, 2048].includes(m),
+    512: gib(1, 4, 1),
+    1024: gib(2, 8, 1),
+    2048: gib(4, 16, 1),
+    4096: gib(8, 30, 1),
+    8192: gib(16, 60, 4),
+    16384: gib(32, 120, 8),
+  };
+  return typeof cpu === 'number' && typeof memoryMiB === 'number' && sizes[cpu] !== undefined && sizes[cpu](memoryMiB);
+}
+const FARGATE_SIZE_FIX = 'use a Fargate size: cpu 256 (512-2048 MiB), 512 (1-4 GiB), 1024 (2-8 GiB), 2048 (4-16 GiB), 4096 (8-30 GiB), 8192 (16-60 GiB in 4 GiB steps) or 16384 (32-120 GiB in 8 GiB steps)';
+const LOG_DAYS_FIX = 'keep logs for a CloudWatch Logs period: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days';
+
+const SERVICE_RULES: readonly ValidationRule<StageConfig>[] = [
+  { field: 'service.image', value: (c) => c.service.image, check: is.matching(IMAGE_REF), fix: 'use a registry reference with a tag or digest, e.g. "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1.4.2"' },
+  { field: 'service.image', value: (c) => c.service.image, check: (v: string) => !v.endsWith(':latest'), when: (c) => c.stage !== 'dev', fix: 'pin a version tag or digest: ":latest" makes a rollback redeploy the bad image' },
+  { field: 'service.certificateArn', value: (c) => c.service.certificateArn, check: (v, c) => ACM_ARN(c.region).test(v), fix: 'use the ARN of an ACM certificate in the primary region, "arn:aws:acm:<region>:<account>:certificate/<id>"' },
+  { field: 'service.containerPort', value: (c) => c.service.containerPort, check: is.intBetween(1024, 65535), fix: 'use a port from 1024 to 65535: the container runs as a non-root user' },
+  { field: 'service.minTasks', value: (c) => c.service.minTasks, check: is.intBetween(2, 1000), fix: 'run at least 2 tasks so that one AZ or one task can fail' },
+  { field: 'service.minTasks', value: (c) => c.service.minTasks, check: (v, c) => v >= c.availabilityZones.length, when: isProd, fix: 'prod runs at least one task per availability zone' },
+  { field: 'service.maxTasks', value: (c) => c.service.maxTasks, check: (v, c) => is.intBetween(1, 1000)(v) && v > c.service.minTasks, fix: 'use more than service.minTasks (autoscaling needs room) and at most 1000' },
+  {
+    field: 'service.maxTasks',
+    value: (c) => c.service.maxTasks,
+    check: (v, c) => v * c.service.capacity.concurrencyPerTask >= c.service.capacity.targetConcurrentUsers,
+    when: isProd,
+    fix: 'maxTasks x capacity.concurrencyPerTask must reach capacity.targetConcurrentUsers: raise maxTasks to at least ceil(target / concurrencyPerTask)',
+  },
+  { field: 'service.desiredTasks', value: (c) => c.service.desiredTasks, check: (v, c) => Number.isInteger(v) && v >= c.service.minTasks && v <= c.service.maxTasks, fix: 'use a count between service.minTasks and service.maxTasks' },
+  { field: 'service.memoryMiB', value: (c) => c.service.memoryMiB, check: (v, c) => isFargateSize(c.service.cpu, v), fix: FARGATE_SIZE_FIX },
+  { field: 'service.healthCheckPath', value: (c) => c.service.healthCheckPath, check: is.matching(/^\/[\w\-./]{0,1023}$/), fix: 'use a path such as "/health" (letters, digits, "-", "_", ".", "/")' },
+  { field: 'service.cpuTargetPercent', value: (c) => c.service.cpuTargetPercent, check: is.intBetween(10, 90), fix: 'use a CPU target of 10 to 90 percent' },
+  { field: 'service.memoryTargetPercent', value: (c) => c.service.memoryTargetPercent, check: is.intBetween(10, 90), fix: 'use a memory target of 10 to 90 percent' },
+  { field: 'service.requestsPerTarget', value: (c) => c.service.requestsPerTarget, check: is.intBetween(1, 1_000_000), fix: 'use 1 to 1000000 requests per target per minute' },
+  { field: 'service.logRetentionDays', value: (c) => c.service.logRetentionDays, check: is.logRetentionDays, fix: LOG_DAYS_FIX },
+  { field: 'service.waf.rateLimitPer5Min', value: (c) => c.service.waf.rateLimitPer5Min, check: is.intBetween(10, 2_000_000_000), fix: 'use 10 to 2000000000 requests per IP per 5 minutes (the WAF limits)' },
+  {
+    field: 'service.waf.sensitivePaths',
+    value: (c) => c.service.waf.sensitivePaths,
+    check: (v: string[]) => Array.isArray(v) && v.length <= 10 && new Set(v).size === v.length && v.every((p) => /^\/[\w\-./]{0,199}$/.test(p)),
+    fix: 'list up to 10 path prefixes such as "/login", each once',
+  },
+  {
+    field: 'service.waf.sensitivePathRateLimitPer5Min',
+    value: (c) => c.service.waf.sensitivePathRateLimitPer5Min,
+    check: (v, c) => is.intBetween(10, 2_000_000_000)(v) && v < c.service.waf.rateLimitPer5Min,
+    fix: 'use at least 10 and less than service.waf.rateLimitPer5Min: sensitive paths get the stricter limit',
+  },
+  { field: 'service.waf.blockAnonymousIps', value: (c) => c.service.waf.blockAnonymousIps, check: (v) => typeof v === 'boolean', fix: 'use true or false' },
+  { field: 'service.capacity.targetConcurrentUsers', value: (c) => c.service.capacity.targetConcurrentUsers, check: is.intBetween(1, 100_000_000), fix: 'declare the concurrent users to carry (the gap analysis asks for 10000)' },
+  { field: 'service.capacity.concurrencyPerTask', value: (c) => c.service.capacity.concurrencyPerTask, check: is.intBetween(1, 1_000_000), fix: 'declare the concurrent users one task sustains, from a load test' },
+  { field: 'service.worker.image', value: (c) => c.service.worker.image, check: is.matching(IMAGE_REF), fix: 'use a registry reference with a tag or digest, e.g. "123456789012.dkr.ecr.eu-west-1.amazonaws.com/worker:1.4.2"' },
+  { field: 'service.worker.memoryMiB', value: (c) => c.service.worker.memoryMiB, check: (v, c) => isFargateSize(c.service.worker.cpu, v), fix: FARGATE_SIZE_FIX },
+  { field: 'service.worker.minTasks', value: (c) => c.service.worker.minTasks, check: is.intBetween(1, 1000), fix: 'run at least 1 worker task' },
+  { field: 'service.worker.minTasks', value: (c) => c.service.worker.minTasks, check: (v) => v >= 2, when: isProd, fix: 'prod runs at least 2 worker tasks so that one AZ can fail' },
+  { field: 'service.worker.maxTasks', value: (c) => c.service.worker.maxTasks, check: (v, c) => is.intBetween(1, 1000)(v) && v > c.service.worker.minTasks, fix: 'use more than service.worker.minTasks and at most 1000' },
+  { field: 'service.worker.maxReceiveCount', value: (c) => c.service.worker.maxReceiveCount, check: is.intBetween(1, 10), fix: 'move a message to the dead-letter queue after 1 to 10 receives' },
+  { field: 'service.worker.visibilityTimeoutSeconds', value: (c) => c.service.worker.visibilityTimeoutSeconds, check: is.intBetween(0, 43200), fix: 'use 0 to 43200 seconds (the SQS limit)' },
+  { field: 'service.worker.maxMessageAgeSeconds', value: (c) => c.service.worker.maxMessageAgeSeconds, check: is.intBetween(60, 1_209_600), fix: 'use 60 seconds to 14 days' },
+  { field: 'edge.cdn', value: (c) => c.edge.cdn, check: (v) => typeof v === 'boolean', fix: 'use true or false' },
+  { field: 'edge.originDomainName', value: (c) => c.edge.originDomainName, check: is.matching(HOSTNAME), when: (c) => c.edge.cdn, fix: 'use the DNS name (covered by service.certificateArn) that points at the load balancer, e.g. "origin.example.com"' },
+  { field: 'edge.domainNames', value: (c) => c.edge.domainNames, check: (v: string[]) => Array.isArray(v) && new Set(v).size === v.length && v.every((d) => HOSTNAME.test(d)), fix: 'list DNS names such as "www.example.com", each once' },
+  {
+    field: 'edge.certificateArn',
+    value: (c) => c.edge.certificateArn,
+    check: (v) => typeof v === 'string' && ACM_ARN('us-east-1').test(v),
+    when: (c) => c.edge.cdn && c.edge.domainNames.length > 0,
+    fix: 'CloudFront needs an ACM certificate in us-east-1 for edge.domainNames: "arn:aws:acm:us-east-1:<account>:certificate/<id>"',
+  },
+  { field: 'edge.staticPathPatterns', value: (c) => c.edge.staticPathPatterns, check: (v: string[]) => Array.isArray(v) && v.every((p) => /^\/[\w\-./*]{1,254}$/.test(p)), fix: 'list CloudFront path patterns such as "/static/*"' },
+];
+
 /**
  * Every rule a stage config must meet. Adding a config field? Add its row here.
  * Rows read the config; they never touch AWS.
@@ -181,6 +260,7 @@ export const STAGE_CONFIG_RULES: readonly ValidationRule<StageConfig>[] = [
   { field: 'security.secretRotationDays', value: (c) => c.security.secretRotationDays, check: (v) => v <= 30, when: isProd, fix: 'prod rotates secrets at least every 30 days' },
   { field: 'security.unusedAccessAgeDays', value: (c) => c.security.unusedAccessAgeDays, check: is.intBetween(1, 365), fix: 'use 1 to 365 days (the IAM Access Analyzer limit)' },
   ...OBSERVABILITY_RULES,
+  ...SERVICE_RULES,
 ];
 
 /** Throws one error that names every bad field of the stage config, its value and the fix. */
