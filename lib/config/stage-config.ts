@@ -263,6 +263,54 @@ export interface EdgeConfig {
   readonly staticPathPatterns: readonly string[];
 }
 
+/** A failure the stage must survive: one instance, one availability zone, or the whole region. */
+export type FailureScope = 'instance' | 'az' | 'region';
+
+export const FAILURE_SCOPES: readonly FailureScope[] = ['instance', 'az', 'region'];
+
+/** Recovery objectives for one failure scope. */
+export interface RecoveryObjective {
+  /** Most data (minutes of writes) that may be lost. */
+  readonly rpoMinutes: number;
+  /** Longest time (minutes) until the data tier serves again. */
+  readonly rtoMinutes: number;
+}
+
+export interface DrConfig {
+  /** `backup-copy`: restore copied backups in the DR region; `global-database`: an Aurora Global Database secondary there. */
+  readonly mode: 'backup-copy' | 'global-database';
+  /** Targets per failure scope; synth fails in prod when an estimate misses one. */
+  readonly targets: Readonly<Record<FailureScope, RecoveryObjective>>;
+  /** Days snapshot recovery points stay in the primary vault. */
+  readonly backupRetentionDays: number;
+  /** Days of continuous backup (point-in-time restore window, 1-35). */
+  readonly pitrRetentionDays: number;
+  /** Hours between snapshot backups that are copied to the DR region (divides 24); it is the regional RPO with `backup-copy`. */
+  readonly copyFrequencyHours: number;
+  /** Days copies stay in the DR vault. */
+  readonly copyRetentionDays: number;
+  /** Lock both vaults (compliance mode after a 3-day grace period) so recovery points cannot be deleted early. */
+  readonly vaultLock: boolean;
+  /** When AWS Backup restores the Aurora cluster to prove the backups work, `cron(...)` in UTC. */
+  readonly restoreTestSchedule: string;
+  /** Hours the restored cluster is kept for validation before AWS Backup deletes it (1-168). */
+  readonly restoreValidationHours: number;
+  /** Size of the database in GiB, for the restore-time estimate. */
+  readonly dataSizeGiB: number;
+  /** Measured minutes to deploy the stateless stacks in the DR region (from the last regional drill). */
+  readonly redeployMinutes: number;
+  /** Availability zones of the DR region (used by the global-database secondary), explicit so synth needs no lookup. */
+  readonly drAvailabilityZones: readonly string[];
+  /** Monthly cost budget of the stage in USD. */
+  readonly monthlyBudgetUsd: number;
+  /** Who receives budget and cost-anomaly alerts besides the warning topic. */
+  readonly costAlertEmails: readonly string[];
+  /** Cost anomalies with a total impact of at least this many USD are reported. */
+  readonly anomalyThresholdUsd: number;
+  /** Percent of the service's tasks the task-stop drill stops (1-100). */
+  readonly drillTaskStopPercent: number;
+}
+
 export interface StageConfig {
   /** The stage name: `dev`, `staging` or `prod`. */
   readonly stage: StageName;
@@ -285,6 +333,8 @@ export interface StageConfig {
   readonly service: ServiceConfig;
   /** The optional CDN in front of the service. */
   readonly edge: EdgeConfig;
+  /** Backups, DR region, recovery objectives, failover drills and the cost guard. */
+  readonly dr: DrConfig;
   /** Tags put on every resource of the stage (cost allocation, ownership). */
   readonly tags: Readonly<Record<string, string>>;
 }

@@ -1,8 +1,46 @@
-import { StageConfig, STAGE_NAMES } from './stage-config';
+import { FAILURE_SCOPES, StageConfig, STAGE_NAMES } from './stage-config';
 import { assertValid, is, ValidationRule } from '../validation/rule-table';
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const isProd = (c: StageConfig) => c.stage === 'prod';
+
+const DR_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const minutes = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+/** Backups, DR region, recovery objectives, drills and the cost guard (`dr.*`). */
+const DR_RULES: readonly ValidationRule<StageConfig>[] = [
+  { field: 'dr.mode', value: (c) => c.dr.mode, check: is.oneOf('backup-copy', 'global-database'), fix: 'use "backup-copy" or "global-database"' },
+  ...FAILURE_SCOPES.flatMap((scope): ValidationRule<StageConfig>[] => [
+    { field: `dr.targets.${scope}.rpoMinutes`, value: (c) => c.dr.targets?.[scope]?.rpoMinutes, check: minutes, fix: 'use a number of minutes, 0 or more (0: no data loss)' },
+    { field: `dr.targets.${scope}.rtoMinutes`, value: (c) => c.dr.targets?.[scope]?.rtoMinutes, check: (v) => minutes(v) && v > 0, fix: 'use a positive number of minutes' },
+  ]),
+  { field: 'dr.backupRetentionDays', value: (c) => c.dr.backupRetentionDays, check: is.intBetween(1, 36500), fix: 'keep recovery points 1 to 36500 days' },
+  { field: 'dr.backupRetentionDays', value: (c) => c.dr.backupRetentionDays, check: (v) => v >= 7, when: (c) => c.stage !== 'dev', fix: 'staging and prod keep recovery points at least 7 days' },
+  { field: 'dr.pitrRetentionDays', value: (c) => c.dr.pitrRetentionDays, check: is.intBetween(1, 35), fix: 'keep continuous backups 1 to 35 days (the AWS Backup limit)' },
+  { field: 'dr.copyFrequencyHours', value: (c) => c.dr.copyFrequencyHours, check: is.oneOf(1, 2, 3, 4, 6, 8, 12, 24), fix: 'use 1, 2, 3, 4, 6, 8, 12 or 24 hours (a divisor of a day, so the cron schedule is regular)' },
+  { field: 'dr.copyRetentionDays', value: (c) => c.dr.copyRetentionDays, check: is.intBetween(1, 36500), fix: 'keep copies 1 to 36500 days' },
+  { field: 'dr.copyRetentionDays', value: (c) => c.dr.copyRetentionDays, check: (v) => v >= 7, when: (c) => c.stage !== 'dev', fix: 'staging and prod keep DR copies at least 7 days' },
+  { field: 'dr.vaultLock', value: (c) => c.dr.vaultLock, check: (v) => v === true, when: isProd, fix: 'prod locks its vaults so that recovery points survive a compromised account' },
+  { field: 'dr.restoreTestSchedule', value: (c) => c.dr.restoreTestSchedule, check: is.matching(/^cron\(\S+( \S+){5}\)$/), fix: 'use a six-field AWS cron expression in UTC, e.g. "cron(0 5 ? * SAT *)"' },
+  { field: 'dr.restoreValidationHours', value: (c) => c.dr.restoreValidationHours, check: is.intBetween(1, 168), fix: 'keep the restored cluster 1 to 168 hours for validation' },
+  { field: 'dr.dataSizeGiB', value: (c) => c.dr.dataSizeGiB, check: (v) => minutes(v) && v > 0 && v <= 131072, fix: 'use the database size in GiB, above 0 and at most 131072 (128 TiB, the Aurora limit)' },
+  { field: 'dr.redeployMinutes', value: (c) => c.dr.redeployMinutes, check: is.intBetween(1, 1440), fix: 'use the measured minutes (1 to 1440) to deploy the stateless stacks in the DR region' },
+  {
+    field: 'dr.drAvailabilityZones',
+    value: (c) => c.dr.drAvailabilityZones,
+    check: (v: string[], c) => Array.isArray(v) && v.length >= 2 && new Set(v).size === v.length && v.every((az) => az.startsWith(c.drRegion) && /[a-z]$/.test(az)),
+    fix: 'list at least 2 zones of the DR region, each once, e.g. ["eu-central-1a", "eu-central-1b"]',
+  },
+  { field: 'dr.monthlyBudgetUsd', value: (c) => c.dr.monthlyBudgetUsd, check: (v) => minutes(v) && v > 0, fix: 'use a positive monthly budget in USD' },
+  {
+    field: 'dr.costAlertEmails',
+    value: (c) => c.dr.costAlertEmails,
+    check: (v: string[]) => Array.isArray(v) && v.length >= 1 && v.length <= 10 && v.every((e) => DR_EMAIL.test(e)),
+    fix: 'list 1 to 10 email addresses (the AWS Budgets limit per notification)',
+  },
+  { field: 'dr.anomalyThresholdUsd', value: (c) => c.dr.anomalyThresholdUsd, check: (v) => minutes(v) && v > 0, fix: 'use a positive amount in USD' },
+  { field: 'dr.drillTaskStopPercent', value: (c) => c.dr.drillTaskStopPercent, check: is.intBetween(1, 100), fix: 'stop 1 to 100 percent of the tasks' },
+  { field: 'dr.drillTaskStopPercent', value: (c) => c.dr.drillTaskStopPercent, check: (v) => v <= 50, when: isProd, fix: 'prod drills stop at most half of the tasks, so the rest can carry the load' },
+];
 const GUARDDUTY_FEATURES: readonly string[] = ['S3_DATA_EVENTS', 'RDS_LOGIN_EVENTS', 'RUNTIME_MONITORING', 'EBS_MALWARE_PROTECTION', 'LAMBDA_NETWORK_LOGS', 'EKS_AUDIT_LOGS'];
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -162,6 +200,7 @@ export const STAGE_CONFIG_RULES: readonly ValidationRule<StageConfig>[] = [
     check: (v, c) => v !== c.region,
     fix: 'choose a DR region other than the primary region, or a regional outage takes both',
   },
+  ...DR_RULES,
   {
     field: 'availabilityZones',
     value: (c) => c.availabilityZones,
