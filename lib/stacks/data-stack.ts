@@ -1,7 +1,9 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { StageConfig } from '../config/stage-config';
+import { ResilientRedis } from '../constructs/cache/resilient-redis';
 
 export interface DataStackProps extends StackProps {
   readonly config: StageConfig;
@@ -13,7 +15,26 @@ export interface DataStackProps extends StackProps {
  * compute can be replaced freely. Construct IDs here are API: a changed ID replaces the resource.
  */
 export class DataStack extends Stack {
+  /** The Valkey/Redis OSS replication group (construct ID 'Cache'). */
+  public readonly cache: ResilientRedis;
+
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, { ...props, terminationProtection: props.config.stage === 'prod' });
+
+    const cacheConfig = props.config.cache;
+    this.cache = new ResilientRedis(this, 'Cache', {
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      engine: cacheConfig.engine,
+      nodeType: cacheConfig.nodeType,
+      clusterMode: cacheConfig.clusterMode,
+      shards: cacheConfig.shards,
+      replicasPerShard: cacheConfig.replicasPerShard,
+      port: cacheConfig.port,
+      snapshotRetention: Duration.days(cacheConfig.snapshotRetentionDays),
+      snapshotWindow: cacheConfig.snapshotWindow,
+      maintenanceWindow: cacheConfig.maintenanceWindow,
+      logRetention: cacheConfig.logRetentionDays as logs.RetentionDays,
+    });
   }
 }
