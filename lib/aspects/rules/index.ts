@@ -2,6 +2,18 @@
  * Every Readiness rule, in one list. Add a rule: write its file under its area folder and add it here.
  */
 import { ReadinessRule } from '../rule';
+import { CacheHighlyAvailable } from './cache/cache-highly-available';
+import { DatabaseBackedUp } from './database/database-backed-up';
+import { DatabaseHighlyAvailable } from './database/database-highly-available';
+import { DatabasePooledWithTls } from './database/database-pooled-with-tls';
+import { StatefulResourcesRetained } from './retention/stateful-resources-retained';
+import { SecretRotatedWithCmk } from './secrets/secret-rotated-with-cmk';
 
 export const READINESS_RULES: readonly ReadinessRule[] = [
+  DatabaseHighlyAvailable,
+  DatabaseBackedUp,
+  DatabasePooledWithTls,
+  CacheHighlyAvailable,
+  SecretRotatedWithCmk,
+  StatefulResourcesRetained,
 ];

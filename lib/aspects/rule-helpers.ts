@@ -1,0 +1,145 @@
+/**
+ * Small helpers every Readiness rule can use. Rules read the CloudFormation that will be deployed
+ * (escape hatches and overrides included), never a construct's class.
+ */
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import { NagRules } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+
+/** The rendered CloudFormation of one resource: what the template will contain. */
+export interface RenderedResource {
+  readonly Type: string;
+  readonly Properties: Record<string, any>;
+  readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
+  readonly Metadata?: Record<string, unknown>;
+}
+
+// Rendering a resource costs a resolve; the gate renders each resource once per run.
+let renderCache: WeakMap<CfnResource, RenderedResource> | undefined;
+let typeIndexCache: WeakMap<IConstruct, Map<string, CfnResource[]>> | undefined;
+
+/**
+ * Runs `fn` with per-resource caches on. The gate wraps one validation run in it; outside, every
+ * call renders afresh (tests may change the tree between checks).
+ */
+export function withRuleCaches<T>(fn: () => T): T {
+  const outer = renderCache;
+  const outerIndex = typeIndexCache;
+  renderCache = new WeakMap();
+  typeIndexCache = new WeakMap();
+  try {
+    return fn();
+  } finally {
+    renderCache = outer;
+    typeIndexCache = outerIndex;
+  }
+}
+
+/** The resource as CloudFormation will see it, with property overrides applied and tokens resolved. */
+export function rendered(node: CfnResource): RenderedResource {
+  const cached = renderCache?.get(node);
+  if (cached) return cached;
+  const stack = Stack.of(node);
+  const template = stack.resolve((node as any)._toCloudFormation()) as { Resources?: Record<string, any> };
+  const body = Object.values(template.Resources ?? {})[0] ?? { Type: node.cfnResourceType };
+  const result: RenderedResource = { ...body, Properties: body.Properties ?? {} };
+  renderCache?.set(node, result);
+  return result;
+}
+
+/** The rendered value of one top-level property, or `undefined` when the template does not set it. */
+export function prop(node: CfnResource, name: string): unknown {
+  return rendered(node).Properties[name];
+}
+
+export type Resolved<T> = { readonly known: true; readonly value: T } | { readonly known: false };
+
+/**
+ * Resolves a value to a primitive with `NagRules.resolveIfPrimitive`. A value that stays an
+ * intrinsic (Ref, GetAtt, ImportValue, parameter) is `known: false`: rules treat it as non-compliant.
+ */
+export function primitive(node: CfnResource, value: unknown): Resolved<string | number | boolean | undefined> {
+  try {
+    return { known: true, value: NagRules.resolveIfPrimitive(node, value) };
+  } catch {
+    return { known: false };
+  }
+}
+
+/** True only when the value resolves to `true` or `"true"`; missing and unresolvable values are false. */
+export function isTrue(node: CfnResource, value: unknown): boolean {
+  const r = primitive(node, value);
+  return r.known && (r.value === true || r.value === 'true');
+}
+
+/** The number the value resolves to, or `undefined` when missing, unresolvable or not a number. */
+export function numberOf(node: CfnResource, value: unknown): number | undefined {
+  const r = primitive(node, value);
+  if (!r.known || r.value === undefined || r.value === '') return undefined;
+  const n = typeof r.value === 'number' ? r.value : Number(r.value);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** The string the value resolves to, or `undefined` when missing or unresolvable. */
+export function stringOf(node: CfnResource, value: unknown): string | undefined {
+  const r = primitive(node, value);
+  return r.known && r.value !== undefined ? String(r.value) : undefined;
+}
+
+/** The logical ID a `Ref`/`Fn::GetAtt` points at, or `undefined` for anything else. */
+export function referencedLogicalId(node: CfnResource, value: unknown): string | undefined {
+  const resolved = Stack.of(node).resolve(value);
+  if (resolved && typeof resolved === 'object') {
+    if (typeof resolved.Ref === 'string') return resolved.Ref;
+    const getAtt = resolved['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+  }
+  return undefined;
+}
+
+/** The resource's own logical ID as it appears in the template. */
+export function logicalIdOf(node: CfnResource): string {
+  return Stack.of(node).resolve(node.logicalId);
+}
+
+/** Every CfnResource of the given CloudFormation type under `scope` (cached during a gate run). */
+export function resourcesOfType(scope: IConstruct, type: string): CfnResource[] {
+  let index = typeIndexCache?.get(scope);
+  if (!index) {
+    index = new Map();
+    for (const c of scope.node.findAll()) {
+      if (!CfnResource.isCfnResource(c)) continue;
+      const list = index.get(c.cfnResourceType) ?? [];
+      list.push(c);
+      index.set(c.cfnResourceType, list);
+    }
+    typeIndexCache?.set(scope, index);
+  }
+  return index.get(type) ?? [];
+}
+
+/** Resources of `type` in the same stack as `node`. */
+export function stackResourcesOfType(node: CfnResource, type: string): CfnResource[] {
+  const stack = Stack.of(node);
+  return resourcesOfType(stack, type).filter((r) => Stack.of(r) === stack);
+}
+
+/** DeletionPolicy values that keep the data when the resource leaves the stack. */
+export const KEEPS_DATA = ['Retain', 'Snapshot', 'RetainExceptOnCreate'];
+
+/** True when the template keeps the resource's data on stack deletion (DeletionPolicy Retain or Snapshot). */
+export function keepsData(node: CfnResource): boolean {
+  const policy = rendered(node).DeletionPolicy;
+  return typeof policy === 'string' && KEEPS_DATA.includes(policy);
+}
+
+/** `rate(N unit)` to days; `undefined` for cron and anything else. */
+export function rateToDays(expression: string): number | undefined {
+  const m = /^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$/.exec(expression.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  if (m[2].startsWith('minute')) return n / 1440;
+  if (m[2].startsWith('hour')) return n / 24;
+  return n;
+}

@@ -1,0 +1,41 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance } from 'cdk-nag';
+import { isTrue, keepsData, numberOf, prop } from '../../rule-helpers';
+import { ResourceRule, RuleContext } from '../../rule';
+import { engineKind, isClusterMember } from './engines';
+
+/** Backups are kept at least this long in every stage; prod may ask for more (RuleContext). */
+export const MIN_BACKUP_RETENTION_DAYS = 7;
+
+/**
+ * Readiness-DB-BACKUP: automated backups kept long enough, deletion protection on, storage
+ * encrypted, and a DeletionPolicy that keeps a final snapshot (Snapshot) or the database (Retain).
+ */
+export const DatabaseBackedUp: ResourceRule = {
+  kind: 'resource',
+  id: 'DB-BACKUP',
+  controlId: 'DB-BACKUP',
+  category: 'ha',
+  resourceTypes: ['AWS::RDS::DBCluster', 'AWS::RDS::DBInstance'],
+  info: 'The database is not protected: it needs BackupRetentionPeriod >= 7 days (prod: the configured value), DeletionProtection, StorageEncrypted and DeletionPolicy Snapshot or Retain.',
+  explanation:
+    'Without retained automated backups there is no point-in-time recovery (gap 1.5: "No automated backup or DR strategy"); ' +
+    'without deletion protection and a Snapshot/Retain policy one stack operation deletes the data. ' +
+    'CDK: `backup: { retention: Duration.days(14) }`, `deletionProtection: true`, `storageEncrypted: true`, `removalPolicy: RemovalPolicy.SNAPSHOT`.',
+  test: 'test/aspects/rules/database/database-backed-up.test.ts',
+  check: (node: CfnResource, context: RuleContext) => {
+    if (isClusterMember(node)) return NagRuleCompliance.NOT_APPLICABLE;
+    const kind = engineKind(node);
+    if (kind === 'other') return NagRuleCompliance.NOT_APPLICABLE;
+    if (kind === 'unknown') return NagRuleCompliance.NON_COMPLIANT;
+    const minDays = Math.max(MIN_BACKUP_RETENTION_DAYS, context.minBackupRetentionDays);
+    const retention = numberOf(node, prop(node, 'BackupRetentionPeriod'));
+    const ok =
+      retention !== undefined &&
+      retention >= minDays &&
+      isTrue(node, prop(node, 'DeletionProtection')) &&
+      isTrue(node, prop(node, 'StorageEncrypted')) &&
+      keepsData(node);
+    return ok ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  },
+};

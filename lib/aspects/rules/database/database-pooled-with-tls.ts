@@ -1,0 +1,38 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance } from 'cdk-nag';
+import { isTrue, logicalIdOf, prop, referencedLogicalId, stackResourcesOfType } from '../../rule-helpers';
+import { ResourceRule } from '../../rule';
+import { engineKind } from './engines';
+
+/**
+ * Readiness-DB-POOLING: every Aurora cluster sits behind an RDS Proxy that requires TLS, so that
+ * connection storms during scaling or failover are absorbed by the pool (gap 1.2: "connection pooling").
+ * The proxy must be in the cluster's stack: a target that is an import cannot be matched and is non-compliant.
+ */
+export const DatabasePooledWithTls: ResourceRule = {
+  kind: 'resource',
+  id: 'DB-POOLING',
+  controlId: 'DB-POOLING',
+  category: 'ha',
+  resourceTypes: ['AWS::RDS::DBCluster'],
+  info: 'The Aurora cluster has no RDS Proxy that requires TLS (AWS::RDS::DBProxyTargetGroup targeting it, AWS::RDS::DBProxy with RequireTLS: true).',
+  explanation:
+    'Without a pool every client opens its own connections: a scale-out or a failover exhausts max_connections and the database refuses clients. ' +
+    'CDK: `cluster.addProxy("Proxy", { secrets: [cluster.secret!], vpc, requireTLS: true })`.',
+  test: 'test/aspects/rules/database/database-pooled-with-tls.test.ts',
+  check: (node: CfnResource) => {
+    const kind = engineKind(node);
+    if (kind === 'other' || kind === 'rds') return NagRuleCompliance.NOT_APPLICABLE;
+    if (kind === 'unknown') return NagRuleCompliance.NON_COMPLIANT;
+    const clusterId = logicalIdOf(node);
+    const proxies = new Map(stackResourcesOfType(node, 'AWS::RDS::DBProxy').map((p) => [logicalIdOf(p), p]));
+    for (const group of stackResourcesOfType(node, 'AWS::RDS::DBProxyTargetGroup')) {
+      const targets = prop(group, 'DBClusterIdentifiers');
+      if (!Array.isArray(targets) || !targets.some((t) => referencedLogicalId(group, t) === clusterId)) continue;
+      const proxyId = referencedLogicalId(group, prop(group, 'DBProxyName'));
+      const proxy = proxyId ? proxies.get(proxyId) : undefined;
+      if (proxy && isTrue(proxy, prop(proxy, 'RequireTLS'))) return NagRuleCompliance.COMPLIANT;
+    }
+    return NagRuleCompliance.NON_COMPLIANT;
+  },
+};

@@ -1,0 +1,44 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance } from 'cdk-nag';
+import { keepsData, numberOf, prop } from '../../rule-helpers';
+import { ResourceRule } from '../../rule';
+import { isClusterMember } from '../database/engines';
+
+/** Resources that hold data a stack deletion or replacement must not destroy. */
+export const STATEFUL_TYPES: readonly string[] = [
+  'AWS::RDS::DBCluster',
+  'AWS::RDS::DBInstance',
+  'AWS::ElastiCache::ReplicationGroup',
+  'AWS::S3::Bucket',
+  'AWS::KMS::Key',
+  'AWS::DynamoDB::Table',
+  'AWS::DynamoDB::GlobalTable',
+  'AWS::EFS::FileSystem',
+  'AWS::Logs::LogGroup',
+];
+
+/**
+ * Readiness-DATA-RETENTION: every stateful resource has DeletionPolicy Retain or Snapshot, and every
+ * log group has a retention period. Instances inside a DB cluster are covered by their cluster.
+ */
+export const StatefulResourcesRetained: ResourceRule = {
+  kind: 'resource',
+  id: 'DATA-RETENTION',
+  controlId: 'DATA-RETENTION',
+  category: 'operations',
+  resourceTypes: STATEFUL_TYPES,
+  info: 'The stateful resource is deleted with its stack (needs DeletionPolicy Retain or Snapshot), or the log group keeps logs forever / has no RetentionInDays.',
+  explanation:
+    'A renamed construct or a deleted stack must not take databases, buckets, keys, tables or logs with it (gap 5.3: "Create data retention policies"). ' +
+    'CDK: `removalPolicy: RemovalPolicy.RETAIN` (or SNAPSHOT for databases and caches); log groups: `retention: RetentionDays.ONE_YEAR`.',
+  test: 'test/aspects/rules/retention/stateful-resources-retained.test.ts',
+  check: (node: CfnResource) => {
+    if (isClusterMember(node)) return NagRuleCompliance.NOT_APPLICABLE;
+    if (!keepsData(node)) return NagRuleCompliance.NON_COMPLIANT;
+    if (node.cfnResourceType === 'AWS::Logs::LogGroup') {
+      const days = numberOf(node, prop(node, 'RetentionInDays'));
+      if (days === undefined || days <= 0) return NagRuleCompliance.NON_COMPLIANT;
+    }
+    return NagRuleCompliance.COMPLIANT;
+  },
+};

@@ -1,0 +1,53 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance } from 'cdk-nag';
+import { logicalIdOf, numberOf, primitive, prop, rateToDays, referencedLogicalId, stackResourcesOfType, stringOf } from '../../rule-helpers';
+import { ResourceRule, RuleContext } from '../../rule';
+
+/** Days between rotations the schedule declares, or `undefined` when it cannot be read (cron, tokens). */
+function rotationDays(schedule: CfnResource): number | undefined {
+  const rules = prop(schedule, 'RotationRules') as Record<string, unknown> | undefined;
+  if (!rules || typeof rules !== 'object') return undefined;
+  if (rules.ScheduleExpression !== undefined) {
+    const expression = stringOf(schedule, rules.ScheduleExpression);
+    return expression === undefined ? undefined : rateToDays(expression);
+  }
+  return numberOf(schedule, rules.AutomaticallyAfterDays);
+}
+
+/** A KMS key the account owns: a reference to a key (Ref/GetAtt/ImportValue) or an ARN/alias that is not `alias/aws/...`. */
+function isCustomerManagedKey(node: CfnResource, value: unknown): boolean {
+  if (value === undefined) return false;
+  const r = primitive(node, value);
+  if (r.known) return typeof r.value === 'string' && r.value.length > 0 && !/alias\/aws\//.test(r.value);
+  // An intrinsic can only point at a key resource or an exported key ARN; AWS managed keys are not resources.
+  return true;
+}
+
+/**
+ * Readiness-SECRET-ROTATION: every Secrets Manager secret has a RotationSchedule in its stack that
+ * rotates at least every `maxRotationDays` (prod: 30), and is encrypted with a customer-managed KMS key.
+ */
+export const SecretRotatedWithCmk: ResourceRule = {
+  kind: 'resource',
+  id: 'SECRET-ROTATION',
+  controlId: 'SECRET-ROTATION',
+  category: 'security',
+  resourceTypes: ['AWS::SecretsManager::Secret'],
+  info: 'The secret is not rotated often enough or not encrypted with a customer-managed KMS key (needs an AWS::SecretsManager::RotationSchedule with rate(<= 30 days) in prod, and KmsKeyId).',
+  explanation:
+    'A credential that never rotates stays valid after it leaks (gap 2.3: "Implement secret rotation"); the AWS managed key cannot be restricted or audited per key policy. ' +
+    'CDK: `secret.addRotationSchedule(...)` or `cluster.addRotationSingleUser()`, and `encryptionKey: key` on the secret. Use `rate(N days)`, not cron, so the interval can be checked.',
+  test: 'test/aspects/rules/secrets/secret-rotated-with-cmk.test.ts',
+  check: (node: CfnResource, context: RuleContext) => {
+    if (!isCustomerManagedKey(node, prop(node, 'KmsKeyId'))) return NagRuleCompliance.NON_COMPLIANT;
+    const secretId = logicalIdOf(node);
+    const schedules = stackResourcesOfType(node, 'AWS::SecretsManager::RotationSchedule').filter(
+      (s) => referencedLogicalId(s, prop(s, 'SecretId')) === secretId,
+    );
+    const rotates = schedules.some((s) => {
+      const days = rotationDays(s);
+      return days !== undefined && days > 0 && days <= context.maxRotationDays;
+    });
+    return rotates ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  },
+};
