@@ -8,6 +8,8 @@ export * from './validation/rule-table';
 export * from './stacks/readiness-stage';
 export * from './stacks/network-stack';
 export * from './stacks/data-stack';
+export * from './stacks/alerting-stack';
+export * from './constructs/observability';
 export * from './readiness/types';
 export * from './aspects/rule';
 export { READINESS_RULES } from './aspects/rules';
