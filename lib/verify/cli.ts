@@ -1,0 +1,225 @@
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { StageName, STAGE_NAMES } from '../config/stage-config';
+import { EXIT_ERROR, EXIT_MISSING, EXIT_READY, toVerifyError, VerifyError } from './errors';
+import { Progress } from './progress';
+import { renderSummaryTable } from './render';
+import { loadSynthReport, synthReportPath, writeLiveReport } from './report-io';
+import { verifyReport, VerifyClients } from './verify';
+
+export const USAGE = `Usage: readiness verify --stage <dev|staging|prod> [options]
+
+Checks a deployed stage against its synth readiness report (<assembly>/readiness/<stage>.json):
+every declared CloudWatch alarm exists, has actions enabled, notifies the on-call SNS topic and is
+OK (INSUFFICIENT_DATA: conditional, ALARM: missing); every declared secret rotates (rotation enabled,
+last rotated within the schedule plus its window and one day of grace, no failed rotation, next
+rotation scheduled). Alarms that notify the on-call topic but are not declared are listed as drift.
+Secret values are never read. Writes <stage>.live.json and <stage>.live.md and prints a summary.
+
+Options:
+  --stage <name>       stage to verify: ${STAGE_NAMES.join(', ')} (required)
+  --assembly <dir>     cloud assembly holding readiness/<stage>.json (default: cdk.out)
+  --region <region>    region of stacks the report gives none for (default: AWS_REGION or the profile's)
+  --profile <name>     AWS named profile (default: AWS_PROFILE or the default credential chain)
+  --out <dir>          directory for <stage>.live.json and .md (default: <assembly>/readiness)
+  --format <md|json>   stdout: the summary table (md) or the whole live report (json) (default: md)
+  -h, --help           show this help
+
+Exit codes:
+  0  every live control is ready (conditional ones are listed, e.g. INSUFFICIENT_DATA)
+  1  at least one live control is missing
+  2  usage, report, credentials, permission, throttling or network error (one line on stderr)
+`;
+
+export const TOP_USAGE = `Usage: readiness <command> [options]
+
+Commands:
+  verify   check a deployed stage's alarms and secret rotation against its readiness report
+
+Run "readiness verify --help" for the options.
+`;
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** A terminal that can show a progress line (false in CI and pipes). */
+  readonly progress: boolean;
+  /** Print stack traces of unexpected errors. @default false */
+  readonly debug?: boolean;
+}
+
+export interface CliDeps {
+  /** @default - SDK clients with the default credential chain, `--profile` and `--region` */
+  readonly clients?: (opts: { profile?: string; region?: string }) => VerifyClients;
+  /** @default - the system clock */
+  readonly now?: () => Date;
+}
+
+export interface VerifyArgs {
+  readonly stage: StageName;
+  readonly assembly: string;
+  readonly region?: string;
+  readonly profile?: string;
+  readonly out?: string;
+  readonly format: 'md' | 'json';
+}
+
+/** Parses `verify` options; throws a usage `VerifyError` naming the bad option. Undefined for --help. */
+export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | undefined {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        stage: { type: 'string' },
+        assembly: { type: 'string' },
+        region: { type: 'string' },
+        profile: { type: 'string' },
+        out: { type: 'string' },
+        format: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new VerifyError('usage', `${(err as Error).message.split('\n')[0]} (see readiness verify --help)`);
+  }
+  const v = parsed.values;
+  if (v.help) return undefined;
+  const problems: string[] = [];
+  if (v.stage === undefined) problems.push(`--stage is required (${STAGE_NAMES.join(', ')})`);
+  else if (!(STAGE_NAMES as readonly string[]).includes(v.stage)) {
+    problems.push(`--stage ${JSON.stringify(v.stage)} is not a stage (${STAGE_NAMES.join(', ')})`);
+  }
+  const format = v.format ?? 'md';
+  if (format !== 'md' && format !== 'json') problems.push(`--format ${JSON.stringify(format)} must be md or json`);
+  for (const name of ['assembly', 'region', 'profile', 'out'] as const) {
+    if (v[name] !== undefined && v[name]!.trim() === '') problems.push(`--${name} must not be empty`);
+  }
+  if (v.region !== undefined && v.region.trim() !== '' && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(v.region)) {
+    problems.push(`--region ${JSON.stringify(v.region)} is not a region name (e.g. eu-west-1)`);
+  }
+  if (problems.length > 0) throw new VerifyError('usage', `${problems.join('; ')} (see readiness verify --help)`);
+  return {
+    stage: v.stage as StageName,
+    assembly: v.assembly ?? 'cdk.out',
+    region: v.region,
+    profile: v.profile,
+    out: v.out,
+    format: format as 'md' | 'json',
+  };
+}
+
+/** SDK clients per region, with the SDK's standard retry strategy (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE apply). */
+export function sdkClients(opts: { profile?: string; region?: string }): VerifyClients {
+  const cache = new Map<string, unknown>();
+  const config = (region: string) => ({
+    region,
+    ...(opts.profile ? { profile: opts.profile } : {}),
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
+  });
+  const get = <T>(key: string, make: () => T): T => {
+    if (!cache.has(key)) cache.set(key, make());
+    return cache.get(key) as T;
+  };
+  return {
+    cloudFormation: (region) => get(`cfn:${region}`, () => new CloudFormationClient(config(region))),
+    cloudWatch: (region) => get(`cw:${region}`, () => new CloudWatchClient(config(region))),
+    secretsManager: (region) => get(`sm:${region}`, () => new SecretsManagerClient(config(region))),
+  };
+}
+
+/** The region from `--region`, else the SDK's chain (AWS_REGION, profile); a usage error when none. */
+async function resolveDefaultRegion(args: VerifyArgs): Promise<string> {
+  if (args.region) return args.region;
+  const probe = new CloudFormationClient(args.profile ? { profile: args.profile } : {});
+  try {
+    return await probe.config.region();
+  } catch (err) {
+    throw toVerifyError(err, { action: 'resolve region', resource: 'AWS config', profile: args.profile });
+  } finally {
+    probe.destroy();
+  }
+}
+
+/** Fails fast, before any API call, when the credential chain finds nothing or an expired token. */
+async function checkCredentials(clients: VerifyClients, region: string, profile?: string): Promise<void> {
+  try {
+    const provider = clients.cloudFormation(region).config.credentials as unknown;
+    if (typeof provider === 'function') await (provider as () => Promise<unknown>)();
+  } catch (err) {
+    throw toVerifyError(err, { action: 'load AWS credentials', resource: 'credential chain', region, profile });
+  }
+}
+
+export async function runVerify(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
+  const args = parseVerifyArgs(argv);
+  if (!args) {
+    io.stdout(USAGE);
+    return EXIT_READY;
+  }
+  const report = loadSynthReport(args.assembly, args.stage);
+  const region = await resolveDefaultRegion(args);
+  const clients = (deps.clients ?? sdkClients)({ profile: args.profile, region });
+  await checkCredentials(clients, region, args.profile);
+
+  const progress = new Progress(io.progress, io.stderr);
+  let live;
+  try {
+    live = await verifyReport(report, clients, {
+      defaultRegion: region,
+      profile: args.profile,
+      now: deps.now,
+      onProgress: (done, total, label) => progress.update(`[${done}/${total}] ${label}`),
+    });
+  } finally {
+    progress.clear();
+  }
+
+  const outDir = args.out ?? path.dirname(synthReportPath(args.assembly, args.stage));
+  const files = writeLiveReport(outDir, live);
+  for (const note of live.live.notes) io.stderr(`warning: ${note}\n`);
+  if (args.format === 'json') {
+    io.stdout(JSON.stringify(live, null, 2) + '\n');
+    io.stderr(`Wrote ${files.json} and ${files.markdown}\n`);
+  } else {
+    io.stdout(renderSummaryTable(live) + '\n');
+    io.stdout(`Wrote ${files.json} and ${files.markdown}\n`);
+  }
+  return live.live.byStatus.missing > 0 ? EXIT_MISSING : EXIT_READY;
+}
+
+/** The `readiness` command: dispatches subcommands; every known failure is one line and exit 2. */
+export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined) {
+      io.stderr(TOP_USAGE);
+      return EXIT_ERROR;
+    }
+    if (command === '--help' || command === '-h' || command === 'help') {
+      io.stdout(TOP_USAGE);
+      return EXIT_READY;
+    }
+    if (command !== 'verify') throw new VerifyError('usage', `Unknown command ${JSON.stringify(command)}: the command is "readiness verify" (see readiness --help)`);
+    return await runVerify(rest, io, deps);
+  } catch (err) {
+    if (err instanceof VerifyError) {
+      io.stderr(`readiness verify: ${err.message}\n`);
+      return err.exitCode;
+    }
+    // Errors from the credential chain can surface outside a call context.
+    const known = toVerifyError(err, { action: 'verify', resource: 'stage' });
+    if (known.kind !== 'aws') {
+      io.stderr(`readiness verify: ${known.message}\n`);
+      return EXIT_ERROR;
+    }
+    io.stderr(`readiness verify: unexpected error: ${(err as Error)?.message ?? String(err)}\n`);
+    if (io.debug) io.stderr(`${(err as Error)?.stack ?? ''}\n`);
+    return EXIT_ERROR;
+  }
+}
