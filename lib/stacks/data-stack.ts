@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { StageConfig } from '../config/stage-config';
 import { ResilientRedis } from '../constructs/cache/resilient-redis';
+import { ResilientPostgres } from '../constructs/database/resilient-postgres';
 
 export interface DataStackProps extends StackProps {
   readonly config: StageConfig;
@@ -17,9 +18,29 @@ export interface DataStackProps extends StackProps {
 export class DataStack extends Stack {
   /** The Valkey/Redis OSS replication group (construct ID 'Cache'). */
   public readonly cache: ResilientRedis;
+  /** Aurora PostgreSQL behind RDS Proxy (construct ID 'Database'). */
+  public readonly database: ResilientPostgres;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, { ...props, terminationProtection: props.config.stage === 'prod' });
+
+    const db = props.config.database;
+    this.database = new ResilientPostgres(this, 'Database', {
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      rotationSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      instanceType: new ec2.InstanceType(db.instanceType),
+      readers: db.readers,
+      minReaders: db.minReaders,
+      maxReaders: db.maxReaders,
+      readerCpuTargetPercent: db.readerCpuTargetPercent,
+      backupRetention: Duration.days(db.backupRetentionDays),
+      port: db.port,
+      slowQueryThreshold: Duration.millis(db.slowQueryMs),
+      credentialRotation: Duration.days(db.credentialRotationDays),
+      logRetention: db.logRetentionDays as logs.RetentionDays,
+      monitoringInterval: Duration.seconds(db.monitoringIntervalSeconds),
+    });
 
     const cacheConfig = props.config.cache;
     this.cache = new ResilientRedis(this, 'Cache', {

@@ -1,0 +1,453 @@
+import { Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct, IConstruct } from 'constructs';
+import { assertValid, is, ValidationRule } from '../../validation/rule-table';
+
+/** The engine used when none is given: the newest Aurora PostgreSQL 17 minor in aws-cdk-lib 2.276. */
+export const DEFAULT_AURORA_POSTGRES_VERSION = rds.AuroraPostgresEngineVersion.VER_17_9;
+
+export interface ResilientPostgresProps {
+  /** The VPC the cluster, its proxy and the rotation function live in. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Subnets of the cluster instances and the proxy (at least two AZs).
+   * @default - the VPC's private isolated subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Subnets of the secret-rotation function. It calls the Secrets Manager API, which isolated
+   * subnets cannot reach without an interface endpoint.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly rotationSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Aurora PostgreSQL engine version.
+   * @default - DEFAULT_AURORA_POSTGRES_VERSION (17.9)
+   */
+  readonly engineVersion?: rds.AuroraPostgresEngineVersion;
+
+  /**
+   * Instance type of the writer and the readers (the same, so that a failover keeps capacity).
+   * @default - r6g.large
+   */
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * Readers created with the cluster, each in another AZ than the writer where the subnets allow.
+   * @default 2
+   */
+  readonly readers?: number;
+
+  /**
+   * Lower bound of reader autoscaling (Aurora replicas, counting the ones above).
+   * @default - `readers`
+   */
+  readonly minReaders?: number;
+
+  /**
+   * Upper bound of reader autoscaling (at most 15, the Aurora replica limit).
+   * @default - `readers` + 2, at most 15
+   */
+  readonly maxReaders?: number;
+
+  /**
+   * Average reader CPU (%) that reader autoscaling holds.
+   * @default 70
+   */
+  readonly readerCpuTargetPercent?: number;
+
+  /**
+   * Automated backup retention, 1-35 whole days; it is also the point-in-time recovery window.
+   * @default Duration.days(14)
+   */
+  readonly backupRetention?: Duration;
+
+  /**
+   * Daily backup window in UTC, `hh:mm-hh:mm`.
+   * @default - a 30-minute window chosen by RDS
+   */
+  readonly preferredBackupWindow?: string;
+
+  /**
+   * Weekly maintenance window in UTC, `ddd:hh:mm-ddd:hh:mm`.
+   * @default - a window chosen by RDS
+   */
+  readonly preferredMaintenanceWindow?: string;
+
+  /**
+   * Database port (1150-65535, not 5432).
+   * @default 5433
+   */
+  readonly port?: number;
+
+  /**
+   * Statements slower than this are logged (`log_min_duration_statement`).
+   * @default Duration.millis(500)
+   */
+  readonly slowQueryThreshold?: Duration;
+
+  /**
+   * Time between automatic rotations of the master credentials (1-30 whole days).
+   * @default Duration.days(30)
+   */
+  readonly credentialRotation?: Duration;
+
+  /**
+   * Master user name; its password is generated into Secrets Manager.
+   * @default 'dbadmin'
+   */
+  readonly masterUsername?: string;
+
+  /**
+   * Name of a database created with the cluster.
+   * @default - none: only the `postgres` database exists
+   */
+  readonly defaultDatabaseName?: string;
+
+  /**
+   * Retention of the `postgresql` log exported to CloudWatch Logs.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Interval of enhanced-monitoring samples (1, 5, 10, 15, 30 or 60 seconds).
+   * @default Duration.seconds(60)
+   */
+  readonly monitoringInterval?: Duration;
+
+  /**
+   * Customer-managed key for storage, the credentials secret and Performance Insights.
+   * @default - a new key with yearly rotation, retained when the stack is deleted
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Security groups admitted to the proxy and the cluster on the database port. The rules are
+   * created in this construct's stack, so these groups must not live in a stack that depends on
+   * it; for consumers built later in another stack, call `allowConnectionsFrom` instead.
+   * @default - none: nothing but the proxy and the rotation function can connect
+   */
+  readonly allowedSecurityGroups?: readonly ec2.ISecurityGroup[];
+}
+
+/** The props with defaults applied: what the validation table reads. */
+interface ResolvedSettings {
+  readonly readers: number;
+  readonly minReaders: number;
+  readonly maxReaders: number;
+  readonly readerCpuTargetPercent: number;
+  readonly backupRetentionDays: unknown;
+  readonly credentialRotationDays: unknown;
+  readonly port: number;
+  readonly slowQueryMs: unknown;
+  readonly monitoringIntervalSeconds: unknown;
+  readonly logRetentionDays: number;
+  readonly masterUsername: string;
+  readonly availabilityZones: readonly string[];
+  readonly preferredBackupWindow?: string;
+  readonly preferredMaintenanceWindow?: string;
+}
+
+const WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
+const WEEKLY_WINDOW = /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/;
+
+/** Every rule ResilientPostgres props must meet; one error lists every broken row. */
+export const RESILIENT_POSTGRES_RULES: readonly ValidationRule<ResolvedSettings>[] = [
+  { field: 'readers', value: (s) => s.readers, check: is.intBetween(1, 15), fix: 'use 1 to 15 readers: a reader in another AZ is the failover target' },
+  { field: 'minReaders', value: (s) => s.minReaders, check: (v, s) => is.intBetween(1, 15)(v) && v <= s.maxReaders, fix: 'use 1 to 15 and no more than maxReaders' },
+  { field: 'maxReaders', value: (s) => s.maxReaders, check: (v, s) => is.intBetween(1, 15)(v) && v >= s.readers, fix: 'use at most 15 (the Aurora replica limit) and at least readers' },
+  { field: 'readerCpuTargetPercent', value: (s) => s.readerCpuTargetPercent, check: is.intBetween(10, 90), fix: 'use a CPU target of 10 to 90 percent' },
+  { field: 'backupRetention', value: (s) => s.backupRetentionDays, check: is.intBetween(1, 35), fix: 'keep backups 1 to 35 whole days (the Aurora limit)' },
+  { field: 'credentialRotation', value: (s) => s.credentialRotationDays, check: is.intBetween(1, 30), fix: 'rotate credentials every 1 to 30 whole days' },
+  { field: 'port', value: (s) => s.port, check: (v) => is.intBetween(1150, 65535)(v) && v !== 5432, fix: 'use a port from 1150 to 65535 other than the default 5432' },
+  { field: 'slowQueryThreshold', value: (s) => s.slowQueryMs, check: is.intBetween(1, 3_600_000), fix: 'log statements slower than 1 ms to 1 hour (whole milliseconds)' },
+  { field: 'monitoringInterval', value: (s) => s.monitoringIntervalSeconds, check: is.oneOf(1, 5, 10, 15, 30, 60), fix: 'use 1, 5, 10, 15, 30 or 60 seconds' },
+  { field: 'logRetention', value: (s) => s.logRetentionDays, check: is.logRetentionDays, fix: 'use a CloudWatch Logs retention period (logs.RetentionDays), not INFINITE' },
+  {
+    field: 'masterUsername',
+    value: (s) => s.masterUsername,
+    check: (v) => is.matching(/^[A-Za-z][A-Za-z0-9_]{0,62}$/)(v) && !['rdsadmin', 'rdsproxyadmin', 'rds_superuser'].includes(String(v).toLowerCase()),
+    fix: 'use 1-63 letters, digits or underscores, starting with a letter, not an RDS reserved name',
+  },
+  {
+    field: 'vpcSubnets',
+    value: (s) => s.availabilityZones,
+    check: (v: string[]) => v.some((az) => Token.isUnresolved(az)) || new Set(v).size >= 2,
+    fix: 'select subnets in at least 2 availability zones so that a reader can take over from the writer',
+  },
+  { field: 'preferredBackupWindow', value: (s) => s.preferredBackupWindow ?? '00:00-00:30', check: is.matching(WINDOW), fix: 'use a UTC window "hh:mm-hh:mm", e.g. "02:00-02:30"' },
+  { field: 'preferredMaintenanceWindow', value: (s) => s.preferredMaintenanceWindow ?? 'sun:04:00-sun:04:30', check: is.matching(WEEKLY_WINDOW), fix: 'use a UTC window "ddd:hh:mm-ddd:hh:mm", e.g. "sun:04:00-sun:04:30"' },
+];
+
+/**
+ * Aurora PostgreSQL with production-safe defaults: a writer and readers in distinct AZs with
+ * reader autoscaling, RDS Proxy (TLS + IAM auth) for pooling, CMK encryption, backups with
+ * point-in-time recovery, deletion protection, TLS-only connections, slow-query logging,
+ * Performance Insights, enhanced monitoring, and rotated generated credentials.
+ */
+export class ResilientPostgres extends Construct {
+  public readonly cluster: rds.DatabaseCluster;
+  public readonly proxy: rds.DatabaseProxy;
+  /** Proxy endpoint that routes to the readers. */
+  public readonly readOnlyProxyEndpoint: rds.IDatabaseProxyEndpoint;
+  /** Master credentials (username, password, host, port) in Secrets Manager, CMK-encrypted. */
+  public readonly secret: secretsmanager.ISecret;
+  public readonly secretRotation: secretsmanager.SecretRotation;
+  public readonly encryptionKey: kms.IKey;
+  /** Security group of the cluster instances. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** Security group of the proxy and its endpoints. */
+  public readonly proxySecurityGroup: ec2.SecurityGroup;
+  public readonly parameterGroup: rds.ParameterGroup;
+  public readonly readerScaling: appscaling.ScalableTarget;
+  /** The cluster (writer) endpoint. */
+  public readonly writerEndpoint: rds.Endpoint;
+  /** The cluster reader endpoint, load-balanced over the readers. */
+  public readonly readerEndpoint: rds.Endpoint;
+  /** Host name of the proxy's default (read/write) endpoint. */
+  public readonly proxyEndpoint: string;
+  /** Host name of the proxy's read-only endpoint. */
+  public readonly proxyReadOnlyEndpoint: string;
+  public readonly port: number;
+
+  constructor(scope: Construct, id: string, props: ResilientPostgresProps) {
+    super(scope, id);
+
+    const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+    const readers = props.readers ?? 2;
+    const backupRetention = props.backupRetention ?? Duration.days(14);
+    const credentialRotation = props.credentialRotation ?? Duration.days(30);
+    const monitoringInterval = props.monitoringInterval ?? Duration.seconds(60);
+    const settings: ResolvedSettings = {
+      readers,
+      minReaders: props.minReaders ?? readers,
+      maxReaders: props.maxReaders ?? Math.min(readers + 2, 15),
+      readerCpuTargetPercent: props.readerCpuTargetPercent ?? 70,
+      backupRetentionDays: days(backupRetention),
+      credentialRotationDays: days(credentialRotation),
+      port: props.port ?? 5433,
+      slowQueryMs: millis(props.slowQueryThreshold ?? Duration.millis(500)),
+      monitoringIntervalSeconds: seconds(monitoringInterval),
+      logRetentionDays: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      masterUsername: props.masterUsername ?? 'dbadmin',
+      availabilityZones: props.vpc.selectSubnets(vpcSubnets).availabilityZones,
+      preferredBackupWindow: props.preferredBackupWindow,
+      preferredMaintenanceWindow: props.preferredMaintenanceWindow,
+    };
+    assertValid(`ResilientPostgres "${this.node.path}"`, settings, RESILIENT_POSTGRES_RULES);
+
+    this.port = settings.port;
+    const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: props.engineVersion ?? DEFAULT_AURORA_POSTGRES_VERSION });
+    const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE);
+
+    this.encryptionKey =
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        description: `Aurora PostgreSQL storage, credentials and Performance Insights (${this.node.path})`,
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Aurora PostgreSQL instances: ingress only from listed security groups',
+      allowAllOutbound: false,
+    });
+    this.proxySecurityGroup = new ec2.SecurityGroup(this, 'ProxySecurityGroup', {
+      vpc: props.vpc,
+      description: 'RDS Proxy of the Aurora PostgreSQL cluster: ingress only from listed security groups',
+      allowAllOutbound: false,
+    });
+
+    this.parameterGroup = new rds.ParameterGroup(this, 'ParameterGroup', {
+      engine,
+      description: 'Aurora PostgreSQL: TLS only, slow statements logged',
+      parameters: {
+        'rds.force_ssl': '1',
+        ssl_min_protocol_version: 'TLSv1.2',
+        log_min_duration_statement: String(settings.slowQueryMs),
+      },
+    });
+
+    const azs = settings.availabilityZones;
+    const spreadAzs = azs.length >= 2 && !azs.some((az) => Token.isUnresolved(az));
+    const azOf = (index: number) => (spreadAzs ? azs[index % azs.length] : undefined);
+    const instanceOptions = {
+      instanceType,
+      caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
+      autoMinorVersionUpgrade: true,
+      publiclyAccessible: false,
+    };
+
+    this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
+      engine,
+      credentials: rds.Credentials.fromGeneratedSecret(settings.masterUsername, { encryptionKey: this.encryptionKey }),
+      // Writer first in the list of AZs; each reader in the next AZ, so the writer and the first
+      // readers never share a zone. Lower promotion tier = first failover target.
+      writer: rds.ClusterInstance.provisioned('Writer', { ...instanceOptions, availabilityZone: azOf(0) }),
+      readers: Array.from({ length: readers }, (_, i) =>
+        rds.ClusterInstance.provisioned(`Reader${i + 1}`, { ...instanceOptions, availabilityZone: azOf(i + 1), promotionTier: Math.min(i + 1, 15) }),
+      ),
+      instanceUpdateBehaviour: rds.InstanceUpdateBehaviour.ROLLING,
+      vpc: props.vpc,
+      vpcSubnets,
+      securityGroups: [this.securityGroup],
+      port: this.port,
+      defaultDatabaseName: props.defaultDatabaseName,
+      parameterGroup: this.parameterGroup,
+      storageEncrypted: true,
+      storageEncryptionKey: this.encryptionKey,
+      iamAuthentication: true,
+      backup: { retention: backupRetention, preferredWindow: props.preferredBackupWindow },
+      preferredMaintenanceWindow: props.preferredMaintenanceWindow,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.SNAPSHOT,
+      deleteAutomatedBackups: false,
+      copyTagsToSnapshot: true,
+      cloudwatchLogsExports: ['postgresql'],
+      cloudwatchLogsRetention: settings.logRetentionDays as logs.RetentionDays,
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: this.encryptionKey,
+      performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
+      monitoringInterval,
+      autoMinorVersionUpgrade: true,
+    });
+    this.secret = this.cluster.secret!;
+    // Keep the credentials if the stack goes: the snapshot taken on deletion still needs them.
+    (this.cluster.node.findChild('Secret') as rds.DatabaseSecret).applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.writerEndpoint = this.cluster.clusterEndpoint;
+    this.readerEndpoint = this.cluster.clusterReadEndpoint;
+
+    this.secretRotation = this.cluster.addRotationSingleUser({
+      automaticallyAfter: credentialRotation,
+      vpcSubnets: props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    });
+
+    this.proxy = new rds.DatabaseProxy(this, 'Proxy', {
+      // CloudFormation requires a proxy name; derive it from the construct path so that stages
+      // and several databases in one account never collide.
+      dbProxyName: `${Names.uniqueResourceName(this, { maxLength: 54, separator: '-' })}-proxy`,
+      proxyTarget: rds.ProxyTarget.fromCluster(this.cluster),
+      secrets: [this.secret],
+      vpc: props.vpc,
+      vpcSubnets,
+      securityGroups: [this.proxySecurityGroup],
+      requireTLS: true,
+      iamAuth: true,
+      clientPasswordAuthType: rds.ClientPasswordAuthType.POSTGRES_SCRAM_SHA_256,
+      debugLogging: false,
+    });
+    this.proxyEndpoint = this.proxy.endpoint;
+    this.readOnlyProxyEndpoint = this.proxy.addEndpoint('ReadOnly', {
+      vpc: props.vpc,
+      vpcSubnets,
+      securityGroups: [this.proxySecurityGroup],
+      targetRole: rds.ProxyEndpointTargetRole.READ_ONLY,
+    });
+    this.proxyReadOnlyEndpoint = this.readOnlyProxyEndpoint.endpoint;
+
+    // Application Auto Scaling adds and removes Aurora replicas outside CloudFormation; it uses
+    // its service-linked role, so no role of ours is created.
+    this.readerScaling = new appscaling.ScalableTarget(this, 'ReaderScaling', {
+      serviceNamespace: appscaling.ServiceNamespace.RDS,
+      scalableDimension: 'rds:cluster:ReadReplicaCount',
+      resourceId: `cluster:${this.cluster.clusterIdentifier}`,
+      minCapacity: settings.minReaders,
+      maxCapacity: settings.maxReaders,
+      role: iam.Role.fromRoleArn(
+        this,
+        'AutoScalingServiceRole',
+        Stack.of(this).formatArn({
+          service: 'iam',
+          region: '',
+          resource: 'role',
+          resourceName: 'aws-service-role/rds.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_RDSCluster',
+        }),
+      ),
+    });
+    this.readerScaling.scaleToTrackMetric('ReaderCpu', {
+      predefinedMetric: appscaling.PredefinedMetric.RDS_READER_AVERAGE_CPU_UTILIZATION,
+      targetValue: settings.readerCpuTargetPercent,
+      scaleOutCooldown: Duration.minutes(5),
+      scaleInCooldown: Duration.minutes(15),
+    });
+    // Registering the target needs an available cluster with its instances.
+    this.readerScaling.node.addDependency(
+      this.cluster.node.defaultChild!,
+      ...['Writer', ...Array.from({ length: readers }, (_, i) => `Reader${i + 1}`)].map((id) => this.cluster.node.findChild(id)),
+    );
+    // The zones come from the VPC's subnets (explicit in config); pinning them is what spreads
+    // the writer and the readers over distinct AZs.
+    Validations.of(this.cluster).acknowledge({
+      id: 'CloudFormation-Validate::W3010',
+      reason: 'Instance AZs are taken from the selected subnets to place the writer and each reader in a distinct zone',
+    });
+
+    for (const peer of props.allowedSecurityGroups ?? []) this.admit(this, `From${Names.uniqueId(peer)}`, peer);
+  }
+
+  /**
+   * Lets a peer security group reach the proxy and the cluster on the database port.
+   *
+   * When the peer lives in another stack (a service stack that uses the database), the ingress
+   * rules are created in the peer's stack with the database's group IDs, so the reference points
+   * from the consumer to the data stack and no dependency cycle appears.
+   */
+  public allowConnectionsFrom(peer: ec2.ISecurityGroup): void {
+    if (Stack.of(peer) === Stack.of(this)) {
+      this.admit(this, `From${Names.uniqueId(peer)}`, peer);
+    } else {
+      this.admit(peer, `To${Names.uniqueId(this)}`, peer);
+    }
+  }
+
+  /**
+   * Grants `rds-db:connect` as `dbUser` through the proxy and on the cluster (IAM database
+   * authentication). The database user must exist and, for direct connections, hold `rds_iam`.
+   */
+  public grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
+    if (!Token.isUnresolved(dbUser) && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(dbUser)) {
+      throw new Error(`ResilientPostgres "${this.node.path}": grantConnect dbUser = ${JSON.stringify(dbUser)}: use a PostgreSQL role name (letters, digits, underscores)`);
+    }
+    return this.proxy.grantConnect(grantee, dbUser).combine(this.cluster.grantConnect(grantee, dbUser));
+  }
+
+  private admit(scope: IConstruct, idPrefix: string, peer: ec2.ISecurityGroup): void {
+    if (scope.node.tryFindChild(`${idPrefix}Proxy`)) return;
+    const rule = (suffix: string, target: ec2.ISecurityGroup, description: string) =>
+      new ec2.CfnSecurityGroupIngress(scope as Construct, `${idPrefix}${suffix}`, {
+        groupId: target.securityGroupId,
+        sourceSecurityGroupId: peer.securityGroupId,
+        ipProtocol: 'tcp',
+        fromPort: this.port,
+        toPort: this.port,
+        description,
+      });
+    rule('Proxy', this.proxySecurityGroup, 'Client to Aurora PostgreSQL proxy');
+    rule('Cluster', this.securityGroup, 'Client to Aurora PostgreSQL reader/writer endpoints');
+    if (!peer.allowAllOutbound) {
+      peer.addEgressRule(ec2.Peer.securityGroupId(this.proxySecurityGroup.securityGroupId), ec2.Port.tcp(this.port), 'To Aurora PostgreSQL proxy');
+      peer.addEgressRule(ec2.Peer.securityGroupId(this.securityGroup.securityGroupId), ec2.Port.tcp(this.port), 'To Aurora PostgreSQL cluster');
+    }
+  }
+}
+
+function days(d: Duration): unknown {
+  return d.isUnresolved() ? d.toString() : d.toDays({ integral: false });
+}
+function millis(d: Duration): unknown {
+  return d.isUnresolved() ? d.toString() : d.toMilliseconds({ integral: false });
+}
+function seconds(d: Duration): unknown {
+  return d.isUnresolved() ? d.toString() : d.toSeconds({ integral: false });
+}
