@@ -1,0 +1,116 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ControlReport, EvidenceItem, ReadinessReport, REPORT_SCHEMA_VERSION } from '../../lib/readiness/types';
+
+/** Physical IDs of the fixture stage as CloudFormation would report them. */
+export const REGION = 'eu-west-1';
+export const ACCOUNT = '123456789012';
+export const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:Prod-Observability-OnCallTopic-AbC123`;
+export const API_ALARM = 'Prod-Observability-Api5xxAlarm-1A2B3C';
+export const DB_ALARM = 'Prod-Observability-DbCpuAlarm-4D5E6F';
+export const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:DatabaseSecret-XyZ-a1b2c3`;
+export const OBS_STACK = 'Prod-Observability';
+export const DATA_STACK = 'Prod-Data';
+
+function evidence(stackName: string, logicalId: string, resourceType: string): EvidenceItem {
+  return { constructPath: `Prod/${stackName.replace('Prod-', '')}/${logicalId}`, logicalId, stackName, resourceType };
+}
+
+function control(id: string, overrides: Partial<ControlReport>): ControlReport {
+  return {
+    id,
+    title: id,
+    severity: 'High',
+    area: 'Reliability & Monitoring',
+    owner: 'Operations',
+    risk: 'Production incidents may lack triage.',
+    verification: 'synth',
+    status: 'ready',
+    statusReason: 'rules pass',
+    evidence: [],
+    findings: [],
+    tests: [],
+    waivers: [],
+    sources: ['3.1'],
+    ...overrides,
+  };
+}
+
+/** A synth report of stage prod: two live controls (alarms, secret rotation) and one synth-only control. */
+export function fixtureReport(overrides: Partial<ReadinessReport> = {}): ReadinessReport {
+  const controls: ControlReport[] = [
+    control('ALARMS', {
+      title: 'Monitoring alarms page the on-call',
+      status: 'conditional',
+      statusReason: 'declared; waiting on the live check',
+      live: {
+        check: 'alarms',
+        resources: [
+          evidence(OBS_STACK, 'Api5xxAlarm', 'AWS::CloudWatch::Alarm'),
+          evidence(OBS_STACK, 'DbCpuAlarm', 'AWS::CloudWatch::Alarm'),
+          evidence(OBS_STACK, 'OnCallTopic', 'AWS::SNS::Topic'),
+        ],
+      },
+    }),
+    control('SECRET-ROTATION', {
+      title: 'Secrets rotate',
+      area: 'Security',
+      severity: 'Critical',
+      status: 'conditional',
+      statusReason: 'rotation schedule declared; waiting on the live check',
+      live: {
+        check: 'secret-rotation',
+        resources: [
+          evidence(DATA_STACK, 'DatabaseSecret', 'AWS::SecretsManager::Secret'),
+          evidence(DATA_STACK, 'DatabaseSecretRotation', 'AWS::SecretsManager::RotationSchedule'),
+        ],
+      },
+    }),
+    control('DB-HA', { title: 'Database is multi-AZ', area: 'Infrastructure', severity: 'Critical' }),
+  ];
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    stage: 'prod',
+    scopePath: 'Prod',
+    generatedAt: '2026-11-20T10:00:00.000Z',
+    summary: {
+      total: 3,
+      byStatus: { ready: 1, conditional: 2, missing: 0 },
+      bySeverity: {
+        Critical: { ready: 1, conditional: 1, missing: 0 },
+        High: { ready: 0, conditional: 1, missing: 0 },
+        Medium: { ready: 0, conditional: 0, missing: 0 },
+        Low: { ready: 0, conditional: 0, missing: 0 },
+      },
+    },
+    controls,
+    sections: [],
+    ...overrides,
+  };
+}
+
+/** `DescribeStackResources` rows of the two deployed stacks. */
+export const STACK_RESOURCES: Record<string, { logicalId: string; physicalId: string; type: string }[]> = {
+  [OBS_STACK]: [
+    { logicalId: 'Api5xxAlarm', physicalId: API_ALARM, type: 'AWS::CloudWatch::Alarm' },
+    { logicalId: 'DbCpuAlarm', physicalId: DB_ALARM, type: 'AWS::CloudWatch::Alarm' },
+    { logicalId: 'OnCallTopic', physicalId: TOPIC_ARN, type: 'AWS::SNS::Topic' },
+  ],
+  [DATA_STACK]: [
+    { logicalId: 'DatabaseSecret', physicalId: SECRET_ARN, type: 'AWS::SecretsManager::Secret' },
+    { logicalId: 'DatabaseSecretRotation', physicalId: SECRET_ARN, type: 'AWS::SecretsManager::RotationSchedule' },
+  ],
+};
+
+/** Writes the report to `<tmp>/cdk.out/readiness/prod.json`; returns the assembly directory. */
+export function writeFixtureAssembly(report: unknown = fixtureReport()): string {
+  const assembly = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'readiness-verify-')), 'cdk.out');
+  fs.mkdirSync(path.join(assembly, 'readiness'), { recursive: true });
+  fs.writeFileSync(path.join(assembly, 'readiness', 'prod.json'), JSON.stringify(report, null, 2));
+  return assembly;
+}
+
+export const NOW = new Date('2026-11-21T12:00:00.000Z');
+export const DAY = 86_400_000;
+export const daysAgo = (n: number): Date => new Date(NOW.getTime() - n * DAY);
