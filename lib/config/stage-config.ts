@@ -311,6 +311,20 @@ export interface DrConfig {
   readonly drillTaskStopPercent: number;
 }
 
+/** A person's declaration that an attested readiness control is in place (legal pages, support team, audits). */
+export interface AttestationConfig {
+  /** Who answers for the evidence, e.g. `Operations / Legal`. */
+  readonly owner: string;
+  /** Where a reviewer finds the evidence (https URL). */
+  readonly evidenceUrl: string;
+  /** When it was attested, `YYYY-MM-DD`. */
+  readonly date: string;
+  /** `ready`, or `conditional` while something is still outstanding. */
+  readonly status: 'ready' | 'conditional';
+  /** What is outstanding (required when conditional). */
+  readonly reason?: string;
+}
+
 export interface StageConfig {
   /** The stage name: `dev`, `staging` or `prod`. */
   readonly stage: StageName;
@@ -335,6 +349,8 @@ export interface StageConfig {
   readonly edge: EdgeConfig;
   /** Backups, DR region, recovery objectives, failover drills and the cost guard. */
   readonly dr: DrConfig;
+  /** Evidence for attested readiness controls, by control ID (`LEGAL-PAGES`, `BILLING-VALIDATION`, ...). */
+  readonly attestations: Readonly<Record<string, AttestationConfig>>;
   /** Tags put on every resource of the stage (cost allocation, ownership). */
   readonly tags: Readonly<Record<string, string>>;
 }

@@ -1,4 +1,4 @@
-import { FAILURE_SCOPES, StageConfig, STAGE_NAMES } from './stage-config';
+import { AttestationConfig, FAILURE_SCOPES, StageConfig, STAGE_NAMES } from './stage-config';
 import { assertValid, is, ValidationRule } from '../validation/rule-table';
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
@@ -185,6 +185,31 @@ const SERVICE_RULES: readonly ValidationRule<StageConfig>[] = [
   { field: 'edge.staticPathPatterns', value: (c) => c.edge.staticPathPatterns, check: (v: string[]) => Array.isArray(v) && v.every((p) => /^\/[\w\-./*]{1,254}$/.test(p)), fix: 'list CloudFront path patterns such as "/static/*"' },
 ];
 
+/** Entries of `attestations` that fail `ok`, by control ID (empty when all pass). */
+const badAttestations = (ok: (a: AttestationConfig) => boolean) => (c: StageConfig) =>
+  Object.fromEntries(Object.entries(c.attestations ?? {}).filter(([, a]) => !ok(a)));
+const none = (v: object) => Object.keys(v).length === 0;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Evidence for attested readiness controls (`attestations.<CONTROL-ID>`). */
+const ATTESTATION_RULES: readonly ValidationRule<StageConfig>[] = [
+  { field: 'attestations', value: (c) => Object.keys(c.attestations ?? {}).filter((id) => !/^[A-Z0-9]+(-[A-Z0-9]+)*$/.test(id)), check: (v: string[]) => v.length === 0, fix: 'key attestations by catalogue control ID, e.g. "LEGAL-PAGES"' },
+  { field: 'attestations.*.owner', value: badAttestations((a) => is.nonEmptyString(a.owner)), check: none, fix: 'name who answers for the evidence, e.g. "Operations / Legal"' },
+  { field: 'attestations.*.evidenceUrl', value: badAttestations((a) => /^https:\/\/\S+$/.test(a.evidenceUrl)), check: none, fix: 'link the evidence with an https URL' },
+  {
+    field: 'attestations.*.date',
+    value: badAttestations((a) => ISO_DATE.test(a.date) && !Number.isNaN(Date.parse(a.date)) && Date.parse(a.date) <= Date.now()),
+    check: none,
+    fix: 'use the attestation date as YYYY-MM-DD, not in the future',
+  },
+  { field: 'attestations.*.status', value: badAttestations((a) => a.status === 'ready' || a.status === 'conditional'), check: none, fix: 'use "ready" or "conditional"' },
+  {
+    field: 'attestations.*.reason',
+    value: badAttestations((a) => a.status !== 'conditional' || (typeof a.reason === 'string' && a.reason.trim().length >= 20)),
+    check: none,
+    fix: 'a conditional attestation says what is outstanding in at least 20 characters',
+  },
+];
+
 /**
  * Every rule a stage config must meet. Adding a config field? Add its row here.
  * Rows read the config; they never touch AWS.
@@ -300,6 +325,7 @@ export const STAGE_CONFIG_RULES: readonly ValidationRule<StageConfig>[] = [
   { field: 'security.unusedAccessAgeDays', value: (c) => c.security.unusedAccessAgeDays, check: is.intBetween(1, 365), fix: 'use 1 to 365 days (the IAM Access Analyzer limit)' },
   ...OBSERVABILITY_RULES,
   ...SERVICE_RULES,
+  ...ATTESTATION_RULES,
 ];
 
 /** Throws one error that names every bad field of the stage config, its value and the fix. */

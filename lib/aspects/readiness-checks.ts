@@ -1,0 +1,134 @@
+/**
+ * The Readiness NagPack: applies every registered ResourceRule (lib/aspects/rules) to the matching
+ * CfnResources and keeps each result, compliant ones included, as evidence for the report.
+ */
+import { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { NagMessageLevel, NagPack, NagPackProps, NagRuleResult } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { StageConfig, StageName } from '../config/stage-config';
+import { isAcknowledged } from './acknowledgments';
+import { levelFor } from './levels';
+import { complianceOf, RuleResult } from './results';
+import { ReadinessRule, ResourceRule, RULE_PACK_NAME, RuleContext, ruleIdOf } from './rule';
+import { withRuleCaches } from './rule-helpers';
+import { READINESS_RULES } from './rules';
+
+export interface ReadinessChecksProps extends NagPackProps {
+  /**
+   * Stage whose thresholds and finding levels apply.
+   * @default - 'prod': every finding is an error
+   */
+  readonly stage?: StageName;
+  /**
+   * Stage config the thresholds are read from (backup retention in prod).
+   * @default - the rules' built-in minimums
+   */
+  readonly config?: StageConfig;
+  /**
+   * Rules to apply.
+   * @default - READINESS_RULES, every registered rule
+   */
+  readonly rules?: readonly ReadinessRule[];
+  /**
+   * Settings rules of other areas read (`RuleContext.settings`).
+   * @default - only `config`
+   */
+  readonly settings?: Readonly<Record<string, unknown>>;
+}
+
+/** Most days between secret rotations: 30 in prod, 90 elsewhere. */
+export const MAX_ROTATION_DAYS: Readonly<Record<StageName, number>> = { dev: 90, staging: 90, prod: 30 };
+
+/** The thresholds rules read, for one stage. */
+export function ruleContextFor(stage: StageName, config?: StageConfig, settings: Readonly<Record<string, unknown>> = {}): RuleContext {
+  const configured = stage === 'prod' ? config?.database?.backupRetentionDays ?? 0 : 0;
+  return {
+    stage,
+    minBackupRetentionDays: Math.max(7, configured),
+    maxRotationDays: MAX_ROTATION_DAYS[stage],
+    settings: { ...settings, ...(config ? { config } : {}) },
+  };
+}
+
+export class ReadinessChecks extends NagPack {
+  public readonly name = RULE_PACK_NAME;
+  public readonly context: RuleContext;
+  public readonly rules: readonly ReadinessRule[];
+  private readonly byType = new Map<string, ResourceRule[]>();
+  private recorded: RuleResult[] = [];
+
+  constructor(scope?: IConstruct, props: ReadinessChecksProps = {}) {
+    super(scope, props);
+    this.packName = RULE_PACK_NAME;
+    const stage = props.stage ?? 'prod';
+    this.context = ruleContextFor(stage, props.config, props.settings);
+    this.rules = (props.rules ?? READINESS_RULES).filter((r) => !r.stages || r.stages.includes(stage));
+    for (const rule of this.rules) {
+      if (rule.kind !== 'resource') continue;
+      for (const type of rule.resourceTypes) {
+        const list = this.byType.get(type) ?? [];
+        list.push(rule);
+        this.byType.set(type, list);
+      }
+    }
+  }
+
+  /** Every result of the last `validateScope`, compliant ones included. */
+  public get results(): readonly RuleResult[] {
+    return this.recorded;
+  }
+
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    this.recorded = [];
+    const report = withRuleCaches(() => super.validateScope(scope));
+    // The explanation tells the reader how to fix it.
+    const explanations = new Map(this.rules.map((r) => [ruleIdOf(r), r.explanation]));
+    return {
+      ...report,
+      violations: report.violations.map((v) => ({ ...v, fix: explanations.get(v.ruleName.replace(/\[.*\]$/, '')) })),
+    };
+  }
+
+  protected checkResource(node: CfnResource): void {
+    const rules = this.byType.get(node.cfnResourceType);
+    if (!rules) return;
+    for (const rule of rules) {
+      const ruleId = ruleIdOf(rule);
+      let result: NagRuleResult | undefined;
+      let error: unknown;
+      try {
+        result = rule.check(node, this.context);
+      } catch (e) {
+        error = e ?? new Error('rule failed');
+      }
+      const level = levelFor(this.context.stage, rule.category);
+      const acknowledged = isAcknowledged(node, ruleId);
+      const findings = Array.isArray(result) ? result : [undefined];
+      complianceOf(result, error).forEach((compliance, i) => {
+        const finding = findings[i];
+        this.recorded.push({
+          ruleId,
+          findingId: finding ? `${ruleId}[${finding}]` : ruleId,
+          compliance,
+          level: level === NagMessageLevel.ERROR ? 'error' : 'warning',
+          acknowledged,
+          message: error ? `${rule.info} (the rule could not read a value: ${String((error as Error).message ?? error)})` : rule.info,
+          construct: node,
+        });
+      });
+      // A waiver of the rule covers its named findings too.
+      if (acknowledged) continue;
+      this.applyRule({
+        ruleSuffixOverride: rule.id,
+        info: rule.info,
+        explanation: rule.explanation,
+        level,
+        node,
+        rule: () => {
+          if (error !== undefined) throw error;
+          return result!;
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+
+/** What one rule said about one resource (or, for a scope rule, one scope). */
+export type Compliance = 'compliant' | 'non-compliant' | 'not-applicable' | 'error';
+
+/** One rule evaluation, kept for the report: compliant results are evidence, the rest are findings. */
+export interface RuleResult {
+  /** `Readiness-DB-HA`, `AwsSolutions-RDS3`: the rule as published (no `[finding]` suffix). */
+  readonly ruleId: string;
+  /** `Readiness-X[finding]` when the rule returned named findings; otherwise the rule ID. */
+  readonly findingId: string;
+  readonly compliance: Compliance;
+  readonly level: 'error' | 'warning';
+  /** Acknowledged (waived) on the resource or an ancestor: it does not fail synth. */
+  readonly acknowledged: boolean;
+  readonly message: string;
+  /** The resource, or the scope for a scope rule. */
+  readonly construct: IConstruct;
+  /** Evidence a scope rule supplied. */
+  readonly notes?: readonly string[];
+}
+
+export function complianceOf(result: NagRuleResult | undefined, error: unknown): Compliance[] {
+  if (error !== undefined) return ['error'];
+  if (Array.isArray(result)) return result.length === 0 ? ['compliant'] : result.map(() => 'non-compliant');
+  if (result === NagRuleCompliance.COMPLIANT) return ['compliant'];
+  if (result === NagRuleCompliance.NON_COMPLIANT) return ['non-compliant'];
+  return ['not-applicable'];
+}
+
+export function isFailure(r: RuleResult): boolean {
+  return r.compliance === 'non-compliant' || r.compliance === 'error';
+}
+
+export function isCfn(construct: IConstruct): construct is CfnResource {
+  return CfnResource.isCfnResource(construct);
+}
