@@ -3,8 +3,14 @@ import { Construct } from 'constructs';
 import { StageConfig } from '../config/stage-config';
 import { validateStageConfig } from '../config/validate-config';
 import { AlertingStack } from './alerting-stack';
+import { BackupStack } from './backup-stack';
+import { CostMonitorStack } from './cost-monitor-stack';
 import { DataStack } from './data-stack';
+import { DrStack, globalClusterIdentifier } from './dr-stack';
 import { NetworkStack } from './network-stack';
+import { ResilienceStack } from './resilience-stack';
+import { addGlobalDatabasePrimary } from '../constructs/backup/global-database';
+import { protectStatefulResources } from '../constructs/backup/tags';
 
 export interface ReadinessStageProps extends StageProps {
   readonly config: StageConfig;
@@ -17,6 +23,14 @@ export class ReadinessStage extends Stage {
   /** On-call topics (`critical`, `warning`): send alarms here. Depends on config only. */
   public readonly alerting: AlertingStack;
   public readonly data: DataStack;
+  /** DR region: the vault that receives backup copies (and the global-database secondary). */
+  public readonly dr: DrStack;
+  /** Backup vault, plan (copied to the DR region) and Aurora restore test. */
+  public readonly backup: BackupStack;
+  /** Failover drills (AWS FIS) and the cost budget. */
+  public readonly resilience: ResilienceStack;
+  /** Cost anomaly detection (us-east-1). */
+  public readonly costMonitor: CostMonitorStack;
 
   constructor(scope: Construct, id: string, props: ReadinessStageProps) {
     // Validate before any construct exists, so a bad config builds nothing.
@@ -28,6 +42,17 @@ export class ReadinessStage extends Stage {
     this.network = new NetworkStack(this, 'Network', { config });
     this.alerting = new AlertingStack(this, 'Alerting', { config });
     this.data = new DataStack(this, 'Data', { config, vpc: this.network.vpc });
+
+    // Stateful resources tag themselves for the backup plan, restore test and drills (selection by tag).
+    protectStatefulResources(this.data);
+    const globalDb = config.dr.mode === 'global-database';
+    const engineVersion = globalDb ? addGlobalDatabasePrimary(this.data, globalClusterIdentifier(config)) : undefined;
+    this.dr = new DrStack(this, 'Dr', { config, primaryEngineVersion: engineVersion });
+    if (engineVersion) this.dr.addStackDependency(this.data, 'the global-database secondary joins the primary cluster');
+    this.backup = new BackupStack(this, 'Backup', { config, copyVaultArn: this.dr.vaultArn });
+    this.backup.addStackDependency(this.dr, 'the backup plan copies to the DR vault');
+    this.resilience = new ResilienceStack(this, 'Resilience', { config, vpc: this.network.vpc, warningTopic: this.alerting.warning });
+    this.costMonitor = new CostMonitorStack(this, 'CostMonitor', { config });
 
     for (const [key, value] of Object.entries(config.tags)) Tags.of(this).add(key, value);
   }

@@ -1,0 +1,141 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { assertValid, is, ValidationRule } from '../../validation/rule-table';
+import { BACKUP_SELECTION_TAG } from './tags';
+
+export interface AuroraRestoreTestProps {
+  /** Vault whose latest Aurora recovery point is restored. */
+  readonly vault: backup.IBackupVault;
+  /**
+   * When to restore, an AWS cron expression in UTC.
+   * @default 'cron(0 5 ? * SAT *)' - every Saturday 05:00 UTC
+   */
+  readonly schedule?: string;
+  /**
+   * How long the restored cluster is kept for validation before AWS Backup deletes it (1 to 168 hours).
+   * @default Duration.hours(4)
+   */
+  readonly validationWindow?: Duration;
+  /**
+   * Only recovery points younger than this are restored (1 to 365 days).
+   * @default Duration.days(7)
+   */
+  readonly recoveryPointWindow?: Duration;
+  /**
+   * Tag of the clusters to restore.
+   * @default BACKUP_SELECTION_TAG
+   */
+  readonly selectionTag?: { readonly key: string; readonly value: string };
+  /**
+   * Restore metadata that should not be inferred from the source cluster (e.g. `vpcSecurityGroupIds`).
+   * @default - AWS Backup infers everything from the protected cluster
+   */
+  readonly restoreMetadataOverrides?: Readonly<Record<string, string>>;
+  /**
+   * Retention of the validation function's log.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+const RULES: readonly ValidationRule<AuroraRestoreTestProps>[] = [
+  { field: 'schedule', value: (p) => p.schedule, check: (v) => v === undefined || is.matching(/^cron\(\S+( \S+){5}\)$/)(v), fix: 'use a six-field AWS cron expression, e.g. "cron(0 5 ? * SAT *)"' },
+  { field: 'validationWindow', value: (p) => p.validationWindow?.toHours(), check: (v) => v === undefined || is.intBetween(1, 168)(v), fix: 'use 1 to 168 whole hours' },
+  { field: 'recoveryPointWindow', value: (p) => p.recoveryPointWindow?.toDays(), check: (v) => v === undefined || is.intBetween(1, 365)(v), fix: 'use 1 to 365 whole days' },
+];
+
+/** The handler source next to this file: `.ts` in the repository, `.js` once compiled. */
+function handlerEntry(): string {
+  const ts = path.join(__dirname, 'restore-validation', 'handler.ts');
+  return fs.existsSync(ts) ? ts : path.join(__dirname, 'restore-validation', 'handler.js');
+}
+
+/**
+ * An AWS Backup restore testing plan that restores the latest Aurora recovery point on a schedule,
+ * and a function that validates each restore (cluster available and encrypted) and reports the
+ * verdict to AWS Backup. Recovery is tested as a resource, not promised.
+ */
+export class AuroraRestoreTest extends Construct {
+  public readonly plan: backup.CfnRestoreTestingPlan;
+  public readonly selection: backup.CfnRestoreTestingSelection;
+  public readonly restoreRole: iam.Role;
+  public readonly validator: nodejs.NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: AuroraRestoreTestProps) {
+    super(scope, id);
+    assertValid(`AuroraRestoreTest ${this.node.path}`, props, RULES);
+    const tag = props.selectionTag ?? BACKUP_SELECTION_TAG;
+    // Restore testing names allow letters, digits and underscores only, and cannot change.
+    const planName = Names.uniqueId(this).replace(/[^A-Za-z0-9_]/g, '').slice(-50);
+
+    this.plan = new backup.CfnRestoreTestingPlan(this, 'Plan', {
+      restoreTestingPlanName: planName,
+      scheduleExpression: props.schedule ?? 'cron(0 5 ? * SAT *)',
+      startWindowHours: 24,
+      recoveryPointSelection: {
+        algorithm: 'LATEST_WITHIN_WINDOW',
+        includeVaults: [props.vault.backupVaultArn],
+        recoveryPointTypes: ['SNAPSHOT'],
+        selectionWindowDays: (props.recoveryPointWindow ?? Duration.days(7)).toDays(),
+      },
+    });
+
+    this.restoreRole = new iam.Role(this, 'RestoreRole', {
+      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
+      description: 'Restores Aurora recovery points for restore tests',
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSBackupServiceRolePolicyForRestores')],
+    });
+
+    this.selection = new backup.CfnRestoreTestingSelection(this, 'Aurora', {
+      restoreTestingPlanName: this.plan.restoreTestingPlanName,
+      restoreTestingSelectionName: 'aurora_clusters',
+      protectedResourceType: 'Aurora',
+      iamRoleArn: this.restoreRole.roleArn,
+      protectedResourceArns: ['*'],
+      protectedResourceConditions: { stringEquals: [{ key: `aws:ResourceTag/${tag.key}`, value: tag.value }] },
+      validationWindowHours: (props.validationWindow ?? Duration.hours(4)).toHours(),
+      restoreMetadataOverrides: props.restoreMetadataOverrides ? { ...props.restoreMetadataOverrides } : undefined,
+    });
+    this.selection.addDependency(this.plan);
+
+    const logGroup = new logs.LogGroup(this, 'ValidatorLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.validator = new nodejs.NodejsFunction(this, 'Validator', {
+      entry: handlerEntry(),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: Duration.minutes(1),
+      memorySize: 256,
+      logGroup,
+      description: 'Validates Aurora restore-test jobs and reports the result to AWS Backup',
+      environment: { RESTORE_TESTING_PLAN_ARN: this.plan.attrRestoreTestingPlanArn },
+      bundling: { externalModules: ['@aws-sdk/*'], minify: true },
+    });
+    const stack = Stack.of(this);
+    this.validator.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['rds:DescribeDBClusters'],
+        resources: [stack.formatArn({ service: 'rds', resource: 'cluster', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      }),
+    );
+    this.validator.addToRolePolicy(new iam.PolicyStatement({ actions: ['backup:PutRestoreValidationResult'], resources: ['*'] }));
+
+    new events.Rule(this, 'RestoreCompleted', {
+      description: 'Validates every completed restore job of the restore test',
+      eventPattern: { source: ['aws.backup'], detailType: ['Restore Job State Change'], detail: { status: ['COMPLETED'] } },
+      targets: [new targets.LambdaFunction(this.validator, { retryAttempts: 2 })],
+    });
+  }
+}
