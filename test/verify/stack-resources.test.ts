@@ -8,7 +8,7 @@ const cfn = mockClient(CloudFormationClient);
 const client = new CloudFormationClient({ region: REGION });
 const ctx = { region: REGION };
 
-const row = (logicalId: string, physicalId: string, type = 'AWS::CloudWatch::Alarm', status = 'CREATE_COMPLETE'): StackResource => ({
+const row = (logicalId: string, physicalId: string, type = 'AWS::CloudWatch::Alarm', status: StackResource['ResourceStatus'] = 'CREATE_COMPLETE'): StackResource => ({
   StackName: OBS_STACK,
   LogicalResourceId: logicalId,
   PhysicalResourceId: physicalId,

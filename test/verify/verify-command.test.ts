@@ -290,7 +290,7 @@ describe('mergeStatus', () => {
   });
 
   test('a waiver keeps it conditional; a synth miss stays missing; a live miss wins', () => {
-    const waiver = { control: 'ALARMS', ruleId: 'Readiness-ALARMS', constructPath: 'Prod/X', reason: 'r', owner: 'o', expires: '2027-01-01' };
+    const waiver = { control: 'ALARMS', ruleId: 'Readiness-ALARMS', constructPath: 'Prod/X', reason: 'r', owner: 'o', expires: '2027-01-01', problems: [] };
     expect(mergeStatus({ ...control, status: 'conditional', waivers: [waiver] }, live('ready'))).toBe('conditional');
     expect(mergeStatus({ ...control, status: 'missing' }, live('ready'))).toBe('missing');
     expect(mergeStatus({ ...control, status: 'ready' }, live('missing'))).toBe('missing');
