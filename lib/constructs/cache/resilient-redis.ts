@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { assertValid, is, ValidationRule } from '../../validation/rule-table';
+import { RedisAuthRotation } from '../secrets/redis-auth-rotation';
 
 /** The cache engines ElastiCache runs in a replication group (Redis OSS is `redis`). */
 export type CacheEngine = 'valkey' | 'redis';
@@ -116,6 +117,21 @@ export interface ResilientRedisProps {
    * @default - 'Replication group of <construct path>'
    */
   readonly description?: string;
+  /**
+   * Time between automatic rotations of the AUTH token (1 to 365 days; prod keeps 30 or less).
+   * @default - Duration.days(30)
+   */
+  readonly authTokenRotation?: Duration;
+  /**
+   * Subnets of the AUTH token rotation function; they need a route to the Secrets Manager and ElastiCache APIs.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly rotationSubnets?: ec2.SubnetSelection;
+  /**
+   * Topic the AUTH token rotation-failure alarm notifies (the critical on-call topic).
+   * @default - the alarm has no action
+   */
+  readonly rotationAlarmTopic?: sns.ITopic;
 }
 
 /** The props after defaults, as the validation table reads them. */
@@ -329,6 +345,8 @@ export class ResilientRedis extends Construct implements ec2.IConnectable {
   public readonly engineLogGroup: logs.ILogGroup;
   /** Whether cluster mode (sharding) is on. */
   public readonly clusterMode: boolean;
+  /** Rotates the AUTH token on a schedule (function, schedule, failure alarm). */
+  public readonly authTokenRotation: RedisAuthRotation;
 
   constructor(scope: Construct, id: string, props: ResilientRedisProps) {
     super(scope, id);
@@ -488,6 +506,20 @@ export class ResilientRedis extends Construct implements ec2.IConnectable {
     this.replicationGroup.node.addDependency(this.slowLogGroup, this.engineLogGroup);
 
     this.replicationGroupId = this.replicationGroup.ref;
+
+    this.authTokenRotation = new RedisAuthRotation(this, 'AuthTokenRotation', {
+      secret: this.authTokenSecret,
+      replicationGroup: this.replicationGroup,
+      vpc: props.vpc,
+      vpcSubnets: props.rotationSubnets,
+      encryptionKey: this.encryptionKey,
+      rotationInterval: props.authTokenRotation,
+      tokenField: AUTH_TOKEN_SECRET_KEY,
+      alarmTopic: props.rotationAlarmTopic,
+      logRetention: props.logRetention,
+    });
+    // The rotation function tests the new token against the primary endpoint.
+    this.allowConnectionsFrom(this.authTokenRotation.securityGroup, `AUTH token rotation of ${this.node.path}`);
     if (resolved.clusterMode) {
       this.primaryEndpointAddress = this.replicationGroup.attrConfigurationEndPointAddress;
       this.primaryEndpointPort = this.replicationGroup.attrConfigurationEndPointPort;

@@ -1,0 +1,165 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { assertValid, ValidationRule } from '../../validation/rule-table';
+
+export interface RedisAuthRotationProps {
+  /** Secret that holds the AUTH token the replication group uses. */
+  readonly secret: secretsmanager.ISecret;
+  /** The replication group whose AUTH token is rotated (it must have in-transit encryption). */
+  readonly replicationGroup: elasticache.CfnReplicationGroup;
+  /** VPC of the replication group: the function runs in it to test the new token. */
+  readonly vpc: ec2.IVpc;
+  /** Key for the function's log group and environment; its policy must let CloudWatch Logs of this account use it. */
+  readonly encryptionKey: kms.IKey;
+  /**
+   * Subnets of the function: they need a route to the Secrets Manager and ElastiCache APIs.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Time between automatic rotations (1 to 365 days; keep it at 30 days or less in prod).
+   * @default - Duration.days(30)
+   */
+  readonly rotationInterval?: Duration;
+  /**
+   * JSON field of the secret that holds the token.
+   * @default - 'authToken'; pass '' when the secret string is the token itself
+   */
+  readonly tokenField?: string;
+  /**
+   * Topic the rotation-failure alarm notifies.
+   * @default - the alarm has no action (the readiness alarm rule then reports it)
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * How long the function's logs are kept.
+   * @default - logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+const RULES: readonly ValidationRule<{ rotationDays: number }>[] = [
+  {
+    field: 'rotationInterval',
+    value: (p) => p.rotationDays,
+    check: (v: number) => Number.isInteger(v) && v >= 1 && v <= 365,
+    fix: 'rotate every 1 to 365 whole days, e.g. Duration.days(30)',
+  },
+];
+
+/** The Lambda entry: the TypeScript source when run from the repository, the compiled file from dist/. */
+function handlerEntry(): string {
+  const ts = path.join(__dirname, 'redis-auth-rotation', 'handler.ts');
+  return fs.existsSync(ts) ? ts : path.join(__dirname, 'redis-auth-rotation', 'handler.js');
+}
+
+/**
+ * Rotates an ElastiCache AUTH token stored in Secrets Manager (ElastiCache does not rotate it itself):
+ * a bundled rotation function in the VPC (createSecret, setSecret with ROTATE, testSecret over TLS,
+ * finishSecret with SET), a rotation schedule, least-privilege IAM, and an alarm when a rotation fails.
+ *
+ * The function's security group opens no ports and egresses only on 443 (AWS APIs); admit it to the
+ * cache port through the cache's own security group (`ResilientRedis` does that itself).
+ */
+export class RedisAuthRotation extends Construct {
+  public readonly function: lambda.IFunction;
+  public readonly securityGroup: ec2.ISecurityGroup;
+  public readonly rotationSchedule: secretsmanager.RotationSchedule;
+  /** In ALARM when a rotation step failed in the last 5 minutes. */
+  public readonly failureAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: RedisAuthRotationProps) {
+    super(scope, id);
+    const interval = props.rotationInterval ?? Duration.days(30);
+    assertValid(`RedisAuthRotation ${this.node.path}`, { rotationDays: interval.toHours({ integral: false }) / 24 }, RULES);
+
+    const stack = Stack.of(this);
+    const groupArn = stack.formatArn({
+      service: 'elasticache',
+      resource: 'replicationgroup',
+      resourceName: props.replicationGroup.ref,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    // ModifyReplicationGroup also authorizes against the member clusters (named <group>-NNN[-NNN]).
+    const memberArn = stack.formatArn({
+      service: 'elasticache',
+      resource: 'cluster',
+      resourceName: `${props.replicationGroup.ref}-*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `Redis AUTH rotation of ${props.replicationGroup.node.path}`,
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager and ElastiCache APIs');
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const fn = new nodejs.NodejsFunction(this, 'Function', {
+      description: `Rotates the AUTH token of ${props.replicationGroup.node.path}`,
+      entry: handlerEntry(),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      // setSecret and finishSecret wait for the group to leave "modifying" (up to 12 minutes).
+      timeout: Duration.minutes(15),
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [this.securityGroup],
+      logGroup,
+      environmentEncryption: props.encryptionKey,
+      environment: {
+        REPLICATION_GROUP_ID: props.replicationGroup.ref,
+        TOKEN_FIELD: props.tokenField ?? 'authToken',
+      },
+      bundling: { minify: true, sourceMap: false, externalModules: ['@aws-sdk/*'] },
+    });
+    this.function = fn;
+
+    // The rotation schedule grants the secret actions (this secret only), GetRandomPassword and the key via Secrets Manager.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'SetTokenOnThisGroup',
+        actions: ['elasticache:DescribeReplicationGroups', 'elasticache:ModifyReplicationGroup'],
+        resources: [groupArn, memberArn],
+      }),
+    );
+
+    this.rotationSchedule = props.secret.addRotationSchedule('RotationSchedule', {
+      rotationLambda: fn,
+      automaticallyAfter: interval,
+    });
+    // The first rotation runs on deploy: the group must exist and be available by then.
+    this.rotationSchedule.node.addDependency(props.replicationGroup);
+
+    this.failureAlarm = new cloudwatch.Alarm(this, 'FailureAlarm', {
+      alarmDescription: `Rotation of the AUTH token of ${props.replicationGroup.node.path} failed: the old token stays valid until a rotation succeeds. See the function's logs.`,
+      metric: fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alarmTopic) this.failureAlarm.addAlarmAction(new cw_actions.SnsAction(props.alarmTopic));
+  }
+}
