@@ -10,6 +10,7 @@ export * from './stacks/network-stack';
 export * from './stacks/data-stack';
 export * from './stacks/alerting-stack';
 export * from './constructs/observability';
+export * from './constructs/cache';
 export * from './readiness/types';
 export * from './aspects/rule';
 export { READINESS_RULES } from './aspects/rules';
