@@ -11,6 +11,7 @@ export * from './stacks/data-stack';
 export * from './stacks/alerting-stack';
 export * from './constructs/observability';
 export * from './constructs/cache';
+export * from './constructs/database';
 export * from './readiness/types';
 export * from './aspects/rule';
 export { READINESS_RULES } from './aspects/rules';
