@@ -243,13 +243,15 @@ const SEVERITIES: readonly Severity[] = ['Critical', 'High', 'Medium', 'Low'];
 
 /**
  * A live result decides the control unless synth already found it missing, or it is conditional for a
- * reason other than the pending live check (a waiver or findings).
+ * reason other than the pending live check (a waiver, findings, an attestation marked conditional).
  */
 export function mergeStatus(control: ControlReport, live: LiveControlResult | undefined): ControlStatus {
   if (!live) return control.status;
   if (control.status === 'missing' || live.status === 'missing') return 'missing';
   if (live.status === 'conditional') return 'conditional';
-  if (control.status === 'conditional' && (control.waivers.length > 0 || control.findings.length > 0)) return 'conditional';
+  const attestation = (control as { attestation?: { status?: string } }).attestation;
+  const otherReason = control.waivers.length > 0 || control.findings.length > 0 || attestation?.status === 'conditional';
+  if (control.status === 'conditional' && otherReason) return 'conditional';
   return 'ready';
 }
 

@@ -4,6 +4,7 @@ import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStackResou
 import { CloudWatchClient, DescribeAlarmsCommand, DescribeAlarmsCommandInput, MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
+import { ControlReport } from '../../lib/readiness/types';
 import { main } from '../../lib/verify/cli';
 import { LiveReadinessReport } from '../../lib/verify/types';
 import { mergeStatus, VerifyClients } from '../../lib/verify/verify';
@@ -289,11 +290,14 @@ describe('mergeStatus', () => {
     expect(mergeStatus({ ...control, status: 'conditional' }, live('ready'))).toBe('ready');
   });
 
-  test('a waiver keeps it conditional; a synth miss stays missing; a live miss wins', () => {
+  test('a waiver or a conditional attestation keeps it conditional; a synth miss stays missing; a live miss wins', () => {
     const waiver = { control: 'ALARMS', ruleId: 'Readiness-ALARMS', constructPath: 'Prod/X', reason: 'r', owner: 'o', expires: '2027-01-01', problems: [] };
     expect(mergeStatus({ ...control, status: 'conditional', waivers: [waiver] }, live('ready'))).toBe('conditional');
     expect(mergeStatus({ ...control, status: 'missing' }, live('ready'))).toBe('missing');
     expect(mergeStatus({ ...control, status: 'ready' }, live('missing'))).toBe('missing');
     expect(mergeStatus({ ...control, status: 'ready' }, live('conditional'))).toBe('conditional');
+    // Only the attestation's status matters here; the rest of its config is the writer's business.
+    const attested = { ...control, status: 'conditional', attestation: { status: 'conditional' } } as unknown as ControlReport;
+    expect(mergeStatus(attested, live('ready'))).toBe('conditional');
   });
 });
