@@ -15,3 +15,5 @@ export * from './constructs/database';
 export * from './readiness/types';
 export * from './aspects/rule';
 export { READINESS_RULES } from './aspects/rules';
+export { verifyReport, loadSynthReport, writeLiveReport, renderLiveMarkdown, sdkClients, VerifyError } from './verify';
+export type { VerifyClients, VerifyOptions, LiveReadinessReport, LiveControlReport, LiveControlResult, LiveResourceResult, DriftAlarm } from './verify';

@@ -9,6 +9,7 @@ import { DataStack } from './data-stack';
 import { DrStack, globalClusterIdentifier } from './dr-stack';
 import { NetworkStack } from './network-stack';
 import { ResilienceStack } from './resilience-stack';
+import { SecurityStack } from './security-stack';
 import { addGlobalDatabasePrimary } from '../constructs/backup/global-database';
 import { protectStatefulResources } from '../constructs/backup/tags';
 
@@ -23,6 +24,8 @@ export class ReadinessStage extends Stage {
   /** On-call topics (`critical`, `warning`): send alarms here. Depends on config only. */
   public readonly alerting: AlertingStack;
   public readonly data: DataStack;
+  /** Audit trail, GuardDuty, Security Hub, IAM Access Analyzers (account/region singletons). */
+  public readonly security: SecurityStack;
   /** DR region: the vault that receives backup copies (and the global-database secondary). */
   public readonly dr: DrStack;
   /** Backup vault, plan (copied to the DR region) and Aurora restore test. */
@@ -41,6 +44,7 @@ export class ReadinessStage extends Stage {
 
     this.network = new NetworkStack(this, 'Network', { config });
     this.alerting = new AlertingStack(this, 'Alerting', { config });
+    this.security = new SecurityStack(this, 'Security', { config });
     this.data = new DataStack(this, 'Data', { config, vpc: this.network.vpc });
 
     // Stateful resources tag themselves for the backup plan, restore test and drills (selection by tag).
