@@ -1,0 +1,36 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+
+/** The AWS-managed prefix list of CloudFront's origin-facing addresses. */
+export const CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST = 'com.amazonaws.global.cloudfront.origin-facing';
+
+/**
+ * Resolves the CloudFront origin-facing prefix list ID of the stack's region at deploy time (the ID
+ * differs per region, and synth stays offline). Use `peer` in a security group so that only CloudFront
+ * reaches an origin. The list weighs about 55 rules: allow one port with it, not two.
+ */
+export class CloudFrontOriginPrefixList extends Construct {
+  public readonly prefixListId: string;
+  public readonly peer: ec2.IPeer;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const call: cr.AwsSdkCall = {
+      service: 'EC2',
+      action: 'describeManagedPrefixLists',
+      parameters: { Filters: [{ Name: 'prefix-list-name', Values: [CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST] }] },
+      physicalResourceId: cr.PhysicalResourceId.of(CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST),
+      outputPaths: ['PrefixLists.0.PrefixListId'],
+    };
+    const lookup = new cr.AwsCustomResource(this, 'Lookup', {
+      onCreate: call,
+      onUpdate: call,
+      // DescribeManagedPrefixLists has no resource-level permissions.
+      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
+      installLatestAwsSdk: false,
+    });
+    this.prefixListId = lookup.getResponseField('PrefixLists.0.PrefixListId');
+    this.peer = ec2.Peer.prefixList(this.prefixListId);
+  }
+}

@@ -1,0 +1,177 @@
+import { ArnFormat, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { assertValid, is, ValidationRule } from '../../validation/rule-table';
+import { logGroupKey } from '../service/task-helpers';
+
+export type WebFirewallScope = 'REGIONAL' | 'CLOUDFRONT';
+
+export interface WebFirewallProps {
+  /**
+   * `REGIONAL` for load balancers, API Gateway stages and AppSync APIs; `CLOUDFRONT` for distributions
+   * (the stack must then be in us-east-1).
+   * @default 'REGIONAL'
+   */
+  readonly scope?: WebFirewallScope;
+  /**
+   * Requests one client IP may send in any 5-minute window before it is blocked.
+   * @default 2000
+   */
+  readonly rateLimitPer5Min?: number;
+  /**
+   * Path prefixes with a stricter per-IP limit (login, checkout).
+   * @default - ['/login', '/checkout']
+   */
+  readonly sensitivePaths?: string[];
+  /**
+   * Requests per client IP per 5 minutes on the sensitive paths.
+   * @default 100
+   */
+  readonly sensitivePathRateLimitPer5Min?: number;
+  /**
+   * Also block anonymizing sources (VPNs, Tor exits, hosting providers).
+   * @default false
+   */
+  readonly blockAnonymousIps?: boolean;
+  /**
+   * Key that encrypts the WAF log group.
+   * @default - a new customer-managed key with rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Retention of the WAF logs.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+const RULES: readonly ValidationRule<WebFirewallProps>[] = [
+  { field: 'scope', value: (p) => p.scope, check: (v) => v === undefined || is.oneOf('REGIONAL', 'CLOUDFRONT')(v), fix: 'use "REGIONAL" or "CLOUDFRONT"' },
+  { field: 'rateLimitPer5Min', value: (p) => p.rateLimitPer5Min, check: (v) => v === undefined || is.intBetween(10, 2_000_000_000)(v), fix: 'use 10 to 2000000000 requests per IP per 5 minutes (the WAF limits)' },
+  {
+    field: 'sensitivePathRateLimitPer5Min',
+    value: (p) => p.sensitivePathRateLimitPer5Min,
+    check: (v, p) => v === undefined || (is.intBetween(10, 2_000_000_000)(v) && v < (p.rateLimitPer5Min ?? 2000)),
+    fix: 'use at least 10 and less than rateLimitPer5Min',
+  },
+  {
+    field: 'sensitivePaths',
+    value: (p) => p.sensitivePaths,
+    check: (v) => v === undefined || (Array.isArray(v) && v.length <= 10 && v.every((s: string) => /^\/[\w\-./]{0,199}$/.test(s))),
+    fix: 'list up to 10 path prefixes such as "/login"',
+  },
+];
+
+/** AWS managed rule groups every WebACL carries; Readiness-WAF requires the first two. */
+export const REQUIRED_MANAGED_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet'];
+const BASE_MANAGED_GROUPS = [...REQUIRED_MANAGED_GROUPS, 'AWSManagedRulesSQLiRuleSet', 'AWSManagedRulesAmazonIpReputationList'];
+
+/**
+ * A WAFv2 WebACL with the AWS managed rule groups (common, known bad inputs, SQL injection, IP
+ * reputation; anonymous IPs as an option), a per-IP rate limit and a stricter one for sensitive paths,
+ * metrics on every rule, and logging with the Authorization and Cookie headers redacted.
+ * Associate it with `associate()`; CloudFront distributions take `webAclArn` instead.
+ */
+export class WebFirewall extends Construct {
+  public readonly webAcl: wafv2.CfnWebACL;
+  public readonly webAclArn: string;
+  public readonly logGroup: logs.LogGroup;
+  public readonly scope: WebFirewallScope;
+  private readonly metricPrefix: string;
+
+  constructor(scope: Construct, id: string, props: WebFirewallProps = {}) {
+    super(scope, id);
+    assertValid(`WebFirewall "${this.node.path}"`, props, RULES);
+    this.scope = props.scope ?? 'REGIONAL';
+    if (this.scope === 'CLOUDFRONT' && !Token.isUnresolved(Stack.of(this).region) && Stack.of(this).region !== 'us-east-1') {
+      throw new Error(`WebFirewall "${this.node.path}": a CLOUDFRONT WebACL must be in us-east-1, not ${Stack.of(this).region}: put it in a us-east-1 stack`);
+    }
+    this.metricPrefix = Names.uniqueId(this).slice(-40);
+    const rateLimit = props.rateLimitPer5Min ?? 2000;
+    const sensitivePaths = props.sensitivePaths ?? ['/login', '/checkout'];
+    const sensitiveLimit = props.sensitivePathRateLimitPer5Min ?? 100;
+
+    const groups = [...BASE_MANAGED_GROUPS, ...(props.blockAnonymousIps ? ['AWSManagedRulesAnonymousIpList'] : [])];
+    const rules: wafv2.CfnWebACL.RuleProperty[] = [];
+    let priority = 0;
+    for (const name of groups) {
+      rules.push({
+        name,
+        priority: priority++,
+        overrideAction: { none: {} },
+        statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+        visibilityConfig: this.visibility(name),
+      });
+    }
+    if (sensitivePaths.length > 0) {
+      const matches: wafv2.CfnWebACL.StatementProperty[] = sensitivePaths.map((path) => ({
+        byteMatchStatement: {
+          fieldToMatch: { uriPath: {} },
+          positionalConstraint: 'STARTS_WITH',
+          searchString: path,
+          textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+        },
+      }));
+      rules.push({
+        name: 'RateLimitSensitivePaths',
+        priority: priority++,
+        action: { block: {} },
+        statement: {
+          rateBasedStatement: {
+            limit: sensitiveLimit,
+            aggregateKeyType: 'IP',
+            evaluationWindowSec: 300,
+            scopeDownStatement: matches.length === 1 ? matches[0] : { orStatement: { statements: matches } },
+          },
+        },
+        visibilityConfig: this.visibility('RateLimitSensitivePaths'),
+      });
+    }
+    rules.push({
+      name: 'RateLimitPerIp',
+      priority: priority++,
+      action: { block: {} },
+      statement: { rateBasedStatement: { limit: rateLimit, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+      visibilityConfig: this.visibility('RateLimitPerIp'),
+    });
+
+    this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      scope: this.scope,
+      defaultAction: { allow: {} },
+      rules,
+      visibilityConfig: this.visibility('WebAcl'),
+    });
+    this.webAclArn = this.webAcl.attrArn;
+
+    // WAF writes only to log groups named aws-waf-logs-*; the unique suffix keeps stages apart.
+    const key =
+      props.encryptionKey ??
+      new kms.Key(this, 'LogKey', { enableKeyRotation: true, description: `Encrypts the WAF logs of ${this.node.path}`, removalPolicy: RemovalPolicy.RETAIN });
+    if (!props.encryptionKey) logGroupKey(key);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `aws-waf-logs-${Names.uniqueId(this).slice(-200)}`,
+      encryptionKey: key,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const logging = new wafv2.CfnLoggingConfiguration(this, 'Logging', {
+      resourceArn: this.webAcl.attrArn,
+      logDestinationConfigs: [Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: this.logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      // Credentials and sessions never reach the logs.
+      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }],
+    });
+    logging.node.addDependency(this.logGroup);
+  }
+
+  /** Associates the WebACL with a regional resource (ALB, API Gateway stage, AppSync API). */
+  public associate(id: string, resourceArn: string): wafv2.CfnWebACLAssociation {
+    if (this.scope !== 'REGIONAL') throw new Error(`WebFirewall "${this.node.path}": a CLOUDFRONT WebACL is attached through the distribution's webAclId, not an association`);
+    return new wafv2.CfnWebACLAssociation(this, id, { resourceArn, webAclArn: this.webAcl.attrArn });
+  }
+
+  private visibility(name: string): wafv2.CfnWebACL.VisibilityConfigProperty {
+    return { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `${this.metricPrefix}-${name}`.slice(0, 128) };
+  }
+}

@@ -1,0 +1,63 @@
+import { Aws, Duration } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { IConstruct } from 'constructs';
+import { isFargateSize } from '../../config/validate-config';
+import { assertValid } from '../../validation/rule-table';
+
+/** Environment names that hold secrets; such values belong in `secrets`. */
+export const SECRET_LIKE_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+
+/** Pinned X-Ray daemon image (public ECR), so a rollback redeploys the same sidecar. */
+export const XRAY_DAEMON_IMAGE = 'public.ecr.aws/xray/aws-xray-daemon:3.3.14';
+
+/** Throws when the CPU/memory pair is not a Fargate size. */
+export function validateFargateSize(scope: IConstruct, cpu: number, memoryLimitMiB: number): void {
+  assertValid(`${scope.constructor.name} "${scope.node.path}"`, { cpu, memoryLimitMiB }, [
+    {
+      field: 'memoryLimitMiB',
+      value: (p) => p.memoryLimitMiB,
+      check: (v, p) => isFargateSize(p.cpu, v),
+      fix: 'use a Fargate size: cpu 256 (512-2048 MiB), 512 (1-4 GiB), 1024 (2-8 GiB), 2048 (4-16 GiB), 4096 (8-30 GiB), 8192 (16-60 GiB) or 16384 (32-120 GiB)',
+    },
+  ]);
+}
+
+/** Lets CloudWatch Logs of this account and region use the key for its log groups. */
+export function logGroupKey(key: kms.IKey): void {
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` },
+      },
+    }),
+  );
+}
+
+/** Adds the X-Ray daemon as a non-essential sidecar with the write-only trace permissions. */
+export function addTracingSidecar(taskDefinition: ecs.FargateTaskDefinition, logGroup: logs.ILogGroup, image?: ecs.ContainerImage): ecs.ContainerDefinition {
+  const sidecar = taskDefinition.addContainer('XRayDaemon', {
+    image: image ?? ecs.ContainerImage.fromRegistry(XRAY_DAEMON_IMAGE),
+    essential: false,
+    readonlyRootFilesystem: true,
+    user: '1337',
+    cpu: 32,
+    memoryReservationMiB: 64,
+    portMappings: [{ containerPort: 2000, protocol: ecs.Protocol.UDP }],
+    logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'xray' }),
+    stopTimeout: Duration.seconds(10),
+  });
+  // Trace APIs have no resource-level permissions.
+  taskDefinition.addToTaskRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:GetSamplingStatisticSummaries'],
+      resources: ['*'],
+    }),
+  );
+  return sidecar;
+}

@@ -1,0 +1,177 @@
+import { Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { StageConfig } from '../config/stage-config';
+import { ResilientRedis, AUTH_TOKEN_SECRET_KEY } from '../constructs/cache/resilient-redis';
+import { ResilientPostgres } from '../constructs/database/resilient-postgres';
+import { CloudFrontOriginPrefixList } from '../constructs/edge/cloudfront-origin-prefix-list';
+import { WebFirewall } from '../constructs/firewall/web-firewall';
+import { containerImageFromReference } from '../constructs/service/container-image';
+import { ProtectedService } from '../constructs/service/protected-service';
+import { logGroupKey } from '../constructs/service/task-helpers';
+import { QueueWorker } from '../constructs/worker/queue-worker';
+
+/** What the service tier needs from the database (a `ResilientPostgres` fits). */
+export type ServiceDatabase = Pick<ResilientPostgres, 'secret' | 'port' | 'proxyEndpoint' | 'proxySecurityGroup' | 'allowConnectionsFrom'>;
+/** What the service tier needs from the cache (a `ResilientRedis` fits). */
+export type ServiceCache = Pick<ResilientRedis, 'authTokenSecret' | 'port' | 'primaryEndpointAddress' | 'securityGroup' | 'allowConnectionsFrom'>;
+
+export interface ServiceStackProps extends StackProps {
+  readonly config: StageConfig;
+  readonly vpc: ec2.IVpc;
+  /** On-call topic for deployment alarms and dead letters. */
+  readonly alarmTopic: sns.ITopic;
+  /**
+   * The database the web service and worker use: credentials injected from its secret, the proxy opened.
+   * @default - no database wiring
+   */
+  readonly database?: ServiceDatabase;
+  /**
+   * The cache the web service uses (sessions, the Socket.io adapter): AUTH token injected, port opened.
+   * @default - no cache wiring
+   */
+  readonly cache?: ServiceCache;
+}
+
+/**
+ * Stateless compute of a stage: the WAF-protected web service, the queue worker and their cluster.
+ * It depends on the network and data stacks, never the reverse: the security-group rules that open
+ * the data stores are created here.
+ */
+export class ServiceStack extends Stack {
+  public readonly cluster: ecs.Cluster;
+  public readonly encryptionKey: kms.Key;
+  public readonly firewall: WebFirewall;
+  public readonly web: ProtectedService;
+  public readonly worker: QueueWorker;
+  /** Set when the stage has a CDN: the ALB only admits CloudFront's origin-facing addresses. */
+  public readonly cloudFrontPrefixList?: CloudFrontOriginPrefixList;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, { ...props, terminationProtection: props.config.stage === 'prod' });
+    const { config, vpc, alarmTopic } = props;
+    const svc = config.service;
+    const logRetention = svc.logRetentionDays as logs.RetentionDays;
+
+    this.encryptionKey = new kms.Key(this, 'Key', {
+      enableKeyRotation: true,
+      description: 'Encrypts the service tier logs and queues',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    logGroupKey(this.encryptionKey);
+
+    this.cluster = new ecs.Cluster(this, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENHANCED });
+
+    const secrets: Record<string, ecs.Secret> = {};
+    const environment: Record<string, string> = {};
+    if (props.database) {
+      const dbSecret = this.importSecret('DatabaseSecret', props.database.secret);
+      secrets.DB_USERNAME = ecs.Secret.fromSecretsManager(dbSecret, 'username');
+      secrets.DB_PASSWORD = ecs.Secret.fromSecretsManager(dbSecret, 'password');
+      environment.DB_HOST = props.database.proxyEndpoint;
+      environment.DB_PORT = String(props.database.port);
+      environment.DB_SSL = 'require';
+    }
+    if (props.cache) {
+      secrets.REDIS_AUTH = ecs.Secret.fromSecretsManager(this.importSecret('CacheAuthSecret', props.cache.authTokenSecret), AUTH_TOKEN_SECRET_KEY);
+      environment.REDIS_HOST = props.cache.primaryEndpointAddress;
+      environment.REDIS_PORT = String(props.cache.port);
+      environment.REDIS_TLS = 'true';
+    }
+
+    if (config.edge.cdn) this.cloudFrontPrefixList = new CloudFrontOriginPrefixList(this, 'CloudFrontOrigins');
+
+    this.web = new ProtectedService(this, 'Web', {
+      vpc,
+      cluster: this.cluster,
+      image: containerImageFromReference(this, 'WebImage', svc.image),
+      certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', svc.certificateArn),
+      alarmTopic,
+      containerPort: svc.containerPort,
+      desiredCount: svc.desiredTasks,
+      minCapacity: svc.minTasks,
+      maxCapacity: svc.maxTasks,
+      cpu: svc.cpu,
+      memoryLimitMiB: svc.memoryMiB,
+      healthCheckPath: svc.healthCheckPath,
+      stickySessionDuration: svc.stickySessions ? Duration.days(1) : undefined,
+      cpuTargetPercent: svc.cpuTargetPercent,
+      memoryTargetPercent: svc.memoryTargetPercent,
+      requestsPerTarget: svc.requestsPerTarget,
+      targetConcurrentUsers: svc.capacity.targetConcurrentUsers,
+      concurrencyPerTask: svc.capacity.concurrencyPerTask,
+      secrets,
+      environment,
+      encryptionKey: this.encryptionKey,
+      logRetention,
+      deletionProtection: config.stage !== 'dev',
+      // With a CDN, only CloudFront reaches the origin, and only on 443 (the prefix list weighs ~55 rules).
+      ingressPeers: this.cloudFrontPrefixList ? [this.cloudFrontPrefixList.peer] : undefined,
+      redirectHttp: !this.cloudFrontPrefixList,
+    });
+
+    this.firewall = new WebFirewall(this, 'Firewall', {
+      scope: 'REGIONAL',
+      rateLimitPer5Min: svc.waf.rateLimitPer5Min,
+      sensitivePaths: [...svc.waf.sensitivePaths],
+      sensitivePathRateLimitPer5Min: svc.waf.sensitivePathRateLimitPer5Min,
+      blockAnonymousIps: svc.waf.blockAnonymousIps,
+      encryptionKey: this.encryptionKey,
+      logRetention,
+    });
+    this.firewall.associate('LoadBalancerAssociation', this.web.loadBalancer.loadBalancerArn);
+
+    const worker = svc.worker;
+    this.worker = new QueueWorker(this, 'Worker', {
+      vpc,
+      cluster: this.cluster,
+      image: containerImageFromReference(this, 'WorkerImage', worker.image),
+      alarmTopic,
+      encryptionKey: this.encryptionKey,
+      cpu: worker.cpu,
+      memoryLimitMiB: worker.memoryMiB,
+      minCapacity: worker.minTasks,
+      maxCapacity: worker.maxTasks,
+      maxReceiveCount: worker.maxReceiveCount,
+      visibilityTimeout: Duration.seconds(worker.visibilityTimeoutSeconds),
+      maxMessageAge: Duration.seconds(worker.maxMessageAgeSeconds),
+      secrets: props.database ? { DB_USERNAME: secrets.DB_USERNAME, DB_PASSWORD: secrets.DB_PASSWORD } : undefined,
+      environment: props.database ? { DB_HOST: environment.DB_HOST, DB_PORT: environment.DB_PORT, DB_SSL: 'require' } : undefined,
+      logRetention,
+    });
+    // The web tier enqueues work for the worker.
+    this.worker.queue.grantSendMessages(this.web.taskDefinition.taskRole);
+    this.web.taskDefinition.defaultContainer?.addEnvironment('QUEUE_URL', this.worker.queue.queueUrl);
+
+    // Open the data stores: ingress rules land in this stack (compute depends on data, never the reverse).
+    const webSg = this.web.service.connections.securityGroups[0];
+    const workerSg = this.worker.service.connections.securityGroups[0];
+    if (props.database) {
+      for (const sg of [webSg, workerSg]) {
+        props.database.allowConnectionsFrom(sg);
+        sg.addEgressRule(ec2.Peer.securityGroupId(props.database.proxySecurityGroup.securityGroupId), ec2.Port.tcp(props.database.port), 'PostgreSQL through RDS Proxy');
+      }
+    }
+    if (props.cache) {
+      props.cache.allowConnectionsFrom(webSg, 'Web service');
+      webSg.addEgressRule(ec2.Peer.securityGroupId(props.cache.securityGroup.securityGroupId), ec2.Port.tcp(props.cache.port), 'Valkey/Redis over TLS');
+    }
+  }
+
+  /**
+   * Re-imports a data-stack secret (and its key) here, so that read grants land on this stack's roles
+   * and never on the data stack's key policy: that edit would make data depend on compute (a cycle).
+   */
+  private importSecret(id: string, secret: secretsmanager.ISecret): secretsmanager.ISecret {
+    return secretsmanager.Secret.fromSecretAttributes(this, id, {
+      secretCompleteArn: secret.secretFullArn ?? secret.secretArn,
+      encryptionKey: secret.encryptionKey ? kms.Key.fromKeyArn(this, `${id}Key`, secret.encryptionKey.keyArn) : undefined,
+    });
+  }
+}
