@@ -16,7 +16,7 @@ export class NetworkStack extends Stack {
   public readonly vpc: ec2.Vpc;
 
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
-    super(scope, id, props);
+    super(scope, id, { ...props, terminationProtection: props.config.stage === 'prod' });
     const { config } = props;
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
@@ -39,5 +39,19 @@ export class NetworkStack extends Stack {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
+
+    // Tasks reach the AWS services they use without the internet (and without NAT data charges).
+    this.vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+    const privateSubnets = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    for (const [id, service] of [
+      ['EcrApiEndpoint', ec2.InterfaceVpcEndpointAwsService.ECR],
+      ['EcrDockerEndpoint', ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER],
+      ['LogsEndpoint', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
+      ['SecretsManagerEndpoint', ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
+      ['KmsEndpoint', ec2.InterfaceVpcEndpointAwsService.KMS],
+      ['SqsEndpoint', ec2.InterfaceVpcEndpointAwsService.SQS],
+    ] as const) {
+      this.vpc.addInterfaceEndpoint(id, { service, subnets: privateSubnets, privateDnsEnabled: true });
+    }
   }
 }

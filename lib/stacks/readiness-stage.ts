@@ -10,6 +10,8 @@ import { DrStack, globalClusterIdentifier } from './dr-stack';
 import { NetworkStack } from './network-stack';
 import { ResilienceStack } from './resilience-stack';
 import { SecurityStack } from './security-stack';
+import { EdgeStack } from './edge-stack';
+import { ServiceStack } from './service-stack';
 import { addGlobalDatabasePrimary } from '../constructs/backup/global-database';
 import { protectStatefulResources } from '../constructs/backup/tags';
 
@@ -34,6 +36,10 @@ export class ReadinessStage extends Stage {
   public readonly resilience: ResilienceStack;
   /** Cost anomaly detection (us-east-1). */
   public readonly costMonitor: CostMonitorStack;
+  /** Web service behind ALB + WAF, queue worker (stateless compute). */
+  public readonly service: ServiceStack;
+  /** CloudFront and its WAF (us-east-1), when `edge.cdn` is on. */
+  public readonly edge?: EdgeStack;
 
   constructor(scope: Construct, id: string, props: ReadinessStageProps) {
     // Validate before any construct exists, so a bad config builds nothing.
@@ -57,6 +63,14 @@ export class ReadinessStage extends Stage {
     this.backup.addStackDependency(this.dr, 'the backup plan copies to the DR vault');
     this.resilience = new ResilienceStack(this, 'Resilience', { config, vpc: this.network.vpc, warningTopic: this.alerting.warning });
     this.costMonitor = new CostMonitorStack(this, 'CostMonitor', { config });
+    this.service = new ServiceStack(this, 'Service', {
+      config,
+      vpc: this.network.vpc,
+      alarmTopic: this.alerting.critical,
+      database: this.data.database,
+      cache: this.data.cache,
+    });
+    if (config.edge.cdn) this.edge = new EdgeStack(this, 'Edge', { config });
 
     for (const [key, value] of Object.entries(config.tags)) Tags.of(this).add(key, value);
   }
