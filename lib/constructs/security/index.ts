@@ -1,0 +1,3 @@
+export * from './audit-trail';
+export * from './threat-detection';
+export * from './access-analyzers';
