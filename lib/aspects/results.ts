@@ -1,6 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import type { EvidenceItem } from '../readiness/types';
 
 /** What one rule said about one resource (or, for a scope rule, one scope). */
 export type Compliance = 'compliant' | 'non-compliant' | 'not-applicable' | 'error';
@@ -18,8 +19,10 @@ export interface RuleResult {
   readonly message: string;
   /** The resource, or the scope for a scope rule. */
   readonly construct: IConstruct;
-  /** Evidence a scope rule supplied. */
+  /** Free-text evidence notes. */
   readonly notes?: readonly string[];
+  /** Evidence a scope rule supplied (used instead of the construct itself). */
+  readonly evidence?: readonly EvidenceItem[];
 }
 
 export function complianceOf(result: NagRuleResult | undefined, error: unknown): Compliance[] {

@@ -2,7 +2,7 @@
  * The vocabulary of readiness: controls in the catalogue, and the report a synth writes.
  * The report JSON is read back by `readiness verify`, so its shape is versioned.
  */
-import { StageName } from '../config/stage-config';
+import { AttestationConfig, StageName } from '../config/stage-config';
 
 export type Severity = 'Critical' | 'High' | 'Medium' | 'Low';
 
@@ -70,6 +70,8 @@ export interface WaiverRecord {
   readonly owner: string;
   /** ISO date (YYYY-MM-DD). */
   readonly expires: string;
+  /** Why the waiver itself fails the gate (expired, matches no finding, short reason, Critical in prod). Empty: valid. */
+  readonly problems: readonly string[];
 }
 
 export interface ControlReport {
@@ -89,6 +91,10 @@ export interface ControlReport {
   readonly tests: readonly string[];
   readonly waivers: readonly WaiverRecord[];
   readonly sources: readonly string[];
+  /** The attestation from the stage config, for attested controls that have one. */
+  readonly attestation?: AttestationConfig;
+  /** True when the control's rules found no resource to check in this scope (ready by absence). */
+  readonly notApplicable?: boolean;
   /** What `readiness verify` must check live, with the logical IDs to look up. */
   readonly live?: { readonly check: 'alarms' | 'secret-rotation'; readonly resources: readonly EvidenceItem[] };
 }
@@ -105,6 +111,10 @@ export interface ReadinessReport {
     readonly bySeverity: Readonly<Record<Severity, Readonly<Record<ControlStatus, number>>>>;
   };
   readonly controls: readonly ControlReport[];
+  /** Every waiver in scope, valid or not (always written by the gate; optional for older readers). */
+  readonly waivers?: readonly WaiverRecord[];
+  /** The launch gate (`-c gate=launch`): Critical controls that are missing block synth. */
+  readonly gate?: { readonly launch: boolean; readonly passed: boolean; readonly blocking: readonly string[] };
   /** Extra sections contributed by areas (RTO/RPO table, capacity arithmetic, DR runbook, ...). */
   readonly sections: readonly { readonly title: string; readonly markdown: string; readonly data?: unknown }[];
 }

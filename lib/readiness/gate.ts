@@ -1,0 +1,302 @@
+/**
+ * The readiness gate: `enforceReadiness(scope, { stage })` registers, on an App or a Stage, the
+ * AwsSolutions pack, the Readiness pack, the scope rules, the waiver checks and the report writer as
+ * CDK validation plugins. All of them read one evaluation of *this* scope (CDK hands every plugin
+ * the root app, so each stage of an app keeps its own levels and report).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  App,
+  CfnResource,
+  IPolicyValidationContext,
+  IPolicyValidationPlugin,
+  PolicyValidationPluginReport,
+  PolicyViolation,
+  Stage,
+  Validations,
+} from 'aws-cdk-lib';
+import { NagMessageLevel } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { StageConfig, StageName } from '../config/stage-config';
+import { isAcknowledged } from '../aspects/acknowledgments';
+import { StagedAwsSolutionsChecks } from '../aspects/aws-solutions';
+import { levelFor } from '../aspects/levels';
+import { ReadinessChecks, ruleContextFor } from '../aspects/readiness-checks';
+import { RuleResult } from '../aspects/results';
+import { ReadinessRule, RuleContext, ruleIdOf, ScopeRule } from '../aspects/rule';
+import { READINESS_RULES } from '../aspects/rules';
+import { buildCatalogue, controlById } from './catalogue';
+import { buildReport, renderMarkdown } from './report';
+import { REPORT_SECTIONS } from './sections';
+import { ReportSection, ReportSectionProvider } from './sections/section';
+import { ReadinessReport } from './types';
+import { checkWaivers, collectWaivers } from './waivers';
+
+export interface EnforceReadinessOptions {
+  /** Stage whose levels apply: prod makes every finding an error. */
+  readonly stage: StageName;
+  /**
+   * Stage config: thresholds (prod backup retention) and attestations.
+   * @default - built-in thresholds; attested controls are missing
+   */
+  readonly config?: StageConfig;
+  /**
+   * `launch` fails synth when any Critical control is missing.
+   * @default - no launch gate: only rule findings fail synth
+   */
+  readonly gate?: 'launch';
+  /**
+   * Run cdk-nag's AwsSolutions pack too.
+   * @default true
+   */
+  readonly awsSolutions?: boolean;
+  /**
+   * Readiness rules to apply.
+   * @default - READINESS_RULES, every registered rule
+   */
+  readonly rules?: readonly ReadinessRule[];
+  /**
+   * Report sections to add after the registered ones.
+   * @default - only REPORT_SECTIONS
+   */
+  readonly sections?: readonly ReportSectionProvider[];
+  /**
+   * Settings the rules of other areas read (`RuleContext.settings`).
+   * @default - only `config`
+   */
+  readonly settings?: Readonly<Record<string, unknown>>;
+  /**
+   * Write `<outdir>/readiness/<stage>.json` and `.md`.
+   * @default true
+   */
+  readonly writeReport?: boolean;
+  /**
+   * The clock waivers expire against.
+   * @default - the current time
+   */
+  readonly now?: Date;
+  /**
+   * Print each rule's explanation with its finding.
+   * @default false
+   */
+  readonly verbose?: boolean;
+}
+
+/** Everything one run found, for the plugins and for tests. */
+export interface ReadinessEvaluation {
+  readonly awsSolutions: PolicyValidationPluginReport;
+  readonly readiness: PolicyValidationPluginReport;
+  readonly scopeRules: PolicyValidationPluginReport;
+  readonly waivers: PolicyValidationPluginReport;
+  readonly launch: PolicyValidationPluginReport;
+  readonly results: readonly RuleResult[];
+  readonly report: ReadinessReport;
+}
+
+const report = (violations: PolicyViolation[]): PolicyValidationPluginReport => ({
+  success: !violations.some((v) => v.severity === 'error'),
+  violations,
+});
+
+function pathOf(scope: IConstruct): string {
+  // CDK's report needs a construct path; the root app's is empty.
+  return scope.node.path || scope.node.children.find((c) => Stage.isStage(c) || c.node.children.length > 0)?.node.path || '/';
+}
+
+function runScopeRules(scope: IConstruct, rules: readonly ScopeRule[], context: RuleContext): { results: RuleResult[]; violations: PolicyViolation[] } {
+  const results: RuleResult[] = [];
+  const violations: PolicyViolation[] = [];
+  for (const rule of rules) {
+    const ruleId = ruleIdOf(rule);
+    const level = levelFor(context.stage, rule.category) === NagMessageLevel.ERROR ? 'error' : 'warning';
+    let compliant = false;
+    let findings: readonly string[] = [];
+    let evidence = undefined as RuleResult['evidence'];
+    try {
+      const r = rule.check(scope, context);
+      compliant = r.compliant;
+      findings = r.findings;
+      evidence = r.evidence;
+    } catch (e) {
+      findings = [`the rule could not read a value: ${(e as Error)?.message ?? String(e)}`];
+    }
+    const acknowledged = isAcknowledged(scope, ruleId);
+    results.push({
+      ruleId,
+      findingId: ruleId,
+      compliance: compliant ? 'compliant' : 'non-compliant',
+      level,
+      acknowledged,
+      message: compliant ? rule.info : `${rule.info} ${findings.join(' ')}`.trim(),
+      construct: scope,
+      evidence,
+    });
+    if (!compliant && !acknowledged) {
+      violations.push({
+        ruleName: ruleId,
+        description: findings.length > 0 ? `${rule.info} ${findings.join(' ')}` : rule.info,
+        fix: rule.explanation,
+        severity: level,
+        violatingResources: [{ constructPath: pathOf(scope), locations: [...findings] }],
+      });
+    }
+  }
+  return { results, violations };
+}
+
+/** Evaluates every check of the gate on `scope` without synthesizing (tests and tools call this). */
+export function evaluateReadiness(scope: IConstruct, options: EnforceReadinessOptions): ReadinessEvaluation {
+  const now = options.now ?? new Date();
+  const rules = options.rules ?? READINESS_RULES;
+  const controls = buildCatalogue(rules);
+  const context = ruleContextFor(options.stage, options.config, options.settings);
+
+  let awsSolutions: PolicyValidationPluginReport = { success: true, violations: [] };
+  let awsResults: readonly RuleResult[] = [];
+  if (options.awsSolutions ?? true) {
+    const evidenceRules = new Set(controls.flatMap((c) => c.rules.filter((r) => !r.startsWith('Readiness-'))));
+    const pack = new StagedAwsSolutionsChecks(undefined, { stage: options.stage, evidenceRules, verbose: options.verbose });
+    awsSolutions = pack.validateScope(scope);
+    awsResults = pack.results;
+  }
+
+  const checks = new ReadinessChecks(undefined, { stage: options.stage, config: options.config, rules, settings: options.settings, verbose: options.verbose });
+  const readiness = checks.validateScope(scope);
+  const activeScopeRules = checks.rules.filter((r): r is ScopeRule => r.kind === 'scope');
+  const scoped = runScopeRules(scope, activeScopeRules, context);
+  const results = [...checks.results, ...scoped.results, ...awsResults];
+
+  const waiverCheck = checkWaivers(collectWaivers(scope), results, options.stage, now, controls);
+
+  // Attestations name catalogue controls that are attested; anything else is a typo.
+  const attestationViolations: PolicyViolation[] = Object.keys(options.config?.attestations ?? {})
+    .filter((id) => controlById(id, controls)?.verification !== 'attested')
+    .map((id) => ({
+      ruleName: 'Readiness-ATTESTATION-UNKNOWN',
+      description: `attestations["${id}"] names no attested control of the catalogue; use the control ID of an attested control.`,
+      severity: 'warning',
+      violatingResources: [{ constructPath: pathOf(scope), locations: [`attestations.${id}`] }],
+    }));
+
+  const resources = scope.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c));
+  const sectionContext = { stage: options.stage, config: options.config, results };
+  const sections: ReportSection[] = [];
+  for (const provider of [...REPORT_SECTIONS, ...(options.sections ?? [])]) {
+    try {
+      const s = provider(scope, sectionContext);
+      if (s) sections.push(...(Array.isArray(s) ? s : [s as ReportSection]));
+    } catch (e) {
+      sections.push({ title: 'Section failed', markdown: `A report section provider failed: ${(e as Error)?.message ?? String(e)}` });
+    }
+  }
+
+  const built = buildReport({
+    scope,
+    stage: options.stage,
+    config: options.config,
+    controls,
+    results,
+    activeRules: new Set(checks.rules.map(ruleIdOf)),
+    waivers: waiverCheck.records,
+    sections,
+    resources,
+    now,
+    launchGate: options.gate === 'launch',
+  });
+
+  const launchViolations: PolicyViolation[] =
+    options.gate === 'launch' && built.gate && !built.gate.passed
+      ? [
+          {
+            ruleName: 'Readiness-LAUNCH-GATE',
+            description: `Launch gate: Critical controls are missing: ${built.gate.blocking.join(', ')}. See the readiness report for each control's reason.`,
+            severity: 'error',
+            violatingResources: [{ constructPath: pathOf(scope), locations: [...built.gate.blocking] }],
+          },
+        ]
+      : [];
+
+  return {
+    awsSolutions,
+    readiness,
+    scopeRules: report([...scoped.violations, ...attestationViolations]),
+    waivers: report(waiverCheck.violations),
+    launch: report(launchViolations),
+    results,
+    report: built,
+  };
+}
+
+/** Writes `<outdir>/readiness/<stage>.json` and `.md`; returns the two paths. */
+export function writeReport(outdir: string, readinessReport: ReadinessReport): { json: string; markdown: string } {
+  const dir = path.join(outdir, 'readiness');
+  fs.mkdirSync(dir, { recursive: true });
+  const json = path.join(dir, `${readinessReport.stage}.json`);
+  const markdown = path.join(dir, `${readinessReport.stage}.md`);
+  fs.writeFileSync(json, JSON.stringify(readinessReport, undefined, 2) + '\n');
+  fs.writeFileSync(markdown, renderMarkdown(readinessReport) + '\n');
+  return { json, markdown };
+}
+
+/** Handle returned by `enforceReadiness`. */
+export class ReadinessGate {
+  private current?: ReadinessEvaluation;
+
+  constructor(public readonly scope: App | Stage, public readonly options: EnforceReadinessOptions) {}
+
+  /** Runs every check on the scope now (without synthesizing). */
+  public evaluate(): ReadinessEvaluation {
+    return evaluateReadiness(this.scope, this.options);
+  }
+
+  /** The evaluation of the current synth; computed once by the first plugin, dropped by the last. */
+  public run(): ReadinessEvaluation {
+    this.current ??= this.evaluate();
+    return this.current;
+  }
+
+  /** Called by the report writer, the last plugin of the scope. */
+  public finish(): ReadinessEvaluation {
+    const evaluation = this.run();
+    this.current = undefined;
+    if (this.options.writeReport ?? true) {
+      writeReport((this.scope.node.root as Stage).outdir, evaluation.report);
+    }
+    return evaluation;
+  }
+}
+
+class GatePlugin implements IPolicyValidationPlugin {
+  public readonly version = '1.0.0';
+  constructor(
+    public readonly name: string,
+    private readonly pick: (gate: ReadinessGate) => PolicyValidationPluginReport,
+    private readonly gate: ReadinessGate,
+  ) {}
+
+  public validate(_context: IPolicyValidationContext): PolicyValidationPluginReport {
+    return this.pick(this.gate);
+  }
+}
+
+/**
+ * Makes `cdk synth` of `scope` fail when a readiness control is missing. Works on any app (it reads
+ * the synthesized resources, whatever construct made them) and covers stacks nested in Stages.
+ * Registers, in order: AwsSolutions, Readiness, ReadinessScope (scope rules), ReadinessWaivers,
+ * ReadinessReport (writes the report; with `gate: 'launch'`, fails on missing Critical controls).
+ */
+export function enforceReadiness(scope: App | Stage, options: EnforceReadinessOptions): ReadinessGate {
+  const gate = new ReadinessGate(scope, options);
+  const plugins: IPolicyValidationPlugin[] = [];
+  // Plugin names equal the pack names so that CDK's suggested `Pack::Rule` acknowledgment also applies.
+  if (options.awsSolutions ?? true) plugins.push(new GatePlugin('AwsSolutions', (g) => g.run().awsSolutions, gate));
+  plugins.push(
+    new GatePlugin('Readiness', (g) => g.run().readiness, gate),
+    new GatePlugin('ReadinessScope', (g) => g.run().scopeRules, gate),
+    new GatePlugin('ReadinessWaivers', (g) => g.run().waivers, gate),
+    new GatePlugin('ReadinessReport', (g) => g.finish().launch, gate),
+  );
+  Validations.of(scope).addPlugins(...plugins);
+  return gate;
+}

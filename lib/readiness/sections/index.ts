@@ -1,0 +1,9 @@
+/**
+ * Every report section provider, in report order. Add a section: write its provider and add it here.
+ */
+import { ReportSectionProvider } from './section';
+import { unmappedFindings } from './unmapped-findings';
+
+export const REPORT_SECTIONS: readonly ReportSectionProvider[] = [
+  unmappedFindings,
+];
