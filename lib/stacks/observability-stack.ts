@@ -1,0 +1,201 @@
+import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { StageConfig } from '../config/stage-config';
+import { albAvailabilitySli, albLatencySli, BurnRateAlarms } from '../constructs/observability/burn-rate-alarms';
+import { CacheAlarms } from '../constructs/observability/cache-alarms';
+import { DatabaseAlarms } from '../constructs/observability/database-alarms';
+import { HealthCanary } from '../constructs/observability/health-canary';
+import { ServiceAlarms } from '../constructs/observability/service-alarms';
+
+export interface ObservabilityStackProps extends StackProps {
+  readonly config: StageConfig;
+  /** Topic that pages on-call (`stage.alerting.critical`). */
+  readonly criticalTopic: sns.ITopic;
+  /** Topic that opens tickets (`stage.alerting.warning`). */
+  readonly warningTopic: sns.ITopic;
+  /**
+   * The Aurora cluster.
+   * @default - no database alarms
+   */
+  readonly databaseCluster?: rds.IDatabaseCluster;
+  /**
+   * Instance type of the database instances (for the connection limit).
+   * @default - derived from `config.database.instanceType`
+   */
+  readonly databaseInstanceType?: ec2.InstanceType;
+  /**
+   * The RDS Proxy in front of the cluster.
+   * @default - no proxy alarms
+   */
+  readonly databaseProxy?: rds.IDatabaseProxy;
+  /**
+   * The cache replication group.
+   * @default - no cache alarms
+   */
+  readonly cacheReplicationGroup?: elasticache.CfnReplicationGroup;
+  /**
+   * The public load balancer of the API.
+   * @default - no load balancer alarms, no SLO alerts
+   */
+  readonly loadBalancer?: elbv2.IApplicationLoadBalancer;
+  /**
+   * Target groups behind the load balancer.
+   * @default - none
+   */
+  readonly targetGroups?: readonly elbv2.IApplicationTargetGroup[];
+  /**
+   * The API's ECS service.
+   * @default - no ECS alarms for the API
+   */
+  readonly service?: ecs.IBaseService;
+  /**
+   * The worker's ECS service.
+   * @default - no ECS alarms for the worker
+   */
+  readonly workerService?: ecs.IBaseService;
+  /**
+   * Work queues.
+   * @default - none
+   */
+  readonly queues?: readonly sqs.IQueue[];
+  /**
+   * Dead-letter queues.
+   * @default - none
+   */
+  readonly deadLetterQueues?: readonly sqs.IQueue[];
+  /**
+   * Name of the regional WAF web ACL.
+   * @default - no WAF alarm
+   */
+  readonly webAclName?: string;
+  /**
+   * Public https:// URL of the deep health endpoint the canary calls.
+   * @default - `config.observability.canary.baseUrl` + health path; no canary when neither is known
+   */
+  readonly healthUrl?: string;
+  /**
+   * DNS name of the resource the public URL reaches (load balancer or distribution), linked to the canary.
+   * @default - the load balancer's DNS name
+   */
+  readonly publicEndpoint?: string;
+}
+
+/**
+ * Alarms, SLO burn-rate alerts, the public health canary and the dashboard of a stage. It depends
+ * on the stacks it watches (Data, Service), never the other way round, and on Alerting for topics.
+ */
+export class ObservabilityStack extends Stack {
+  public readonly dashboard: cloudwatch.Dashboard;
+  /** Roll-ups of each tier's critical alarms (FIS stop conditions). Undefined when the tier is not watched. */
+  public readonly databaseHealth?: cloudwatch.IAlarm;
+  public readonly cacheHealth?: cloudwatch.IAlarm;
+  public readonly serviceHealth?: cloudwatch.IAlarm;
+  public readonly workerHealth?: cloudwatch.IAlarm;
+  public readonly availabilitySlo?: BurnRateAlarms;
+  public readonly latencySlo?: BurnRateAlarms;
+  public readonly canary?: HealthCanary;
+
+  constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
+    super(scope, id, props);
+    const obs = props.config.observability;
+    // A deliberate physical name: runbooks link to it, and the dashboard lists the alarms, so a
+    // generated name would be a Ref cycle. A dashboard holds no data; replacing it loses nothing.
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: this.stackName.replace(/[^A-Za-z0-9_-]/g, '-'), defaultInterval: Duration.hours(3) });
+    const routing = { criticalTopic: props.criticalTopic, warningTopic: props.warningTopic, dashboardName: this.stackName.replace(/[^A-Za-z0-9_-]/g, '-') };
+    const rows: cloudwatch.IWidget[][] = [];
+    const sloWidgets: cloudwatch.IWidget[] = [];
+
+    if (props.loadBalancer) {
+      const endpointName = `${props.config.stage} public API`;
+      this.availabilitySlo = new BurnRateAlarms(this, 'AvailabilitySlo', {
+        ...routing,
+        sli: albAvailabilitySli(props.loadBalancer),
+        objectivePercent: obs.slo.availabilityPercent,
+        endpointName,
+      });
+      this.latencySlo = new BurnRateAlarms(this, 'LatencySlo', {
+        ...routing,
+        sli: albLatencySli(props.loadBalancer, Duration.millis(obs.slo.latencyThresholdMs)),
+        objectivePercent: obs.slo.latencyPercent,
+        endpointName,
+      });
+      sloWidgets.push(...this.availabilitySlo.widgets, ...this.latencySlo.widgets);
+    }
+
+    const baseUrl = obs.canary.baseUrl;
+    const healthUrl = props.healthUrl ?? (baseUrl ? `${baseUrl.replace(/\/$/, '')}${obs.canary.healthPath}` : undefined);
+    if (healthUrl) {
+      this.canary = new HealthCanary(this, 'HealthCanary', {
+        ...routing,
+        url: healthUrl,
+        watchedEndpoint: props.publicEndpoint ?? props.loadBalancer?.loadBalancerDnsName,
+        interval: Duration.minutes(obs.canary.intervalMinutes),
+      });
+      sloWidgets.push(...this.canary.widgets);
+    }
+    if (sloWidgets.length > 0) rows.push([new cloudwatch.TextWidget({ markdown: '## SLOs and the public health check', width: 24, height: 1 })], sloWidgets);
+
+    if (props.loadBalancer || props.service || props.webAclName) {
+      const api = new ServiceAlarms(this, 'ApiAlarms', {
+        ...routing,
+        tierName: 'api',
+        loadBalancer: props.loadBalancer,
+        targetGroups: props.targetGroups,
+        service: props.service,
+        minRunningTasks: props.config.service?.minTasks,
+        webAclName: props.webAclName,
+        thresholds: obs.service,
+      });
+      this.serviceHealth = api.health;
+      rows.push([new cloudwatch.TextWidget({ markdown: '## API: traffic, errors, latency, saturation', width: 24, height: 1 })], api.widgets);
+    }
+    if (props.workerService || (props.queues ?? []).length > 0 || (props.deadLetterQueues ?? []).length > 0) {
+      const worker = new ServiceAlarms(this, 'WorkerAlarms', {
+        ...routing,
+        tierName: 'worker',
+        service: props.workerService,
+        minRunningTasks: props.config.service?.worker?.minTasks,
+        queues: props.queues,
+        deadLetterQueues: props.deadLetterQueues,
+        thresholds: obs.service,
+      });
+      this.workerHealth = worker.health;
+      rows.push([new cloudwatch.TextWidget({ markdown: '## Worker: queue age, dead letters, saturation', width: 24, height: 1 })], worker.widgets);
+    }
+    if (props.databaseCluster) {
+      const db = new DatabaseAlarms(this, 'DatabaseAlarms', {
+        ...routing,
+        cluster: props.databaseCluster,
+        instanceType: props.databaseInstanceType ?? new ec2.InstanceType(props.config.database.instanceType),
+        proxy: props.databaseProxy,
+        thresholds: obs.database,
+      });
+      this.databaseHealth = db.health;
+      rows.push([new cloudwatch.TextWidget({ markdown: '## Database (Aurora PostgreSQL, RDS Proxy)', width: 24, height: 1 })], db.widgets);
+    }
+    if (props.cacheReplicationGroup) {
+      const cache = new CacheAlarms(this, 'CacheAlarms', {
+        ...routing,
+        replicationGroup: props.cacheReplicationGroup,
+        shards: props.config.cache.shards,
+        replicasPerShard: props.config.cache.replicasPerShard,
+        clusterMode: props.config.cache.clusterMode,
+        thresholds: obs.cache,
+      });
+      this.cacheHealth = cache.health;
+      rows.push([new cloudwatch.TextWidget({ markdown: '## Cache (Valkey / Redis OSS)', width: 24, height: 1 })], cache.widgets);
+    }
+
+    const roll = [this.serviceHealth, this.workerHealth, this.databaseHealth, this.cacheHealth].filter((a): a is cloudwatch.IAlarm => a !== undefined);
+    if (roll.length > 0) rows.unshift([new cloudwatch.AlarmStatusWidget({ title: 'Tier health (roll-ups)', alarms: roll, width: 24, height: 3 })]);
+    for (const row of rows) this.dashboard.addWidgets(...row);
+  }
+}
