@@ -9,6 +9,9 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { assertValid, is, ValidationRule } from '../../validation/rule-table';
 
+/** Construct ID of the stack-wide function aws-cdk-lib creates to set log retention (aws-logs LogRetention). */
+const LOG_RETENTION_SINGLETON_ID = 'LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a';
+
 /** The engine used when none is given: the newest Aurora PostgreSQL 17 minor in aws-cdk-lib 2.276. */
 export const DEFAULT_AURORA_POSTGRES_VERSION = rds.AuroraPostgresEngineVersion.VER_17_9;
 
@@ -392,6 +395,7 @@ export class ResilientPostgres extends Construct {
       id: 'CloudFormation-Validate::W3010',
       reason: 'Instance AZs are taken from the selected subnets to place the writer and each reader in a distinct zone',
     });
+    this.acknowledgeFindings();
 
     for (const peer of props.allowedSecurityGroups ?? []) this.admit(this, `From${Names.uniqueId(peer)}`, peer);
   }
@@ -420,6 +424,33 @@ export class ResilientPostgres extends Construct {
       throw new Error(`ResilientPostgres "${this.node.path}": grantConnect dbUser = ${JSON.stringify(dbUser)}: use a PostgreSQL role name (letters, digits, underscores)`);
     }
     return this.proxy.grantConnect(grantee, dbUser).combine(this.cluster.grantConnect(grantee, dbUser));
+  }
+
+  /** cdk-nag findings on resources this construct makes aws-cdk-lib create, each with why it stays. */
+  private acknowledgeFindings(): void {
+    const monitoringRole = this.cluster.node.tryFindChild('MonitoringRole');
+    if (monitoringRole) {
+      Validations.of(monitoringRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+        reason:
+          'AmazonRDSEnhancedMonitoringRole is the permission set RDS documents for enhanced monitoring: it only writes to the RDSOSMetrics log group, and AWS keeps it in step with the agent',
+      });
+    }
+    // The log-retention function is a stack-wide singleton that aws-cdk-lib creates for cloudwatchLogsRetention.
+    const logRetention = Stack.of(this).node.tryFindChild(LOG_RETENTION_SINGLETON_ID);
+    if (logRetention) {
+      Validations.of(logRetention).acknowledge(
+        {
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          reason: 'The aws-cdk-lib log-retention function only needs to write its own logs, which is what AWSLambdaBasicExecutionRole grants',
+        },
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason:
+            'The aws-cdk-lib log-retention function sets retention on log groups that RDS creates at deploy time (named after the cluster identifier), so logs:PutRetentionPolicy/DeleteRetentionPolicy cannot name them in advance',
+        },
+      );
+    }
   }
 
   private admit(scope: IConstruct, idPrefix: string, peer: ec2.ISecurityGroup): void {

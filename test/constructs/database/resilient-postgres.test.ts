@@ -1,4 +1,5 @@
-import { CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { CfnElement, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -6,6 +7,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ResilientPostgres, ResilientPostgresProps } from '../../../lib/constructs/database/resilient-postgres';
 import { PROD } from '../../../lib/config/stages';
+import { DatabaseBackedUp } from '../../../lib/aspects/rules/database/database-backed-up';
+import { DatabaseHighlyAvailable } from '../../../lib/aspects/rules/database/database-highly-available';
+import { DatabasePooledWithTls } from '../../../lib/aspects/rules/database/database-pooled-with-tls';
+import { StatefulResourcesRetained } from '../../../lib/aspects/rules/retention/stateful-resources-retained';
 import { buildStage, newTestApp } from '../../helpers/synth';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
@@ -259,6 +264,23 @@ describe('ResilientPostgres in the prod Data stack', () => {
     expect(clusterSources).toEqual(
       [dbGroups[1], logicalId(db.secretRotation.node.findChild('SecurityGroup'))].sort(),
     );
+  });
+
+  test('cdk-nag AwsSolutions finds nothing unacknowledged on the database or the log-retention function it brings', () => {
+    const report = new AwsSolutionsChecks(stack).validateScope(stack);
+    const ours = report.violations.flatMap((v) =>
+      v.violatingResources.filter((r) => /\/Data\/(Database|LogRetention)/.test(r.constructPath)).map((r) => `${v.ruleName} ${r.constructPath}`),
+    );
+    expect(ours).toEqual([]);
+  });
+
+  test('the data-tier readiness rules find the cluster highly available, backed up, pooled with TLS and retained', () => {
+    const ctx = { stage: 'prod' as const, minBackupRetentionDays: PROD.database.backupRetentionDays, maxRotationDays: 30, settings: {} };
+    const cfnCluster = db.cluster.node.defaultChild as CfnResource;
+    for (const rule of [DatabaseHighlyAvailable, DatabaseBackedUp, DatabasePooledWithTls, StatefulResourcesRetained]) {
+      expect([rule.id, rule.check(cfnCluster, ctx)]).toEqual([rule.id, 'Compliant']);
+    }
+    expect(StatefulResourcesRetained.check(db.encryptionKey.node.defaultChild as CfnResource, ctx)).toBe('Compliant');
   });
 
   test('exposes the endpoints, port and resources as typed properties', () => {
