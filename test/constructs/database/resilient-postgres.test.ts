@@ -269,7 +269,7 @@ describe('ResilientPostgres in the prod Data stack', () => {
   test('cdk-nag AwsSolutions finds nothing unacknowledged on the database or the log-retention function it brings', () => {
     const report = new AwsSolutionsChecks(stack).validateScope(stack);
     const ours = report.violations.flatMap((v) =>
-      v.violatingResources.filter((r) => /\/Data\/(Database|LogRetention)/.test(r.constructPath)).map((r) => `${v.ruleName} ${r.constructPath}`),
+      v.violatingResources.filter((r) => /\/Data\/(Database|LogRetention)/.test(r.constructPath ?? '')).map((r) => `${v.ruleName} ${r.constructPath}`),
     );
     expect(ours).toEqual([]);
   });
