@@ -1,0 +1,62 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { NagRuleCompliance } from 'cdk-nag';
+import { SecretRotatedWithCmk as rule } from '../../../../lib/aspects/rules/secrets/secret-rotated-with-cmk';
+import { cfnOf, check, flaggedPaths, userStack } from '../rule-test-kit';
+
+describe('Readiness-SECRET-ROTATION', () => {
+  let stack: Stack;
+  const secrets: Record<string, secretsmanager.Secret> = {};
+
+  beforeAll(() => {
+    stack = userStack();
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const rotator = new lambda.Function(stack, 'Rotator', {
+      runtime: lambda.Runtime.NODEJS_20_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => {};'),
+    });
+    const secret = (id: string, props: secretsmanager.SecretProps, rotateEvery?: Duration) => {
+      const s = new secretsmanager.Secret(stack, id, { removalPolicy: RemovalPolicy.RETAIN, ...props });
+      if (rotateEvery) s.addRotationSchedule('Rotation', { rotationLambda: rotator, automaticallyAfter: rotateEvery });
+      secrets[id] = s;
+    };
+    secret('Rotated', { encryptionKey: key }, Duration.days(30));
+    secret('RotatedHourly', { encryptionKey: key }, Duration.hours(4));
+    secret('NotRotated', { encryptionKey: key });
+    secret('AwsManagedKey', {}, Duration.days(30));
+    secret('Quarterly', { encryptionKey: key }, Duration.days(90));
+    // A cron schedule cannot be read as an interval: treated as unknown, so non-compliant.
+    secret('Cron', { encryptionKey: key });
+    new secretsmanager.CfnRotationSchedule(stack, 'CronRotation', {
+      secretId: secrets.Cron.secretArn,
+      rotationLambdaArn: rotator.functionArn,
+      rotationRules: { scheduleExpression: 'cron(0 4 1 * ? *)' },
+    });
+  });
+
+  test('a secret with a customer-managed key and a 30-day (or shorter) rotation is compliant', () => {
+    expect(check(rule, secrets.Rotated)).toBe(NagRuleCompliance.COMPLIANT);
+    expect(check(rule, secrets.RotatedHourly)).toBe(NagRuleCompliance.COMPLIANT);
+  });
+
+  test('a secret without rotation, or on the AWS managed key, is non-compliant', () => {
+    expect(check(rule, secrets.NotRotated)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, secrets.AwsManagedKey)).toBe(NagRuleCompliance.NON_COMPLIANT);
+  });
+
+  test('90-day rotation passes in staging and fails in prod (at most 30 days)', () => {
+    expect(check(rule, secrets.Quarterly, 'staging')).toBe(NagRuleCompliance.COMPLIANT);
+    expect(check(rule, secrets.Quarterly, 'prod')).toBe(NagRuleCompliance.NON_COMPLIANT);
+  });
+
+  test('a schedule it cannot read (cron) is non-compliant, never compliant', () => {
+    expect(check(rule, secrets.Cron)).toBe(NagRuleCompliance.NON_COMPLIANT);
+  });
+
+  test('the Readiness pack flags exactly the non-compliant secrets', () => {
+    expect(flaggedPaths(rule, stack).sort()).toEqual(['NotRotated', 'AwsManagedKey', 'Quarterly', 'Cron'].map((id) => cfnOf(secrets[id]).node.path).sort());
+  });
+});
