@@ -4,6 +4,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { StageConfig } from '../config/stage-config';
 import { OnCallTopics } from '../constructs/observability/on-call-topics';
+import { SecurityFindingsRouting } from '../constructs/observability/security-findings-routing';
 
 export interface AlertingStackProps extends StackProps {
   readonly config: StageConfig;
@@ -19,6 +20,8 @@ export class AlertingStack extends Stack {
   public readonly critical: sns.ITopic;
   /** Opens a ticket. */
   public readonly warning: sns.ITopic;
+  /** GuardDuty (severity >= 7) and Security Hub CRITICAL findings to the critical topic. */
+  public readonly securityFindings: SecurityFindingsRouting;
 
   constructor(scope: Construct, id: string, props: AlertingStackProps) {
     super(scope, id, props);
@@ -37,5 +40,7 @@ export class AlertingStack extends Stack {
     });
     this.critical = this.topics.critical;
     this.warning = this.topics.warning;
+    // Here rather than in the security stack: routing needs only the topics, and stays when detectors change.
+    this.securityFindings = new SecurityFindingsRouting(this, 'SecurityFindings', { criticalTopic: this.critical });
   }
 }

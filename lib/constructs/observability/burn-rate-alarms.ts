@@ -168,7 +168,8 @@ export class BurnRateAlarms extends Construct {
     const kit = new AlarmKit(this, { critical: props.criticalTopic, warning: props.warningTopic, dashboardName: props.dashboardName });
     const endpoint = props.endpointName ?? 'public endpoint';
     const sli = props.sli;
-    this.errorBudget = (100 - props.objectivePercent) / 100;
+    // Rounded: (100 - 99.9) / 100 is 0.0009999999999999432 in floating point.
+    this.errorBudget = Number(((100 - props.objectivePercent) / 100).toPrecision(6));
 
     for (const policy of props.policies ?? SRE_WORKBOOK_POLICIES) {
       // Rounded so that 14.4 x 0.001 reads 0.0144, not 0.014400000000000001.
