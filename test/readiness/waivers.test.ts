@@ -1,0 +1,152 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { NagRuleCompliance } from 'cdk-nag';
+import { RuleResult } from '../../lib/aspects/results';
+import { ResourceRule } from '../../lib/aspects/rule';
+import { READINESS_RULES } from '../../lib/aspects/rules';
+import { buildCatalogue } from '../../lib/readiness/catalogue';
+import { enforceReadiness, evaluateReadiness } from '../../lib/readiness/gate';
+import { checkWaivers, waive } from '../../lib/readiness/waivers';
+import { NO_BUNDLING } from '../helpers/synth';
+
+// The rules of this area only, so that other areas' rules do not change what these tests see.
+const DATA_RULES = READINESS_RULES.filter((r) => ['DB-HA', 'DB-BACKUP', 'DB-POOLING', 'CACHE-HA', 'SECRET-ROTATION', 'DATA-RETENTION'].includes(r.id));
+const NOW = new Date('2026-06-01T00:00:00Z');
+const REASON = 'Vendor API key, rotated by the vendor portal until the rotation Lambda ships';
+
+function singleAzDatabase(stack: Stack, id: string): rds.CfnDBInstance {
+  const db = new rds.CfnDBInstance(stack, id, {
+    engine: 'postgres',
+    dbInstanceClass: 'db.t4g.micro',
+    allocatedStorage: '20',
+    backupRetentionPeriod: 14,
+    deletionProtection: true,
+    storageEncrypted: true,
+  });
+  db.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+  return db;
+}
+
+describe('waive(): a waived finding no longer fails synth, in cdk-nag and in CDK report', () => {
+  let outdir: string;
+  let synthError: unknown;
+
+  beforeAll(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readiness-waiver-'));
+    const app = new App({ outdir, context: NO_BUNDLING });
+    const stack = new Stack(app, 'Vendor');
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const secret = new secretsmanager.Secret(stack, 'VendorApiKey', { encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
+    // Waives Readiness-SECRET-ROTATION and AwsSolutions-SMG4 (the control's rules).
+    waive(secret, { control: 'SECRET-ROTATION', reason: REASON, owner: 'Payments team', expires: '2026-12-31' });
+    enforceReadiness(app, { stage: 'prod', rules: DATA_RULES, now: NOW });
+    try {
+      app.synth();
+    } catch (e) {
+      synthError = e;
+    }
+  });
+
+  test('synth passes: both packs honour the plain rule IDs waive() acknowledges', () => {
+    expect(synthError).toBeUndefined();
+  });
+
+  test('the report lists the waiver on the control, which is conditional', () => {
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'readiness', 'prod.json'), 'utf8'));
+    const control = report.controls.find((c: any) => c.id === 'SECRET-ROTATION');
+    expect(control.status).toBe('conditional');
+    expect(control.waivers).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ruleId: 'Readiness-SECRET-ROTATION', owner: 'Payments team', expires: '2026-12-31', reason: REASON, problems: [] }),
+        expect.objectContaining({ ruleId: 'AwsSolutions-SMG4' }),
+      ]),
+    );
+    expect(fs.readFileSync(path.join(outdir, 'readiness', 'prod.md'), 'utf8')).toMatch(/## Waivers[\s\S]*Payments team \| 2026-12-31/);
+  });
+});
+
+describe('acknowledgment forms: the plain ID and the CLI suggestion are both honoured by the gate', () => {
+  test.each(['Readiness-DB-HA', 'Readiness::Readiness-DB-HA'])('%s', (id) => {
+    const app = new App({ context: NO_BUNDLING });
+    const stack = new Stack(app, 'Orders');
+    const db = singleAzDatabase(stack, 'Db');
+    Validations.of(db).acknowledge({ id, reason: 'single-AZ accepted for the pilot customer only' });
+    const evaluation = evaluateReadiness(app, { stage: 'prod', rules: DATA_RULES, awsSolutions: false, now: NOW });
+    expect(evaluation.readiness.violations.map((v) => v.ruleName)).not.toContain('Readiness-DB-HA');
+    expect(evaluation.results.find((r) => r.ruleId === 'Readiness-DB-HA')).toMatchObject({ compliance: 'non-compliant', acknowledged: true });
+  });
+});
+
+describe('waivers that fail the gate', () => {
+  const violationsFor = (build: (stack: Stack) => void) => {
+    const app = new App({ context: NO_BUNDLING });
+    build(new Stack(app, 'Orders'));
+    return evaluateReadiness(app, { stage: 'prod', rules: DATA_RULES, awsSolutions: false, now: NOW }).waivers.violations;
+  };
+
+  test('an expired waiver is an error', () => {
+    const v = violationsFor((s) => waive(singleAzDatabase(s, 'Db'), { control: 'DB-HA', reason: REASON, owner: 'DBA', expires: '2026-05-31' }));
+    expect(v).toEqual([expect.objectContaining({ ruleName: 'Readiness-WAIVER-EXPIRED', severity: 'error' })]);
+    expect(v[0].violatingResources[0].constructPath).toBe('Orders/Db');
+  });
+
+  test('a waiver that matches no finding is an error', () => {
+    const v = violationsFor((s) => {
+      const db = singleAzDatabase(s, 'Db');
+      db.multiAz = true;
+      waive(db, { control: 'DB-HA', reason: REASON, owner: 'DBA', expires: '2026-12-31' });
+    });
+    expect(v.map((x) => x.ruleName)).toEqual(['Readiness-WAIVER-UNMATCHED']);
+  });
+
+  test('a reason under 20 characters is an error', () => {
+    const v = violationsFor((s) => waive(singleAzDatabase(s, 'Db'), { control: 'Readiness-DB-HA', reason: 'pilot only', owner: 'DBA', expires: '2026-12-31' }));
+    expect(v.map((x) => x.ruleName)).toEqual(['Readiness-WAIVER-REASON']);
+  });
+
+  test('a valid waiver raises nothing and keeps the finding out of the Readiness report', () => {
+    const app = new App({ context: NO_BUNDLING });
+    waive(singleAzDatabase(new Stack(app, 'Orders'), 'Db'), { control: 'DB-HA', reason: REASON, owner: 'DBA', expires: '2026-12-31' });
+    const evaluation = evaluateReadiness(app, { stage: 'prod', rules: DATA_RULES, awsSolutions: false, now: NOW });
+    expect(evaluation.waivers.violations).toEqual([]);
+    expect(evaluation.readiness.violations.map((v) => v.ruleName)).not.toContain('Readiness-DB-HA');
+    expect(evaluation.report.controls.find((c) => c.id === 'DB-HA')!.status).toBe('conditional');
+  });
+
+  test('Critical controls cannot be waived in prod; elsewhere they can', () => {
+    // A Critical control (WAF) with a test rule, checked against the waiver checker directly.
+    const wafRule: ResourceRule = {
+      kind: 'resource',
+      id: 'TEST-WAF',
+      controlId: 'WAF',
+      category: 'security',
+      resourceTypes: ['AWS::RDS::DBInstance'],
+      info: 'test',
+      explanation: 'test',
+      test: 'test/readiness/waivers.test.ts',
+      check: () => NagRuleCompliance.NON_COMPLIANT,
+    };
+    const controls = buildCatalogue([wafRule]);
+    const app = new App({ context: NO_BUNDLING });
+    const db = singleAzDatabase(new Stack(app, 'Orders'), 'Db');
+    const found = [{ control: 'WAF', ruleIds: ['Readiness-TEST-WAF'], reason: REASON, owner: 'Security', expires: '2026-12-31', construct: db }];
+    const results: RuleResult[] = [
+      { ruleId: 'Readiness-TEST-WAF', findingId: 'Readiness-TEST-WAF', compliance: 'non-compliant', level: 'error', acknowledged: true, message: 'test', construct: db },
+    ];
+    expect(checkWaivers(found, results, 'prod', NOW, controls).violations.map((v) => v.ruleName)).toEqual(['Readiness-WAIVER-CRITICAL']);
+    expect(checkWaivers(found, results, 'staging', NOW, controls).violations).toEqual([]);
+  });
+
+  test('waive() rejects an unknown control, a control without rules and a malformed date at once', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S');
+    expect(() => waive(stack, { control: 'NOPE', reason: REASON, owner: 'x', expires: '2026-12-31' })).toThrow(/NOPE.*neither a catalogue control/);
+    expect(() => waive(stack, { control: 'CONTRACT-AUDIT', reason: REASON, owner: 'x', expires: '2026-12-31' })).toThrow(/CONTRACT-AUDIT has no rules.*attest/);
+    expect(() => waive(stack, { control: 'DB-HA', reason: REASON, owner: 'x', expires: '31/12/2026' })).toThrow(/expires "31\/12\/2026".*YYYY-MM-DD/);
+  });
+});
