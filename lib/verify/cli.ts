@@ -30,7 +30,7 @@ Options:
 
 Exit codes:
   0  every live control is ready (conditional ones are listed, e.g. INSUFFICIENT_DATA)
-  1  at least one live control is missing
+  1  at least one live control is missing (found live, or already by synth)
   2  usage, report, credentials, permission, throttling or network error (one line on stderr)
 `;
 

@@ -54,7 +54,7 @@ export interface LiveReadinessReport extends Omit<ReadinessReport, 'controls' | 
   readonly live: {
     readonly verifiedAt: string;
     readonly regions: readonly string[];
-    /** Statuses of the live controls only: the exit code follows these. */
+    /** Merged statuses (synth and live) of the controls with a live check: the exit code follows these. */
     readonly byStatus: Readonly<Record<ControlStatus, number>>;
     readonly drift: readonly DriftAlarm[];
     /** Conditions worth a line of their own (stacks not deployed, ...). */

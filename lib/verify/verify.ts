@@ -284,7 +284,7 @@ export function mergeLiveResults(
     live: {
       verifiedAt: live.verifiedAt.toISOString(),
       regions: live.regions,
-      byStatus: byStatus([...results.values()]),
+      byStatus: byStatus(controls.filter((c) => c.liveResult !== undefined)),
       drift: live.drift,
       notes: live.notes,
     },

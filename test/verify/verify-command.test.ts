@@ -183,6 +183,22 @@ describe('readiness verify with an alarm in ALARM, one in INSUFFICIENT_DATA and 
   });
 });
 
+describe('readiness verify when synth already found a live control missing', () => {
+  test('a ready live check does not hide it: merged status missing, exit 1', async () => {
+    deployHealthyStage();
+    const report = fixtureReport();
+    const assembly = writeFixtureAssembly({
+      ...report,
+      controls: report.controls.map((c) => (c.id === 'ALARMS' ? { ...c, status: 'missing', statusReason: '1 finding: Readiness-ALARMS' } : c)),
+    });
+    const result = await run(['verify', '--stage', 'prod', '--assembly', assembly, '--region', REGION]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/\| ALARMS \| alarms \| missing \| ready \| missing \| 3\/3 \|/);
+    const alarms = readLive(assembly).controls.find((c) => c.id === 'ALARMS')!;
+    expect(alarms).toMatchObject({ status: 'missing', statusReason: '1 finding: Readiness-ALARMS', liveResult: { status: 'ready' } });
+  });
+});
+
 describe('readiness verify when a stack is not deployed', () => {
   test('its resources are missing, one warning line names the stack, exit 1', async () => {
     deployHealthyStage();
