@@ -8,6 +8,10 @@ import { DatabaseHighlyAvailable } from './database/database-highly-available';
 import { DatabasePooledWithTls } from './database/database-pooled-with-tls';
 import { StatefulResourcesRetained } from './retention/stateful-resources-retained';
 import { SecretRotatedWithCmk } from './secrets/secret-rotated-with-cmk';
+import { AuditTrailEnabled } from './security/audit-trail-enabled';
+import { EncryptedAtRestWithCmk } from './security/encrypted-at-rest-with-cmk';
+import { SecurityMonitoringEnabled } from './security/security-monitoring-enabled';
+import { TlsInTransit } from './security/tls-in-transit';
 
 export const READINESS_RULES: readonly ReadinessRule[] = [
   DatabaseHighlyAvailable,
@@ -15,5 +19,9 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   DatabasePooledWithTls,
   CacheHighlyAvailable,
   SecretRotatedWithCmk,
+  AuditTrailEnabled,
+  SecurityMonitoringEnabled,
+  EncryptedAtRestWithCmk,
+  TlsInTransit,
   StatefulResourcesRetained,
 ];
