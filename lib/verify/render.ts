@@ -14,7 +14,9 @@ export function renderSummaryTable(report: LiveReadinessReport): string {
   const rows = liveRows(report).map((c) => {
     const r = c.liveResult!;
     const ready = r.resources.filter((x) => x.status === 'ready').length;
-    return `| ${cell(c.id)} | ${r.check} | ${c.synthStatus} | ${r.status} | ${c.status} | ${ready}/${r.resources.length} | ${cell(r.statusReason)} |`;
+    // When synth decided the merged status, its reason is the one to act on.
+    const reason = c.status !== r.status ? `synth: ${c.statusReason}` : r.statusReason;
+    return `| ${cell(c.id)} | ${r.check} | ${c.synthStatus} | ${r.status} | ${c.status} | ${ready}/${r.resources.length} | ${cell(reason)} |`;
   });
   const s = report.live.byStatus;
   return [

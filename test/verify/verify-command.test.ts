@@ -193,7 +193,7 @@ describe('readiness verify when synth already found a live control missing', () 
     });
     const result = await run(['verify', '--stage', 'prod', '--assembly', assembly, '--region', REGION]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/\| ALARMS \| alarms \| missing \| ready \| missing \| 3\/3 \|/);
+    expect(result.stdout).toMatch(/\| ALARMS \| alarms \| missing \| ready \| missing \| 3\/3 \| synth: 1 finding: Readiness-ALARMS \|/);
     const alarms = readLive(assembly).controls.find((c) => c.id === 'ALARMS')!;
     expect(alarms).toMatchObject({ status: 'missing', statusReason: '1 finding: Readiness-ALARMS', liveResult: { status: 'ready' } });
   });
