@@ -61,7 +61,6 @@ export class ReadinessStage extends Stage {
     if (engineVersion) this.dr.addStackDependency(this.data, 'the global-database secondary joins the primary cluster');
     this.backup = new BackupStack(this, 'Backup', { config, copyVaultArn: this.dr.vaultArn });
     this.backup.addStackDependency(this.dr, 'the backup plan copies to the DR vault');
-    this.resilience = new ResilienceStack(this, 'Resilience', { config, vpc: this.network.vpc, warningTopic: this.alerting.warning });
     this.costMonitor = new CostMonitorStack(this, 'CostMonitor', { config });
     this.service = new ServiceStack(this, 'Service', {
       config,
@@ -71,6 +70,13 @@ export class ReadinessStage extends Stage {
       cache: this.data.cache,
     });
     if (config.edge.cdn) this.edge = new EdgeStack(this, 'Edge', { config });
+    this.resilience = new ResilienceStack(this, 'Resilience', {
+      config,
+      vpc: this.network.vpc,
+      warningTopic: this.alerting.warning,
+      taskCluster: this.service.web.cluster,
+      taskService: this.service.web.service,
+    });
 
     for (const [key, value] of Object.entries(config.tags)) Tags.of(this).add(key, value);
   }

@@ -149,7 +149,7 @@ export class FailoverDrills extends Construct {
     );
 
     const templates: Record<string, fis.CfnExperimentTemplate> = {};
-    const logConfiguration = { logSchemaVersion: 2, cloudWatchLogsConfiguration: { logGroupArn: this.logGroup.logGroupArn } };
+    const logConfiguration = { logSchemaVersion: 2, cloudWatchLogsConfiguration: { LogGroupArn: this.logGroup.logGroupArn } };
     const stopOn = (alarm?: cloudwatch.IAlarm) =>
       alarm ? [{ source: 'aws:cloudwatch:alarm', value: alarm.alarmArn }] : [{ source: 'none' }];
     const template = (name: string, description: string, alarm: cloudwatch.IAlarm | undefined, rest: Pick<fis.CfnExperimentTemplateProps, 'targets' | 'actions'>) => {

@@ -1,9 +1,11 @@
 /**
  * Every report section provider, in report order. Add a section: write its provider and add it here.
  */
+import { recoverySections } from '../recovery/report-section';
 import { ReportSectionProvider } from './section';
 import { unmappedFindings } from './unmapped-findings';
 
 export const REPORT_SECTIONS: readonly ReportSectionProvider[] = [
+  recoverySections,
   unmappedFindings,
 ];

@@ -1,0 +1,31 @@
+import { IConstruct } from 'constructs';
+import { numberOf, prop, rendered, resourcesOfType } from '../../rule-helpers';
+import { ScopeRule, ScopeRuleResult } from '../../rule';
+import { evidenceOf } from '../../../readiness/recovery/estimate';
+
+/**
+ * Readiness-COST: the stage has an AWS Budgets cost budget with a positive limit and at least one
+ * alert with a subscriber.
+ */
+export const BudgetDefined: ScopeRule = {
+  kind: 'scope',
+  id: 'COST',
+  controlId: 'COST',
+  category: 'operations',
+  info: 'No AWS Budgets cost budget with a limit and an alert subscriber in the stage.',
+  explanation:
+    'Costs must be tracked and overruns alerted before launch (gap 9.5: "Set cost budgets", "Configure cost alerts"). ' +
+    'Add a CostBudget (lib/constructs/cost) or an AWS::Budgets::Budget with BudgetLimit and NotificationsWithSubscribers.',
+  test: 'test/aspects/rules/dr/budget-defined.test.ts',
+  check: (scope: IConstruct): ScopeRuleResult => {
+    const budgets = resourcesOfType(scope, 'AWS::Budgets::Budget').filter((b) => {
+      const body = rendered(b).Properties.Budget ?? {};
+      const amount = numberOf(b, body.BudgetLimit?.Amount);
+      const alerts: any[] = Array.isArray(prop(b, 'NotificationsWithSubscribers')) ? (prop(b, 'NotificationsWithSubscribers') as any[]) : [];
+      return body.BudgetType === 'COST' && amount !== undefined && amount > 0 && alerts.some((a) => Array.isArray(a?.Subscribers) && a.Subscribers.length > 0);
+    });
+    return budgets.length > 0
+      ? { compliant: true, findings: [], evidence: budgets.map((b) => evidenceOf(b, `monthly limit ${rendered(b).Properties.Budget?.BudgetLimit?.Amount} ${rendered(b).Properties.Budget?.BudgetLimit?.Unit}`)) }
+      : { compliant: false, findings: ['No cost budget with a limit and an alert subscriber.'], evidence: [] };
+  },
+};
