@@ -16,13 +16,6 @@ import { AuditTrailEnabled } from './security/audit-trail-enabled';
 import { EncryptedAtRestWithCmk } from './security/encrypted-at-rest-with-cmk';
 import { SecurityMonitoringEnabled } from './security/security-monitoring-enabled';
 import { TlsInTransit } from './security/tls-in-transit';
-import { CapacityPlanMet } from './service/capacity-plan-met';
-import { ProdStacksTerminationProtected } from './service/prod-stacks-termination-protected';
-import { QueueHasDeadLetterQueue } from './service/queue-has-dead-letter-queue';
-import { ServiceAutoscaled } from './service/service-autoscaled';
-import { ServiceDeploysSafely } from './service/service-deploys-safely';
-import { TargetHealthChecked } from './service/target-health-checked';
-import { WebEntryFirewalled } from './service/web-entry-firewalled';
 
 export const READINESS_RULES: readonly ReadinessRule[] = [
   DatabaseHighlyAvailable,
@@ -34,13 +27,6 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   SecurityMonitoringEnabled,
   EncryptedAtRestWithCmk,
   TlsInTransit,
-  WebEntryFirewalled,
-  ServiceAutoscaled,
-  TargetHealthChecked,
-  ServiceDeploysSafely,
-  ProdStacksTerminationProtected,
-  CapacityPlanMet,
-  QueueHasDeadLetterQueue,
   StatefulResourcesRetained,
   BackupsCopiedCrossRegion,
   RecoveryObjectivesMet,
