@@ -81,8 +81,10 @@ function firstLine(message: string | undefined): string {
   return line.length > 300 ? `${line.slice(0, 297)}...` : line;
 }
 
-function profileHint(profile?: string): string {
-  return profile ? `aws sso login --profile ${profile}` : 'aws sso login (or export fresh AWS_* keys)';
+function refreshHint(profile?: string): string {
+  return profile
+    ? `aws sso login --profile ${profile}, or renew the profile's keys`
+    : 'aws sso login, or export new AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN';
 }
 
 /** True for the errors the credential provider chain throws when it finds nothing. */
@@ -109,11 +111,11 @@ export function toVerifyError(err: unknown, ctx: AwsCallContext): VerifyError {
   if (EXPIRED.has(code) || /(token|session|credentials).*(expired|is expired)|expired.*(token|session)/i.test(message)) {
     return new VerifyError(
       'expired-credentials',
-      `AWS credentials have expired (${code === 'Error' ? 'expired token' : code}): refresh them (${profileHint(ctx.profile)}) and run again.`,
+      `AWS credentials have expired (${code === 'Error' ? 'expired token' : code}): refresh them (${refreshHint(ctx.profile)}) and run again.`,
     );
   }
   if (isNoCredentials(err) || code === 'TokenProviderError') {
-    if (ctx.profile && /profile/i.test(message)) {
+    if (ctx.profile) {
       return new VerifyError(
         'no-credentials',
         `No AWS credentials for profile "${ctx.profile}": check ~/.aws/config and ~/.aws/credentials, or run aws sso login --profile ${ctx.profile}.`,

@@ -193,6 +193,23 @@ describe('readiness verify (child process, loopback AWS)', () => {
     );
   });
 
+  test('expired credentials (ExpiredToken in the XML error) exit 2 with one line saying to refresh them', async () => {
+    fake.state = stageState({ expiredToken: true });
+    const run = await runCli(['verify', '--stage', 'prod', '--assembly', writeFixtureAssembly()], { ...awsEnv, AWS_SESSION_TOKEN: 'stale-session-token' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'readiness verify: AWS credentials have expired (ExpiredToken): refresh them ' +
+        '(aws sso login, or export new AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN) and run again.\n',
+    );
+  });
+
+  test('a --profile that does not exist is named in the one-line error', async () => {
+    const run = await runCli(['verify', '--stage', 'prod', '--assembly', writeFixtureAssembly(), '--profile', 'ops'], { ...baseEnv(), AWS_REGION: REGION });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^readiness verify: No AWS credentials for profile "ops": check ~\/.aws\/config and ~\/.aws\/credentials/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   test('with no credentials at all it exits 2 within seconds with one line, before any call', async () => {
     fake.requests.length = 0;
     const env = { ...baseEnv(), AWS_REGION: REGION, AWS_ENDPOINT_URL_CLOUDFORMATION: endpoint, AWS_ENDPOINT_URL_CLOUDWATCH: endpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint };

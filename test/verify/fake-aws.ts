@@ -38,6 +38,8 @@ export interface FakeAwsState {
   readonly throttleAlarms?: boolean;
   /** Answer DescribeSecret with AccessDeniedException. */
   readonly denySecrets?: boolean;
+  /** Answer CloudFormation with ExpiredToken, as for a stale session token. */
+  readonly expiredToken?: boolean;
 }
 
 export interface RecordedRequest {
@@ -59,6 +61,16 @@ function cloudFormation(state: FakeAwsState, params: URLSearchParams, res: http.
   const stackName = params.get('StackName') ?? '';
   const logicalId = params.get('LogicalResourceId');
   const ns = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
+  if (state.expiredToken) {
+    send(
+      res,
+      403,
+      'text/xml',
+      `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>ExpiredToken</Code>` +
+        '<Message>The security token included in the request is expired</Message></Error><RequestId>req-1</RequestId></ErrorResponse>',
+    );
+    return;
+  }
   const resources = state.stacks[stackName];
   if (!resources) {
     send(
