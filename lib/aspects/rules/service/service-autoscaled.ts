@@ -1,0 +1,35 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance } from 'cdk-nag';
+import { numberOf, prop, stringOf } from '../../rule-helpers';
+import { ResourceRule } from '../../rule';
+import { scalableTargetsOf, scalingPoliciesOf } from './references';
+
+/** Fewest tasks a scalable target may keep: one task or one AZ can then fail. */
+export const MIN_SCALABLE_TASKS = 2;
+
+/**
+ * Readiness-AUTOSCALING: every ECS service has an Application Auto Scaling target on its desired count
+ * with MinCapacity of at least 2, MaxCapacity above MinCapacity, and at least one scaling policy.
+ */
+export const ServiceAutoscaled: ResourceRule = {
+  kind: 'resource',
+  id: 'AUTOSCALING',
+  controlId: 'AUTOSCALING',
+  category: 'ha',
+  resourceTypes: ['AWS::ECS::Service'],
+  info: 'The ECS service does not autoscale: it needs a scalable target (min 2, max above min) with at least one scaling policy.',
+  explanation:
+    'A fixed task count is overrun by traffic peaks and wasted at night (gap 3.3: "No auto-scaling configured"). ' +
+    'Call `service.autoScaleTaskCount({ minCapacity: 2, maxCapacity: N })` and add a policy (scaleOnCpuUtilization, scaleOnRequestCount, scaleOnMetric).',
+  test: 'test/aspects/rules/service/service-autoscaled.test.ts',
+  check: (node: CfnResource) => {
+    const strategy = prop(node, 'SchedulingStrategy');
+    if (strategy !== undefined && stringOf(node, strategy) === 'DAEMON') return NagRuleCompliance.NOT_APPLICABLE;
+    const ok = scalableTargetsOf(node).some((target) => {
+      const min = numberOf(target, prop(target, 'MinCapacity'));
+      const max = numberOf(target, prop(target, 'MaxCapacity'));
+      return min !== undefined && max !== undefined && min >= MIN_SCALABLE_TASKS && max > min && scalingPoliciesOf(target).length > 0;
+    });
+    return ok ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  },
+};
