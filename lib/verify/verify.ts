@@ -31,7 +31,7 @@ export interface VerifyClients {
 export interface VerifyOptions {
   /** Region of resources whose evidence names none (`--region` or the SDK's default). */
   readonly defaultRegion: string;
-  /** Named profile, only quoted in error messages (the clients already use it). */
+  /** Named profile, only quoted in error messages (the clients already use it). @default - none */
   readonly profile?: string;
   /** @default - the system clock */
   readonly now?: () => Date;

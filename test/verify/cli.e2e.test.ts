@@ -4,11 +4,22 @@
  */
 import { execFile } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { LiveReadinessReport } from '../../lib/verify/types';
 import { FakeAws, FakeAwsState } from './fake-aws';
-import { API_ALARM, DATA_STACK, DB_ALARM, OBS_STACK, REGION, SECRET_ARN, STACK_RESOURCES, TOPIC_ARN, writeFixtureAssembly } from './fixtures';
+import {
+  API_ALARM,
+  DATA_STACK,
+  DB_ALARM,
+  OBS_STACK,
+  REGION,
+  removeTempDirs,
+  SECRET_ARN,
+  STACK_RESOURCES,
+  tempDir,
+  TOPIC_ARN,
+  writeFixtureAssembly,
+} from './fixtures';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'readiness-cli.js');
@@ -23,7 +34,7 @@ interface Run {
 
 /** A clean environment: no AWS variables, no config files, no instance metadata, not a terminal. */
 function baseEnv(): NodeJS.ProcessEnv {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'readiness-home-'));
+  const home = tempDir('readiness-home-');
   return {
     PATH: process.env.PATH,
     HOME: home,
@@ -88,7 +99,10 @@ describe('readiness verify (child process, loopback AWS)', () => {
     };
   });
 
-  afterAll(() => fake.stop());
+  afterAll(async () => {
+    await fake.stop();
+    removeTempDirs();
+  });
 
   describe('a stage with one alarm in ALARM and one secret whose rotation is overdue', () => {
     let assembly: string;

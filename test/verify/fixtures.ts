@@ -103,9 +103,23 @@ export const STACK_RESOURCES: Record<string, { logicalId: string; physicalId: st
   ],
 };
 
+const tempDirs: string[] = [];
+
+/** A fresh temporary directory, removed by `removeTempDirs`. */
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Call from `afterAll` in every file that writes fixtures. */
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 /** Writes the report to `<tmp>/cdk.out/readiness/prod.json`; returns the assembly directory. */
 export function writeFixtureAssembly(report: unknown = fixtureReport()): string {
-  const assembly = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'readiness-verify-')), 'cdk.out');
+  const assembly = path.join(tempDir('readiness-verify-'), 'cdk.out');
   fs.mkdirSync(path.join(assembly, 'readiness'), { recursive: true });
   fs.writeFileSync(path.join(assembly, 'readiness', 'prod.json'), JSON.stringify(report, null, 2));
   return assembly;

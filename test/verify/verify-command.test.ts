@@ -20,6 +20,7 @@ import {
   REGION,
   SECRET_ARN,
   STACK_RESOURCES,
+  removeTempDirs,
   TOPIC_ARN,
   writeFixtureAssembly,
 } from './fixtures';
@@ -81,6 +82,8 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
 function readLive(assembly: string): LiveReadinessReport {
   return JSON.parse(fs.readFileSync(path.join(assembly, 'readiness', 'prod.live.json'), 'utf8'));
 }
+
+afterAll(removeTempDirs);
 
 beforeEach(() => {
   cfn.reset();
