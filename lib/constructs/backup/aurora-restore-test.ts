@@ -105,7 +105,7 @@ export class AuroraRestoreTest extends Construct {
       validationWindowHours: (props.validationWindow ?? Duration.hours(4)).toHours(),
       restoreMetadataOverrides: props.restoreMetadataOverrides ? { ...props.restoreMetadataOverrides } : undefined,
     });
-    this.selection.addDependency(this.plan);
+    this.selection.addResourceDependency(this.plan);
 
     const logGroup = new logs.LogGroup(this, 'ValidatorLogs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
