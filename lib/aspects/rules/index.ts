@@ -10,12 +10,23 @@ import { BackupsCopiedCrossRegion } from './dr/backups-copied-cross-region';
 import { BudgetDefined } from './dr/budget-defined';
 import { RecoveryObjectivesMet } from './dr/recovery-objectives-met';
 import { StatefulResourcesDrilled } from './dr/stateful-resources-drilled';
+import { AlarmedAndRouted } from './observability/alarmed-and-routed';
+import { ObservabilityInPlace } from './observability/observability-in-place';
+import { PublicEndpointCanaried } from './observability/public-endpoint-canaried';
+import { SloBurnRateAlerted } from './observability/slo-burn-rate-alerted';
 import { StatefulResourcesRetained } from './retention/stateful-resources-retained';
 import { SecretRotatedWithCmk } from './secrets/secret-rotated-with-cmk';
 import { AuditTrailEnabled } from './security/audit-trail-enabled';
 import { EncryptedAtRestWithCmk } from './security/encrypted-at-rest-with-cmk';
 import { SecurityMonitoringEnabled } from './security/security-monitoring-enabled';
 import { TlsInTransit } from './security/tls-in-transit';
+import { CapacityPlanMet } from './service/capacity-plan-met';
+import { ProdStacksTerminationProtected } from './service/prod-stacks-termination-protected';
+import { QueueHasDeadLetterQueue } from './service/queue-has-dead-letter-queue';
+import { ServiceAutoscaled } from './service/service-autoscaled';
+import { ServiceDeploysSafely } from './service/service-deploys-safely';
+import { TargetHealthChecked } from './service/target-health-checked';
+import { WebEntryFirewalled } from './service/web-entry-firewalled';
 
 export const READINESS_RULES: readonly ReadinessRule[] = [
   DatabaseHighlyAvailable,
@@ -27,9 +38,20 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   SecurityMonitoringEnabled,
   EncryptedAtRestWithCmk,
   TlsInTransit,
+  WebEntryFirewalled,
+  ServiceAutoscaled,
+  TargetHealthChecked,
+  ServiceDeploysSafely,
+  ProdStacksTerminationProtected,
+  CapacityPlanMet,
+  QueueHasDeadLetterQueue,
   StatefulResourcesRetained,
   BackupsCopiedCrossRegion,
   RecoveryObjectivesMet,
   StatefulResourcesDrilled,
   BudgetDefined,
+  AlarmedAndRouted,
+  SloBurnRateAlerted,
+  PublicEndpointCanaried,
+  ObservabilityInPlace,
 ];

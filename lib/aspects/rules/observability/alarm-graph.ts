@@ -1,0 +1,93 @@
+/**
+ * What the observability rules ask of the templates: which alarms watch a resource's own metrics,
+ * whether an alarm reaches an SNS topic, and which composites an alarm feeds.
+ */
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import { isTrue, primitive, prop, resourcesOfType, stringOf } from '../../rule-helpers';
+import { refersTo } from '../service/references';
+
+export const ALARM_TYPE = 'AWS::CloudWatch::Alarm';
+export const COMPOSITE_TYPE = 'AWS::CloudWatch::CompositeAlarm';
+
+/** The parts of a metric alarm that name what it watches. */
+function watchedParts(alarm: CfnResource): unknown[] {
+  return [prop(alarm, 'Dimensions'), prop(alarm, 'Metrics')];
+}
+
+/** Literal identifiers a resource may be named by in a user's dimensions (physical names). */
+const NAME_PROPS: Record<string, string[]> = {
+  'AWS::RDS::DBCluster': ['DBClusterIdentifier'],
+  'AWS::ElastiCache::ReplicationGroup': ['ReplicationGroupId'],
+  'AWS::ECS::Service': ['ServiceName'],
+  'AWS::SQS::Queue': ['QueueName'],
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': ['Name'],
+  'AWS::Synthetics::Canary': ['Name'],
+  'AWS::CloudFront::Distribution': [],
+};
+
+/** True when any watched part of `alarm` refers to `target` (Ref/GetAtt/export, or its literal physical name). */
+export function alarmWatches(alarm: CfnResource, target: CfnResource): boolean {
+  const stack = Stack.of(alarm);
+  const parts = watchedParts(alarm);
+  if (parts.some((p) => refersTo(stack, p, target))) return true;
+  const names = (NAME_PROPS[target.cfnResourceType] ?? [])
+    .map((n) => stringOf(target, prop(target, n)))
+    .filter((n): n is string => typeof n === 'string' && n.length > 0);
+  if (names.length === 0) return false;
+  const json = JSON.stringify(parts);
+  // Node IDs of a replication group are "<id>-001": a prefix match on the literal ID.
+  return names.some((n) => json.includes(`"${n}"`) || json.includes(`"${n}-`));
+}
+
+/** Metric alarms anywhere in the app that watch `target`'s own metrics. */
+export function alarmsWatching(target: CfnResource): CfnResource[] {
+  return resourcesOfType(target.node.root, ALARM_TYPE).filter((a) => alarmWatches(a, target));
+}
+
+/** True when one entry of an action list is (or refers to) an SNS topic. */
+function isSnsAction(owner: CfnResource, action: unknown, topics: CfnResource[]): boolean {
+  const literal = primitive(owner, action);
+  if (literal.known && typeof literal.value === 'string') return /^arn:[\w-]+:sns:/.test(literal.value);
+  const stack = Stack.of(owner);
+  if (topics.some((t) => refersTo(stack, action, t))) return true;
+  // An ARN built with Fn::Join from its parts ("arn:", partition, ":sns:...").
+  return JSON.stringify(action).includes(':sns:');
+}
+
+/** True when the alarm has actions enabled and at least one ALARM action on an SNS topic. */
+export function notifiesSns(alarm: CfnResource): boolean {
+  const enabled = prop(alarm, 'ActionsEnabled');
+  if (enabled !== undefined && !isTrue(alarm, enabled)) return false;
+  const actions = prop(alarm, 'AlarmActions');
+  if (!Array.isArray(actions) || actions.length === 0) return false;
+  const topics = resourcesOfType(alarm.node.root, 'AWS::SNS::Topic');
+  return actions.some((a) => isSnsAction(alarm, a, topics));
+}
+
+/** Composite alarms whose rule names `alarm`. */
+export function compositesOf(alarm: CfnResource): CfnResource[] {
+  return resourcesOfType(alarm.node.root, COMPOSITE_TYPE).filter((c) => refersTo(Stack.of(c), prop(c, 'AlarmRule'), alarm));
+}
+
+/** The metric alarms a composite's rule names. */
+export function alarmsOfComposite(composite: CfnResource): CfnResource[] {
+  const rule = prop(composite, 'AlarmRule');
+  const stack = Stack.of(composite);
+  return resourcesOfType(composite.node.root, ALARM_TYPE).filter((a) => refersTo(stack, rule, a));
+}
+
+/** True when an alarm's metrics use metric math (an Expression), as ratios and burn rates do. */
+export function usesMetricMath(alarm: CfnResource): boolean {
+  const metrics = prop(alarm, 'Metrics');
+  return Array.isArray(metrics) && metrics.some((m: any) => typeof m?.Expression === 'string' && m.Expression.length > 0);
+}
+
+/** The alarm's evaluated window in seconds: the period of its metric (or of its metric-math inputs). */
+export function windowSeconds(alarm: CfnResource): number | undefined {
+  const period = prop(alarm, 'Period');
+  if (period !== undefined) return typeof period === 'number' ? period : Number(period);
+  const metrics = prop(alarm, 'Metrics');
+  if (!Array.isArray(metrics)) return undefined;
+  const periods = metrics.map((m: any) => m?.Period ?? m?.MetricStat?.Period).filter((p: unknown) => typeof p === 'number') as number[];
+  return periods.length > 0 ? Math.max(...periods) : undefined;
+}

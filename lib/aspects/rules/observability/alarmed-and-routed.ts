@@ -1,0 +1,43 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { ResourceRule } from '../../rule';
+import { ALARM_TYPE, alarmsWatching, COMPOSITE_TYPE, compositesOf, notifiesSns } from './alarm-graph';
+
+/** Resources that must have at least one alarm on their own metrics. */
+export const WATCHED_TYPES = [
+  'AWS::RDS::DBCluster',
+  'AWS::ElastiCache::ReplicationGroup',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  'AWS::ECS::Service',
+  'AWS::SQS::Queue',
+];
+
+function alarmRouted(alarm: CfnResource): NagRuleResult {
+  if (notifiesSns(alarm)) return NagRuleCompliance.COMPLIANT;
+  // A window alarm of a burn-rate alert has no action of its own: the composite it feeds pages.
+  if (alarm.cfnResourceType === ALARM_TYPE && compositesOf(alarm).some(notifiesSns)) return NagRuleCompliance.COMPLIANT;
+  return NagRuleCompliance.NON_COMPLIANT;
+}
+
+/**
+ * Readiness-ALARMS: every DB cluster, replication group, load balancer, ECS service and SQS queue has
+ * at least one CloudWatch alarm on its own metrics, and every alarm in the app notifies an SNS topic
+ * (directly, or through a composite alarm that does).
+ */
+export const AlarmedAndRouted: ResourceRule = {
+  kind: 'resource',
+  id: 'ALARMS',
+  controlId: 'ALARMS',
+  category: 'operations',
+  resourceTypes: [...WATCHED_TYPES, ALARM_TYPE, COMPOSITE_TYPE],
+  info: 'A database, cache, load balancer, ECS service or queue has no alarm on its own metrics, or an alarm notifies no SNS topic.',
+  explanation:
+    'Without alarms routed to on-call nobody learns of an outage until customers report it (gap 4.2: "No alerts configured"). ' +
+    'Watch the resource with the observability constructs (DatabaseAlarms, CacheAlarms, ServiceAlarms) or any CloudWatch alarm whose dimensions name it, ' +
+    'and give every alarm an AlarmActions entry on an SNS topic (e.g. `stage.alerting.critical`), or make it an input of a composite alarm that has one.',
+  test: 'test/aspects/rules/observability/alarmed-and-routed.test.ts',
+  check: (node: CfnResource) => {
+    if (node.cfnResourceType === ALARM_TYPE || node.cfnResourceType === COMPOSITE_TYPE) return alarmRouted(node);
+    return alarmsWatching(node).length > 0 ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  },
+};
