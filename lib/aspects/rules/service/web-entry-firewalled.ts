@@ -14,11 +14,12 @@ export const REQUIRED_WAF_MANAGED_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWS
 export function webAclProtects(acl: CfnResource): boolean {
   const rules = prop(acl, 'Rules');
   if (!Array.isArray(rules)) return false;
-  const blocks = (r: any) => r?.Action && typeof r.Action === 'object' && 'Block' in r.Action;
+  // Rendered L1 objects keep unset keys as `undefined`: test values, not key presence.
+  const blocks = (r: any) => r?.Action?.Block !== undefined && r?.Action?.Count === undefined;
   const hasRateRule = rules.some((r: any) => r?.Statement?.RateBasedStatement && blocks(r));
   const groups = new Set(
     rules
-      .filter((r: any) => r?.Statement?.ManagedRuleGroupStatement?.VendorName === 'AWS' && r?.OverrideAction && 'None' in r.OverrideAction)
+      .filter((r: any) => r?.Statement?.ManagedRuleGroupStatement?.VendorName === 'AWS' && r?.OverrideAction?.None !== undefined && r?.OverrideAction?.Count === undefined)
       .map((r: any) => r.Statement.ManagedRuleGroupStatement.Name),
   );
   return hasRateRule && REQUIRED_WAF_MANAGED_GROUPS.every((g) => groups.has(g));
