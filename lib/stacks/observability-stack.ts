@@ -82,10 +82,10 @@ export interface ObservabilityStackProps extends StackProps {
    */
   readonly healthUrl?: string;
   /**
-   * DNS name of the resource the public URL reaches (load balancer or distribution), linked to the canary.
-   * @default - the load balancer's DNS name
+   * DNS name of a distribution in front of the load balancer that the public URL passes through.
+   * @default - the URL reaches the load balancer directly
    */
-  readonly publicEndpoint?: string;
+  readonly distributionDomainName?: string;
 }
 
 /**
@@ -136,7 +136,7 @@ export class ObservabilityStack extends Stack {
       this.canary = new HealthCanary(this, 'HealthCanary', {
         ...routing,
         url: healthUrl,
-        watchedEndpoint: props.publicEndpoint ?? props.loadBalancer?.loadBalancerDnsName,
+        watchedEndpoints: [props.distributionDomainName, props.loadBalancer?.loadBalancerDnsName].filter((d): d is string => d !== undefined),
         interval: Duration.minutes(obs.canary.intervalMinutes),
       });
       sloWidgets.push(...this.canary.widgets);

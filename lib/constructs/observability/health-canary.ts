@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Tags, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -15,11 +15,11 @@ export interface HealthCanaryProps extends AlarmRoutingProps {
   /** Full URL of the public health endpoint, e.g. `https://api.example.com/health`. */
   readonly url: string;
   /**
-   * An attribute of the resource the URL reaches (the load balancer's or distribution's DNS name),
-   * recorded as a tag so that readiness checks can tell which endpoint this canary covers.
+   * DNS names of the resources the URL passes through (the distribution's and the load balancer's),
+   * recorded as a tag so that readiness checks can tell which endpoints this canary covers.
    * @default - the canary covers no resource of this app (the check rule will not count it)
    */
-  readonly watchedEndpoint?: string;
+  readonly watchedEndpoints?: readonly string[];
   /**
    * Time between runs.
    * @default Duration.minutes(1)
@@ -121,7 +121,9 @@ export class HealthCanary extends Construct {
       failureRetentionPeriod: Duration.days(31),
       timeout: Duration.seconds(Math.min(interval.toSeconds(), 60)),
     });
-    if (props.watchedEndpoint) Tags.of(this.canary).add(CANARY_ENDPOINT_TAG, props.watchedEndpoint);
+    // Set on the L1 directly (not through the Tags aspect) so checks see it before synthesis too.
+    const watched = props.watchedEndpoints ?? [];
+    if (watched.length > 0) (this.canary.node.defaultChild as synthetics.CfnCanary).tags.setTag(CANARY_ENDPOINT_TAG, watched.join(' '));
 
     const kit = new AlarmKit(this, { critical: props.criticalTopic, warning: props.warningTopic, dashboardName: props.dashboardName });
     const success = this.canary.metricSuccessPercent({ period: interval, statistic: 'Average' });
