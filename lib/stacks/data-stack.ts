@@ -1,6 +1,7 @@
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { StageConfig } from '../config/stage-config';
 import { ResilientRedis } from '../constructs/cache/resilient-redis';
@@ -9,6 +10,11 @@ import { ResilientPostgres } from '../constructs/database/resilient-postgres';
 export interface DataStackProps extends StackProps {
   readonly config: StageConfig;
   readonly vpc: ec2.IVpc;
+  /**
+   * Topic the data tier's own alarms notify (the cache's AUTH token rotation failure).
+   * @default - those alarms have no action
+   */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /**
@@ -56,6 +62,7 @@ export class DataStack extends Stack {
       snapshotWindow: cacheConfig.snapshotWindow,
       maintenanceWindow: cacheConfig.maintenanceWindow,
       logRetention: cacheConfig.logRetentionDays as logs.RetentionDays,
+      rotationAlarmTopic: props.alarmTopic,
     });
   }
 }

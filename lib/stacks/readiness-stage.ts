@@ -51,7 +51,7 @@ export class ReadinessStage extends Stage {
     this.network = new NetworkStack(this, 'Network', { config });
     this.alerting = new AlertingStack(this, 'Alerting', { config });
     this.security = new SecurityStack(this, 'Security', { config });
-    this.data = new DataStack(this, 'Data', { config, vpc: this.network.vpc });
+    this.data = new DataStack(this, 'Data', { config, vpc: this.network.vpc, alarmTopic: this.alerting.critical });
 
     // Stateful resources tag themselves for the backup plan, restore test and drills (selection by tag).
     protectStatefulResources(this.data);
