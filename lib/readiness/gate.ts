@@ -21,6 +21,7 @@ import { IConstruct } from 'constructs';
 import { StageConfig, StageName } from '../config/stage-config';
 import { isAcknowledged } from '../aspects/acknowledgments';
 import { StagedAwsSolutionsChecks } from '../aspects/aws-solutions';
+import { NIST_PACK_NAME, StagedNistChecks } from '../aspects/nist-800-53';
 import { levelFor } from '../aspects/levels';
 import { ReadinessChecks, ruleContextFor } from '../aspects/readiness-checks';
 import { RuleResult } from '../aspects/results';
@@ -51,6 +52,11 @@ export interface EnforceReadinessOptions {
    * @default true
    */
   readonly awsSolutions?: boolean;
+  /**
+   * Run cdk-nag's NIST 800-53 rev 5 pack too (acknowledge findings as `NIST.800.53.R5-<Rule>`).
+   * @default - true in prod, false elsewhere
+   */
+  readonly nist?: boolean;
   /**
    * Readiness rules to apply.
    * @default - READINESS_RULES, every registered rule
@@ -86,6 +92,8 @@ export interface EnforceReadinessOptions {
 /** Everything one run found, for the plugins and for tests. */
 export interface ReadinessEvaluation {
   readonly awsSolutions: PolicyValidationPluginReport;
+  /** NIST 800-53 rev 5 findings (empty when the pack is off). */
+  readonly nist: PolicyValidationPluginReport;
   readonly readiness: PolicyValidationPluginReport;
   readonly scopeRules: PolicyValidationPluginReport;
   readonly waivers: PolicyValidationPluginReport;
@@ -160,12 +168,20 @@ export function evaluateReadiness(scope: IConstruct, options: EnforceReadinessOp
     awsSolutions = pack.validateScope(scope);
     awsResults = pack.results;
   }
+  let nist: PolicyValidationPluginReport = { success: true, violations: [] };
+  let nistResults: readonly RuleResult[] = [];
+  if (options.nist ?? options.stage === 'prod') {
+    const evidenceRules = new Set(controls.flatMap((c) => c.rules.filter((r) => r.startsWith(`${NIST_PACK_NAME}-`))));
+    const pack = new StagedNistChecks(undefined, { stage: options.stage, evidenceRules, verbose: options.verbose });
+    nist = pack.validateScope(scope);
+    nistResults = pack.results;
+  }
 
   const checks = new ReadinessChecks(undefined, { stage: options.stage, config: options.config, rules, settings: options.settings, verbose: options.verbose });
   const readiness = checks.validateScope(scope);
   const activeScopeRules = checks.rules.filter((r): r is ScopeRule => r.kind === 'scope');
   const scoped = runScopeRules(scope, activeScopeRules, context);
-  const results = [...checks.results, ...scoped.results, ...awsResults];
+  const results = [...checks.results, ...scoped.results, ...awsResults, ...nistResults];
 
   const waiverCheck = checkWaivers(collectWaivers(scope), results, options.stage, now, controls);
 
@@ -219,6 +235,7 @@ export function evaluateReadiness(scope: IConstruct, options: EnforceReadinessOp
 
   return {
     awsSolutions,
+    nist,
     readiness,
     scopeRules: report([...scoped.violations, ...attestationViolations]),
     waivers: report(waiverCheck.violations),
@@ -291,6 +308,7 @@ export function enforceReadiness(scope: App | Stage, options: EnforceReadinessOp
   const plugins: IPolicyValidationPlugin[] = [];
   // Plugin names equal the pack names so that CDK's suggested `Pack::Rule` acknowledgment also applies.
   if (options.awsSolutions ?? true) plugins.push(new GatePlugin('AwsSolutions', (g) => g.run().awsSolutions, gate));
+  if (options.nist ?? options.stage === 'prod') plugins.push(new GatePlugin(NIST_PACK_NAME, (g) => g.run().nist, gate));
   plugins.push(
     new GatePlugin('Readiness', (g) => g.run().readiness, gate),
     new GatePlugin('ReadinessScope', (g) => g.run().scopeRules, gate),
