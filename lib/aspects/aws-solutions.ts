@@ -55,21 +55,26 @@ export class StagedAwsSolutionsChecks extends AwsSolutionsChecks {
     const category = categoryOfDescription(params.info);
     const level = levelFor(this.stage, category);
     const findings = Array.isArray(result) ? result : [undefined];
+    let allAcknowledged = true;
     complianceOf(result, error).forEach((compliance, i) => {
       if (compliance === 'not-applicable') return;
       if (compliance === 'compliant' && !this.evidenceRules.has(ruleId)) return;
       const finding = findings[i];
       const findingId = finding ? `${ruleId}[${finding}]` : ruleId;
+      const acknowledged = isAcknowledged(params.node, findingId);
+      if (compliance !== 'compliant' && !acknowledged) allAcknowledged = false;
       this.recorded.push({
         ruleId,
         findingId,
         compliance,
         level: level === NagMessageLevel.ERROR ? 'error' : 'warning',
-        acknowledged: isAcknowledged(params.node, findingId),
+        acknowledged,
         message: params.info,
         construct: params.node,
       });
     });
+    // cdk-nag honours only `Annotation::`-prefixed acknowledgments; `AwsSolutions::Rule` counts here too.
+    if (allAcknowledged) return;
     super.applyRule({
       ...params,
       level,

@@ -16,6 +16,7 @@ import {
   Stage,
   Validations,
 } from 'aws-cdk-lib';
+import { FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { NagMessageLevel } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { StageConfig, StageName } from '../config/stage-config';
@@ -98,6 +99,12 @@ export interface ReadinessEvaluation {
   readonly scopeRules: PolicyValidationPluginReport;
   readonly waivers: PolicyValidationPluginReport;
   readonly launch: PolicyValidationPluginReport;
+  /**
+   * One error without a construct when any check above has an error. The CLI filters findings by
+   * the stacks it selected (top-level ones, unless `'Stage/*'` is given), so findings in stacks
+   * nested in Stages would not fail a plain `cdk synth`; a finding without a construct is never filtered.
+   */
+  readonly summary: PolicyValidationPluginReport;
   readonly results: readonly RuleResult[];
   readonly report: ReadinessReport;
 }
@@ -233,13 +240,41 @@ export function evaluateReadiness(scope: IConstruct, options: EnforceReadinessOp
         ]
       : [];
 
+  const scopeRules = report([...scoped.violations, ...attestationViolations]);
+  const waivers = report(waiverCheck.violations);
+  const launch = report(launchViolations);
+  const errors = new Map<string, number>();
+  for (const r of [awsSolutions, nist, readiness, scopeRules, waivers, launch]) {
+    for (const v of r.violations) {
+      if (v.severity === 'error') errors.set(v.ruleName, (errors.get(v.ruleName) ?? 0) + Math.max(1, v.violatingResources.length));
+    }
+  }
+  const total = [...errors.values()].reduce((a, b) => a + b, 0);
+  const where = scope.node.path ? `'${scope.node.path}/**'` : `'**'`;
+  const summary = report(
+    total === 0
+      ? []
+      : [
+          {
+            ruleName: 'Readiness-GATE',
+            description:
+              `Readiness gate (${options.stage}, scope ${scope.node.path || 'app'}): ${total} unacknowledged error${total === 1 ? '' : 's'}: ` +
+              `${[...errors.entries()].map(([id, n]) => `${id} x${n}`).join(', ')}. ` +
+              `See each finding with \`cdk synth ${where}\` and the report in <outdir>/readiness/${options.stage}.md.`,
+            severity: 'error',
+            violatingResources: [],
+          },
+        ],
+  );
+
   return {
     awsSolutions,
     nist,
     readiness,
-    scopeRules: report([...scoped.violations, ...attestationViolations]),
-    waivers: report(waiverCheck.violations),
-    launch: report(launchViolations),
+    scopeRules,
+    waivers,
+    launch,
+    summary,
     results,
     report: built,
   };
@@ -254,6 +289,24 @@ export function writeReport(outdir: string, readinessReport: ReadinessReport): {
   fs.writeFileSync(json, JSON.stringify(readinessReport, undefined, 2) + '\n');
   fs.writeFileSync(markdown, renderMarkdown(readinessReport) + '\n');
   return { json, markdown };
+}
+
+/** Every unacknowledged error of a run, one line each, for a terminal. */
+export function errorListing(scope: IConstruct, stage: StageName, evaluation: ReadinessEvaluation, reportPath?: string): string {
+  const lines: string[] = [];
+  for (const r of [evaluation.awsSolutions, evaluation.nist, evaluation.readiness, evaluation.scopeRules, evaluation.waivers, evaluation.launch]) {
+    for (const v of r.violations) {
+      if (v.severity !== 'error') continue;
+      for (const res of v.violatingResources) lines.push(`  ${v.ruleName}  ${res.constructPath ?? ''}  ${v.description}`);
+    }
+  }
+  const where = scope.node.path ? `'${scope.node.path}/**'` : `'**'`;
+  return (
+    `\nReadiness gate (${stage}, scope ${scope.node.path || 'app'}): ${lines.length} unacknowledged error${lines.length === 1 ? '' : 's'}\n` +
+    `${lines.join('\n')}\n` +
+    (reportPath ? `Report: ${reportPath}\n` : '') +
+    `Details per finding: cdk synth ${where}\n`
+  );
 }
 
 /** Handle returned by `enforceReadiness`. */
@@ -277,8 +330,13 @@ export class ReadinessGate {
   public finish(): ReadinessEvaluation {
     const evaluation = this.run();
     this.current = undefined;
-    if (this.options.writeReport ?? true) {
-      writeReport((this.scope.node.root as Stage).outdir, evaluation.report);
+    const outdir = (this.scope.node.root as Stage).outdir;
+    const written = this.options.writeReport ?? true ? writeReport(outdir, evaluation.report) : undefined;
+    // When the CLI reports validation itself it prints only findings in the stacks it selected
+    // (top-level ones by default), so findings in nested stages would fail synth silently.
+    const cliReports = [false, 'false'].includes(this.scope.node.tryGetContext(FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT));
+    if (cliReports && evaluation.summary.violations.length > 0) {
+      process.stderr.write(errorListing(this.scope, this.options.stage, evaluation, written?.markdown));
     }
     return evaluation;
   }
@@ -313,7 +371,10 @@ export function enforceReadiness(scope: App | Stage, options: EnforceReadinessOp
     new GatePlugin('Readiness', (g) => g.run().readiness, gate),
     new GatePlugin('ReadinessScope', (g) => g.run().scopeRules, gate),
     new GatePlugin('ReadinessWaivers', (g) => g.run().waivers, gate),
-    new GatePlugin('ReadinessReport', (g) => g.finish().launch, gate),
+    new GatePlugin('ReadinessReport', (g) => {
+      const { launch, summary } = g.finish();
+      return report([...launch.violations, ...summary.violations]);
+    }, gate),
   );
   Validations.of(scope).addPlugins(...plugins);
   return gate;

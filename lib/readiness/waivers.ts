@@ -32,7 +32,7 @@ interface StoredWaiver {
   readonly expires: string;
 }
 
-const RULE_ID = /^[A-Za-z0-9]+-[A-Za-z0-9-]+(\[.*\])?$/;
+const RULE_ID = /^[A-Za-z0-9.]+-[A-Za-z0-9-]+(\[.*\])?$/;
 
 function toIsoDate(expires: string | Date): string {
   if (expires instanceof Date) {
@@ -54,7 +54,7 @@ export function resolveWaiverTarget(target: string, controls: readonly Readiness
     }
     return { control: control.id, ruleIds: [...control.rules] };
   }
-  if (RULE_ID.test(target) && target.includes('-') && /^(Readiness|AwsSolutions)-/.test(target)) {
+  if (RULE_ID.test(target) && /^(Readiness|AwsSolutions|NIST\.800\.53\.R5)-/.test(target)) {
     return { control: controlOfRule(target, controls)?.id ?? target, ruleIds: [target] };
   }
   throw new Error(`waive(): "${target}" is neither a catalogue control ID nor a Readiness-/AwsSolutions- rule ID`);

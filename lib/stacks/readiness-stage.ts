@@ -1,5 +1,6 @@
 import { Stage, StageProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { Stack } from 'aws-cdk-lib';
 import { StageConfig } from '../config/stage-config';
 import { validateStageConfig } from '../config/validate-config';
 import { AlertingStack } from './alerting-stack';
@@ -77,6 +78,9 @@ export class ReadinessStage extends Stage {
       taskCluster: this.service.web.cluster,
       taskService: this.service.web.service,
     });
+
+    // A prod stack deleted by mistake takes production with it (Readiness-DEPLOY-SAFETY-STACKS).
+    if (config.stage === 'prod') for (const child of this.node.children) if (Stack.isStack(child)) child.terminationProtection = true;
 
     for (const [key, value] of Object.entries(config.tags)) Tags.of(this).add(key, value);
   }

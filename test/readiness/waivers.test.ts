@@ -44,7 +44,7 @@ describe('waive(): a waived finding no longer fails synth, in cdk-nag and in CDK
     const secret = new secretsmanager.Secret(stack, 'VendorApiKey', { encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
     // Waives Readiness-SECRET-ROTATION and AwsSolutions-SMG4 (the control's rules).
     waive(secret, { control: 'SECRET-ROTATION', reason: REASON, owner: 'Payments team', expires: '2026-12-31' });
-    enforceReadiness(app, { stage: 'prod', rules: DATA_RULES, now: NOW });
+    enforceReadiness(app, { stage: 'prod', rules: DATA_RULES, nist: false, now: NOW });
     try {
       app.synth();
     } catch (e) {
