@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { assertValid, is, ValidationRule } from '../../validation/rule-table';
 import { RedisAuthRotation } from '../secrets/redis-auth-rotation';
+import { SecretAccessPolicy } from '../secrets/secret-access-policy';
 
 /** The cache engines ElastiCache runs in a replication group (Redis OSS is `redis`). */
 export type CacheEngine = 'valkey' | 'redis';
@@ -347,6 +348,8 @@ export class ResilientRedis extends Construct implements ec2.IConnectable {
   public readonly clusterMode: boolean;
   /** Rotates the AUTH token on a schedule (function, schedule, failure alarm). */
   public readonly authTokenRotation: RedisAuthRotation;
+  /** Denies the AUTH token to every role outside this stack and the stacks admitted with `allowConnectionsFrom`. */
+  public readonly authTokenAccess: SecretAccessPolicy;
 
   constructor(scope: Construct, id: string, props: ResilientRedisProps) {
     super(scope, id);
@@ -419,6 +422,8 @@ export class ResilientRedis extends Construct implements ec2.IConnectable {
         includeSpace: false,
       },
     });
+
+    this.authTokenAccess = new SecretAccessPolicy(this, 'AuthTokenAccess', { secret: this.authTokenSecret });
 
     this.subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
       description: `Subnets of ${this.node.path}`,
@@ -537,6 +542,8 @@ export class ResilientRedis extends Construct implements ec2.IConnectable {
    * depend on it (no cyclic reference). A peer without all-outbound egress also gets the egress rule.
    */
   public allowConnectionsFrom(peer: ec2.ISecurityGroup, description?: string): ec2.CfnSecurityGroupIngress {
+    // Whoever may connect needs the AUTH token: let the peer stack's roles past the secret's deny.
+    this.authTokenAccess.allowStack(Stack.of(peer));
     const port = ec2.Port.tcp(this.port);
     const text = description ?? `to ${this.node.path} from ${peer.node.path}`;
     const sameStack = Stack.of(peer) === Stack.of(this);
@@ -562,6 +569,7 @@ export class ResilientRedis extends Construct implements ec2.IConnectable {
 
   /** Lets `grantee` read the AUTH token (secret read and key decrypt). */
   public grantReadAuthToken(grantee: iam.IGrantable): iam.Grant {
+    if (Construct.isConstruct(grantee)) this.authTokenAccess.allowStack(Stack.of(grantee));
     return this.authTokenSecret.grantRead(grantee);
   }
 

@@ -47,7 +47,7 @@ describe('ResilientRedis AUTH token rotation', () => {
 
   test('the function runs in the VPC private subnets, long enough to wait out a modification, with the group ID', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Timeout: 900,
       VpcConfig: { SubnetIds: Match.anyValue(), SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('AuthTokenRotationSecurityGroup'), 'GroupId'] }] },
       Environment: { Variables: { REPLICATION_GROUP_ID: { Ref: stack.getLogicalId(cache.replicationGroup) }, TOKEN_FIELD: 'authToken' } },
