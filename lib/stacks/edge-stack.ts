@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { StageConfig } from '../config/stage-config';
 import { CdnDistribution } from '../constructs/edge/cdn-distribution';
 import { WebFirewall } from '../constructs/firewall/web-firewall';
+import { acknowledge } from '../constructs/service/task-helpers';
 
 /** CloudFront and CLOUDFRONT-scope WebACLs live in us-east-1 whatever the stage's region. */
 export const EDGE_REGION = 'us-east-1';
@@ -46,5 +47,6 @@ export class EdgeStack extends Stack {
       certificate: edge.certificateArn ? acm.Certificate.fromCertificateArn(this, 'Certificate', edge.certificateArn) : undefined,
       staticPathPatterns: [...edge.staticPathPatterns],
     });
+    acknowledge(this.cdn.distribution, 'AwsSolutions-CFR1', 'The marketplace serves buyers worldwide; abuse is handled by the WebACL (rate limits, IP reputation, managed rules), not by country.');
   }
 }

@@ -43,6 +43,13 @@ export class NetworkStack extends Stack {
     // Tasks reach the AWS services they use without the internet (and without NAT data charges).
     this.vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3 });
     const privateSubnets = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    // One group for the interface endpoints: HTTPS from inside the VPC only (the CIDR from config, a literal).
+    const endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Interface VPC endpoints: HTTPS from the VPC',
+      allowAllOutbound: false,
+    });
+    endpointSecurityGroup.addIngressRule(ec2.Peer.ipv4(config.network.cidr), ec2.Port.tcp(443), 'HTTPS from the VPC');
     for (const [id, service] of [
       ['EcrApiEndpoint', ec2.InterfaceVpcEndpointAwsService.ECR],
       ['EcrDockerEndpoint', ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER],
@@ -51,7 +58,7 @@ export class NetworkStack extends Stack {
       ['KmsEndpoint', ec2.InterfaceVpcEndpointAwsService.KMS],
       ['SqsEndpoint', ec2.InterfaceVpcEndpointAwsService.SQS],
     ] as const) {
-      this.vpc.addInterfaceEndpoint(id, { service, subnets: privateSubnets, privateDnsEnabled: true });
+      this.vpc.addInterfaceEndpoint(id, { service, subnets: privateSubnets, privateDnsEnabled: true, securityGroups: [endpointSecurityGroup], open: false });
     }
   }
 }

@@ -1,6 +1,11 @@
+import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { acknowledge } from '../service/task-helpers';
+
+/** Construct ID of the AwsCustomResource provider singleton in its stack. */
+const SINGLETON_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
 
 /** The AWS-managed prefix list of CloudFront's origin-facing addresses. */
 export const CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST = 'com.amazonaws.global.cloudfront.origin-facing';
@@ -31,6 +36,14 @@ export class CloudFrontOriginPrefixList extends Construct {
       installLatestAwsSdk: false,
     });
     this.prefixListId = lookup.getResponseField('PrefixLists.0.PrefixListId');
+    acknowledge(lookup.node.tryFindChild('CustomResourcePolicy'), 'AwsSolutions-IAM5[Resource::*]', 'ec2:DescribeManagedPrefixLists supports no resource-level permissions; the call is read-only.');
+    // The provider function is a stack singleton shared by every AwsCustomResource.
+    const provider = Stack.of(this).node.tryFindChild(SINGLETON_ID);
+    acknowledge(
+      provider?.node.tryFindChild('ServiceRole'),
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'The AwsCustomResource provider only needs to write its own logs; the managed basic-execution policy grants exactly that.',
+    );
     this.peer = ec2.Peer.prefixList(this.prefixListId);
   }
 }

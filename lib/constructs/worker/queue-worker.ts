@@ -10,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { assertValid, is, ValidationRule } from '../../validation/rule-table';
-import { addTracingSidecar, logGroupKey, SECRET_LIKE_NAME, validateFargateSize } from '../service/task-helpers';
+import { acknowledgeTaskFindings, addTracingSidecar, logGroupKey, SECRET_LIKE_NAME, validateFargateSize } from '../service/task-helpers';
 
 export interface QueueWorkerProps {
   readonly vpc: ec2.IVpc;
@@ -183,6 +183,7 @@ export class QueueWorker extends Construct {
     container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
     if (tracing) addTracingSidecar(this.taskDefinition, this.logGroup);
     this.queue.grantConsumeMessages(this.taskDefinition.taskRole);
+    acknowledgeTaskFindings(this.taskDefinition);
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', { vpc: props.vpc, description: 'Queue worker tasks', allowAllOutbound: false });
     securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs (SQS, logs) and third parties');
