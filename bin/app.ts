@@ -2,6 +2,7 @@
 import { App } from 'aws-cdk-lib';
 import { stageConstructId, StageName, STAGE_NAMES } from '../lib/config/stage-config';
 import { STAGES } from '../lib/config/stages';
+import { enforceReadiness } from '../lib/readiness/gate';
 import { ReadinessStage } from '../lib/stacks/readiness-stage';
 
 /** Which stages to build: `-c stage=prod` picks one; no context builds all three. */
@@ -19,8 +20,21 @@ export function buildApp(app: App): ReadinessStage[] {
   );
 }
 
+/** `-c gate=launch` also fails synth when a Critical control is missing; no context: findings only. */
+export function selectGate(requested: unknown): 'launch' | undefined {
+  if (requested === undefined || requested === '') return undefined;
+  if (requested === 'launch') return 'launch';
+  throw new Error(`Unknown gate ${JSON.stringify(requested)} (context "gate"). Valid gates: launch.`);
+}
+
+/** The readiness gate on every stage: its own levels (prod: errors) and report (`<outdir>/readiness/<stage>.md`). */
+export function enforceStages(stages: readonly ReadinessStage[], gate?: 'launch'): void {
+  for (const stage of stages) enforceReadiness(stage, { stage: stage.config.stage, config: stage.config, gate });
+}
+
 if (require.main === module) {
   const app = new App();
-  buildApp(app);
+  const gate = selectGate(app.node.tryGetContext('gate'));
+  enforceStages(buildApp(app), gate);
   app.synth();
 }
