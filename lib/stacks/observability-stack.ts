@@ -78,7 +78,7 @@ export interface ObservabilityStackProps extends StackProps {
   readonly webAclName?: string;
   /**
    * Public https:// URL of the deep health endpoint the canary calls.
-   * @default - `config.observability.canary.baseUrl` + health path; no canary when neither is known
+   * @default - `publicHealthUrl(config)`; no canary when it is undefined
    */
   readonly healthUrl?: string;
   /**
@@ -86,6 +86,19 @@ export interface ObservabilityStackProps extends StackProps {
    * @default - the URL reaches the load balancer directly
    */
   readonly distributionDomainName?: string;
+}
+
+/**
+ * The public health URL a canary in the primary region can call, from config: the canary base URL,
+ * else the CDN's first domain name, else (no CDN) the load balancer's origin name. Undefined when the
+ * only public name is a CloudFront default domain, known in us-east-1 only.
+ */
+export function publicHealthUrl(config: StageConfig): string | undefined {
+  const path = config.observability.canary.healthPath;
+  if (config.observability.canary.baseUrl) return `${config.observability.canary.baseUrl.replace(/\/$/, '')}${path}`;
+  const edge = config.edge;
+  if (edge?.cdn) return edge.domainNames.length > 0 ? `https://${edge.domainNames[0]}${path}` : undefined;
+  return edge?.originDomainName ? `https://${edge.originDomainName}${path}` : undefined;
 }
 
 /**
@@ -130,8 +143,7 @@ export class ObservabilityStack extends Stack {
       sloWidgets.push(...this.availabilitySlo.widgets, ...this.latencySlo.widgets);
     }
 
-    const baseUrl = obs.canary.baseUrl;
-    const healthUrl = props.healthUrl ?? (baseUrl ? `${baseUrl.replace(/\/$/, '')}${obs.canary.healthPath}` : undefined);
+    const healthUrl = props.healthUrl ?? publicHealthUrl(props.config);
     if (healthUrl) {
       this.canary = new HealthCanary(this, 'HealthCanary', {
         ...routing,

@@ -1,4 +1,4 @@
-import { Stage, StageProps, Tags } from 'aws-cdk-lib';
+import { Fn, Stage, StageProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Stack } from 'aws-cdk-lib';
 import { StageConfig } from '../config/stage-config';
@@ -9,6 +9,7 @@ import { CostMonitorStack } from './cost-monitor-stack';
 import { DataStack } from './data-stack';
 import { DrStack, globalClusterIdentifier } from './dr-stack';
 import { NetworkStack } from './network-stack';
+import { ObservabilityStack } from './observability-stack';
 import { ResilienceStack } from './resilience-stack';
 import { SecurityStack } from './security-stack';
 import { EdgeStack } from './edge-stack';
@@ -41,6 +42,8 @@ export class ReadinessStage extends Stage {
   public readonly service: ServiceStack;
   /** CloudFront and its WAF (us-east-1), when `edge.cdn` is on. */
   public readonly edge?: EdgeStack;
+  /** Tier alarms, SLO burn-rate alerts, the public health canary and the dashboard; tier roll-ups as typed properties. */
+  public readonly observability: ObservabilityStack;
 
   constructor(scope: Construct, id: string, props: ReadinessStageProps) {
     // Validate before any construct exists, so a bad config builds nothing.
@@ -70,6 +73,22 @@ export class ReadinessStage extends Stage {
       database: this.data.database,
       cache: this.data.cache,
     });
+    this.observability = new ObservabilityStack(this, 'Observability', {
+      config,
+      criticalTopic: this.alerting.critical,
+      warningTopic: this.alerting.warning,
+      databaseCluster: this.data.database.cluster,
+      databaseProxy: this.data.database.proxy,
+      cacheReplicationGroup: this.data.cache.replicationGroup,
+      loadBalancer: this.service.web.loadBalancer,
+      targetGroups: [this.service.web.targetGroup],
+      service: this.service.web.service,
+      workerService: this.service.worker.service,
+      queues: [this.service.worker.queue],
+      deadLetterQueues: [this.service.worker.deadLetterQueue],
+      // A WebACL's Ref is "name|id|scope"; its metrics use the name.
+      webAclName: Fn.select(0, Fn.split('|', this.service.firewall.webAcl.ref)),
+    });
     if (config.edge.cdn) this.edge = new EdgeStack(this, 'Edge', { config });
     this.resilience = new ResilienceStack(this, 'Resilience', {
       config,
@@ -77,6 +96,9 @@ export class ReadinessStage extends Stage {
       warningTopic: this.alerting.warning,
       taskCluster: this.service.web.cluster,
       taskService: this.service.web.service,
+      databaseStopAlarm: this.observability.databaseHealth,
+      cacheStopAlarm: this.observability.cacheHealth,
+      serviceStopAlarm: this.observability.serviceHealth,
     });
 
     // A prod stack deleted by mistake takes production with it (Readiness-DEPLOY-SAFETY-STACKS).

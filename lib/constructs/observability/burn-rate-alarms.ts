@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -189,6 +189,12 @@ export class BurnRateAlarms extends Construct {
         });
       const longWindowAlarm = windowAlarm('Long', policy.longWindow);
       const shortWindowAlarm = windowAlarm('Short', policy.shortWindow);
+      for (const a of [longWindowAlarm, shortWindowAlarm]) {
+        Validations.of(a).acknowledge({
+          id: 'NIST.800.53.R5-CloudWatchAlarmAction',
+          reason: `input of the ${policy.name} burn-rate composite, which notifies SNS; an action here would page on one window alone`,
+        });
+      }
       const budgetGone = policy.burnRate >= 1 ? ` At this rate the 30-day budget is gone in ${formatHours((30 * 24) / policy.burnRate)}.` : '';
       const alert = new cloudwatch.CompositeAlarm(this, policy.name, {
         alarmRule: cloudwatch.AlarmRule.allOf(

@@ -91,3 +91,18 @@ export function windowSeconds(alarm: CfnResource): number | undefined {
   const periods = metrics.map((m: any) => m?.Period ?? m?.MetricStat?.Period).filter((p: unknown) => typeof p === 'number') as number[];
   return periods.length > 0 ? Math.max(...periods) : undefined;
 }
+
+const SCALING_POLICY_TYPES = ['AWS::ApplicationAutoScaling::ScalingPolicy', 'AWS::AutoScaling::ScalingPolicy'];
+
+/** True when the alarm has actions and every one is an (Application) Auto Scaling policy. */
+export function drivesScalingOnly(alarm: CfnResource): boolean {
+  const actions = prop(alarm, 'AlarmActions');
+  if (!Array.isArray(actions) || actions.length === 0) return false;
+  const stack = Stack.of(alarm);
+  const policies = SCALING_POLICY_TYPES.flatMap((t) => resourcesOfType(stack, t)).filter((p) => Stack.of(p) === stack);
+  return actions.every((a) => {
+    const literal = primitive(alarm, a);
+    if (literal.known && typeof literal.value === 'string') return /^arn:[\w-]+:autoscaling:/.test(literal.value);
+    return policies.some((p) => refersTo(stack, a, p));
+  });
+}

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { ResourceRule } from '../../rule';
-import { ALARM_TYPE, alarmsWatching, COMPOSITE_TYPE, compositesOf, notifiesSns } from './alarm-graph';
+import { ALARM_TYPE, alarmsWatching, COMPOSITE_TYPE, compositesOf, drivesScalingOnly, notifiesSns } from './alarm-graph';
 
 /** Resources that must have at least one alarm on their own metrics. */
 export const WATCHED_TYPES = [
@@ -13,6 +13,8 @@ export const WATCHED_TYPES = [
 ];
 
 function alarmRouted(alarm: CfnResource): NagRuleResult {
+  // Step-scaling alarms drive a control loop, not people: their action is a scaling policy.
+  if (drivesScalingOnly(alarm)) return NagRuleCompliance.NOT_APPLICABLE;
   if (notifiesSns(alarm)) return NagRuleCompliance.COMPLIANT;
   // A window alarm of a burn-rate alert has no action of its own: the composite it feeds pages.
   if (alarm.cfnResourceType === ALARM_TYPE && compositesOf(alarm).some(notifiesSns)) return NagRuleCompliance.COMPLIANT;
@@ -22,7 +24,8 @@ function alarmRouted(alarm: CfnResource): NagRuleResult {
 /**
  * Readiness-ALARMS: every DB cluster, replication group, load balancer, ECS service and SQS queue has
  * at least one CloudWatch alarm on its own metrics, and every alarm in the app notifies an SNS topic
- * (directly, or through a composite alarm that does).
+ * (directly, or through a composite alarm that does). Alarms whose only actions are scaling policies
+ * (step scaling) are control loops, not alerts, and are not applicable.
  */
 export const AlarmedAndRouted: ResourceRule = {
   kind: 'resource',
@@ -38,6 +41,6 @@ export const AlarmedAndRouted: ResourceRule = {
   test: 'test/aspects/rules/observability/alarmed-and-routed.test.ts',
   check: (node: CfnResource) => {
     if (node.cfnResourceType === ALARM_TYPE || node.cfnResourceType === COMPOSITE_TYPE) return alarmRouted(node);
-    return alarmsWatching(node).length > 0 ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+    return alarmsWatching(node).some((a) => !drivesScalingOnly(a)) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   },
 };

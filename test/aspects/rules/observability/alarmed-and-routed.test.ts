@@ -1,4 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -77,6 +78,22 @@ describe('Readiness-ALARMS', () => {
     composite.addAlarmAction(new actions.SnsAction(new sns.Topic(stack, 'Pager')));
     expect(check(rule, window)).toBe(NagRuleCompliance.COMPLIANT);
     expect(check(rule, composite)).toBe(NagRuleCompliance.COMPLIANT);
+  });
+
+  test('a step-scaling alarm is a control loop: not applicable, and it does not count as the queue\'s alarm', () => {
+    const { stack, queue } = userApp('none');
+    const target = new appscaling.ScalableTarget(stack, 'Workers', {
+      serviceNamespace: appscaling.ServiceNamespace.ECS,
+      resourceId: 'service/cluster/worker',
+      scalableDimension: 'ecs:service:DesiredCount',
+      minCapacity: 1,
+      maxCapacity: 4,
+    });
+    target.scaleOnMetric('Depth', { metric: queue.metricApproximateNumberOfMessagesVisible(), scalingSteps: [{ upper: 0, change: -1 }, { lower: 100, change: +1 }] });
+    const scalingAlarms = stack.node.findAll().filter((c): c is cloudwatch.CfnAlarm => c instanceof cloudwatch.CfnAlarm);
+    expect(scalingAlarms).toHaveLength(2);
+    for (const a of scalingAlarms) expect(check(rule, a)).toBe(NagRuleCompliance.NOT_APPLICABLE);
+    expect(check(rule, queue)).toBe(NagRuleCompliance.NON_COMPLIANT);
   });
 
   test('alarms in another stack count once the app is prepared (cross-stack exports)', () => {
