@@ -1,8 +1,10 @@
 import { RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { StageConfig } from '../config/stage-config';
+import { logGroupKey } from '../constructs/service/task-helpers';
 
 export interface NetworkStackProps extends StackProps {
   readonly config: StageConfig;
@@ -31,7 +33,11 @@ export class NetworkStack extends Stack {
       ],
     });
 
+    // Flow logs show who talks to whom: encrypted with a customer key whose use is logged and revocable.
+    const flowLogKey = new kms.Key(this, 'FlowLogKey', { enableKeyRotation: true, description: 'Encrypts the VPC flow logs', removalPolicy: RemovalPolicy.RETAIN });
+    logGroupKey(flowLogKey);
     const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
+      encryptionKey: flowLogKey,
       retention: config.network.flowLogRetentionDays as logs.RetentionDays,
       removalPolicy: RemovalPolicy.RETAIN,
     });
