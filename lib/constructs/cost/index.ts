@@ -1,0 +1,2 @@
+export * from './cost-budget';
+export * from './cost-anomaly-alerts';

@@ -1,0 +1,10 @@
+export { FIGURES, ALL_FIGURES } from './figures';
+export type { RecoveryFigure } from './figures';
+export { estimateRecovery, compareWithTargets, missedObjectives } from './estimate';
+export type { RecoveryInputs, ComponentEstimate, ScopeEstimate, ScopeComparison } from './estimate';
+export { coveringRules } from './coverage';
+export type { CoveringRule } from './coverage';
+export { generateRunbook } from './runbook';
+export { recoverySections } from './report-section';
+export { findStatefulRisks, STATEFUL_RESOURCE_TYPES } from './stateful-guard';
+export type { GuardFinding } from './stateful-guard';
