@@ -75,6 +75,8 @@ export class AuditTrail extends Construct {
   /** Lock and keep period in days. */
   public readonly retentionDays: number;
   public readonly archiveAfterDays: number;
+  /** Object Lock mode of the audit bucket. */
+  public readonly lockMode: 'COMPLIANCE' | 'GOVERNANCE';
   private readonly dataEventBuckets: s3.IBucket[] = [];
 
   constructor(scope: Construct, id: string, props: AuditTrailProps = {}) {
@@ -87,6 +89,7 @@ export class AuditTrail extends Construct {
     assertValid(`AuditTrail ${this.node.path}`, resolved, RULES);
     this.retentionDays = resolved.retentionDays;
     this.archiveAfterDays = resolved.archiveDays;
+    this.lockMode = resolved.lockMode as 'COMPLIANCE' | 'GOVERNANCE';
     const { account, region, partition } = Stack.of(this);
 
     this.key = new kms.Key(this, 'Key', {

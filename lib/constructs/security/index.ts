@@ -1,3 +1,4 @@
 export * from './audit-trail';
 export * from './threat-detection';
 export * from './access-analyzers';
+export * from './secret-scan';

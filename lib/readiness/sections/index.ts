@@ -3,9 +3,11 @@
  */
 import { recoverySections } from '../recovery/report-section';
 import { ReportSectionProvider } from './section';
+import { securityAudit } from './security-audit';
 import { unmappedFindings } from './unmapped-findings';
 
 export const REPORT_SECTIONS: readonly ReportSectionProvider[] = [
   recoverySections,
+  securityAudit,
   unmappedFindings,
 ];
