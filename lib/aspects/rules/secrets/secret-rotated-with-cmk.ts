@@ -41,9 +41,16 @@ export const SecretRotatedWithCmk: ResourceRule = {
   check: (node: CfnResource, context: RuleContext) => {
     if (!isCustomerManagedKey(node, prop(node, 'KmsKeyId'))) return NagRuleCompliance.NON_COMPLIANT;
     const secretId = logicalIdOf(node);
-    const schedules = stackResourcesOfType(node, 'AWS::SecretsManager::RotationSchedule').filter(
-      (s) => referencedLogicalId(s, prop(s, 'SecretId')) === secretId,
+    // RDS L2s rotate through the SecretTargetAttachment, whose Ref is the secret's ARN.
+    const attachments = new Set(
+      stackResourcesOfType(node, 'AWS::SecretsManager::SecretTargetAttachment')
+        .filter((a) => referencedLogicalId(a, prop(a, 'SecretId')) === secretId)
+        .map(logicalIdOf),
     );
+    const schedules = stackResourcesOfType(node, 'AWS::SecretsManager::RotationSchedule').filter((s) => {
+      const target = referencedLogicalId(s, prop(s, 'SecretId'));
+      return target !== undefined && (target === secretId || attachments.has(target));
+    });
     const rotates = schedules.some((s) => {
       const days = rotationDays(s);
       return days !== undefined && days > 0 && days <= context.maxRotationDays;

@@ -1,6 +1,8 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NagRuleCompliance } from 'cdk-nag';
 import { SecretRotatedWithCmk as rule } from '../../../../lib/aspects/rules/secrets/secret-rotated-with-cmk';
@@ -9,6 +11,7 @@ import { cfnOf, check, flaggedPaths, userStack } from '../rule-test-kit';
 describe('Readiness-SECRET-ROTATION', () => {
   let stack: Stack;
   const secrets: Record<string, secretsmanager.Secret> = {};
+  let rotatedDatabase: rds.DatabaseCluster;
 
   beforeAll(() => {
     stack = userStack();
@@ -28,6 +31,16 @@ describe('Readiness-SECRET-ROTATION', () => {
     secret('NotRotated', { encryptionKey: key });
     secret('AwsManagedKey', {}, Duration.days(30));
     secret('Quarterly', { encryptionKey: key }, Duration.days(90));
+    // The RDS L2 rotates through the secret's target attachment.
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    rotatedDatabase = new rds.DatabaseCluster(stack, 'Db', {
+      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      writer: rds.ClusterInstance.provisioned('Writer'),
+      credentials: rds.Credentials.fromGeneratedSecret('app', { encryptionKey: key }),
+    });
+    rotatedDatabase.addRotationSingleUser({ automaticallyAfter: Duration.days(30) });
     // A cron schedule cannot be read as an interval: treated as unknown, so non-compliant.
     secret('Cron', { encryptionKey: key });
     new secretsmanager.CfnRotationSchedule(stack, 'CronRotation', {
@@ -40,6 +53,11 @@ describe('Readiness-SECRET-ROTATION', () => {
   test('a secret with a customer-managed key and a 30-day (or shorter) rotation is compliant', () => {
     expect(check(rule, secrets.Rotated)).toBe(NagRuleCompliance.COMPLIANT);
     expect(check(rule, secrets.RotatedHourly)).toBe(NagRuleCompliance.COMPLIANT);
+  });
+
+  test('a database secret rotated through its target attachment (RDS L2 addRotationSingleUser) is compliant', () => {
+    const dbSecret = rotatedDatabase.node.findAll().find((c) => c instanceof secretsmanager.CfnSecret)!;
+    expect(check(rule, dbSecret)).toBe(NagRuleCompliance.COMPLIANT);
   });
 
   test('a secret without rotation, or on the AWS managed key, is non-compliant', () => {
