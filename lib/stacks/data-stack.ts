@@ -1,4 +1,4 @@
-import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -64,5 +64,13 @@ export class DataStack extends Stack {
       logRetention: cacheConfig.logRetentionDays as logs.RetentionDays,
       rotationAlarmTopic: props.alarmTopic,
     });
+    if (cacheConfig.snapshotRetentionDays < 15) {
+      Validations.of(this.cache.replicationGroup).acknowledge({
+        id: 'NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup',
+        reason:
+          `The cache holds sessions, locks and derived data rebuilt from Aurora (the system of record, backed up ` +
+          `${props.config.database.backupRetentionDays} days with PITR); ${cacheConfig.snapshotRetentionDays} days of daily snapshots (issue 2: prod 7) cover its recovery point`,
+      });
+    }
   }
 }

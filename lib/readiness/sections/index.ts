@@ -4,10 +4,12 @@
 import { recoverySections } from '../recovery/report-section';
 import { ReportSectionProvider } from './section';
 import { securityAudit } from './security-audit';
+import { capacitySection } from '../../aspects/rules/service/capacity-report-section';
 import { unmappedFindings } from './unmapped-findings';
 
 export const REPORT_SECTIONS: readonly ReportSectionProvider[] = [
   recoverySections,
   securityAudit,
+  capacitySection,
   unmappedFindings,
 ];
