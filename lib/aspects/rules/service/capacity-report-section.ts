@@ -1,0 +1,39 @@
+/**
+ * The capacity plan in the readiness report: for every user-facing ECS service, the arithmetic that
+ * Readiness-CAPACITY checks (max tasks x concurrency per task against the target concurrent users).
+ */
+import { Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { RuleContext } from '../../rule';
+import { logicalIdOf, prop, resourcesOfType } from '../../rule-helpers';
+import { describeCapacity, CAPACITY_PLAN_METADATA_KEY } from '../../../constructs/service/capacity-plan';
+import { ReportSection, ReportSectionContext, table } from '../../../readiness/sections/section';
+import { capacityOf } from './capacity-plan-met';
+import { metadataOf } from './references';
+
+export function capacitySection(scope: IConstruct, context: ReportSectionContext): ReportSection | undefined {
+  // Only `settings.config` is read (the stage's target); no import of the pack, no cycle.
+  const ruleContext = { stage: context.stage, settings: context.config ? { config: context.config } : {} } as unknown as RuleContext;
+  const services = resourcesOfType(scope, 'AWS::ECS::Service').filter((s) => {
+    const balancers = prop(s, 'LoadBalancers');
+    return metadataOf(s)[CAPACITY_PLAN_METADATA_KEY] !== undefined || (Array.isArray(balancers) && balancers.length > 0);
+  });
+  if (services.length === 0) return undefined;
+  const rows = services.map((s) => {
+    const a = capacityOf(s, ruleContext);
+    return {
+      constructPath: s.node.path,
+      stackName: Stack.of(s).stackName,
+      logicalId: logicalIdOf(s),
+      ...(a ?? {}),
+      summary: a ? describeCapacity(a) : 'no capacity plan declared (Metadata "Readiness:CapacityPlan") or no readable task ceiling',
+    };
+  });
+  const markdown =
+    'Gap 3.1 asks for a proven ability to carry the target concurrent users; Readiness-CAPACITY fails prod synth when max tasks x concurrency per task falls short.\n\n' +
+    table(
+      ['Service', 'Concurrency per task', 'Max tasks', 'Capacity', 'Target', 'Tasks needed', 'Meets target', 'Arithmetic'],
+      rows.map((r) => [r.constructPath, r.concurrencyPerTask ?? '-', r.maxTasks ?? '-', r.capacity ?? '-', r.targetConcurrentUsers ?? '-', r.tasksNeeded ?? '-', r.meetsTarget ? 'yes' : 'no', r.summary]),
+    );
+  return { title: 'Capacity plan', markdown, data: rows };
+}
