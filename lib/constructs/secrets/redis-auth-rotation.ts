@@ -170,7 +170,8 @@ export class RedisAuthRotation extends Construct {
     // cdk-nag names the finding after the rendered ARN: pseudo parameters and the group's logical ID in <>.
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-    const memberClusters = `arn:<AWS::Partition>:elasticache:${region}:${account}:cluster:<${stack.resolve(group.logicalId)}>-*`;
+    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
+    const memberClusters = `arn:${partition}:elasticache:${region}:${account}:cluster:<${stack.resolve(group.logicalId)}>-*`;
     const role = fn.role!.node;
     Validations.of(role.defaultChild ?? fn.role!).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
