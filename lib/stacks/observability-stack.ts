@@ -1,5 +1,7 @@
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -9,7 +11,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { StageConfig } from '../config/stage-config';
-import { albAvailabilitySli, albLatencySli, BurnRateAlarms } from '../constructs/observability/burn-rate-alarms';
+import { albAvailabilitySli, albLatencySli, BurnRateAlarms, cloudFrontAvailabilitySli } from '../constructs/observability/burn-rate-alarms';
+import { OnCallTopics } from '../constructs/observability/on-call-topics';
 import { CacheAlarms } from '../constructs/observability/cache-alarms';
 import { DatabaseAlarms } from '../constructs/observability/database-alarms';
 import { HealthCanary } from '../constructs/observability/health-canary';
@@ -107,6 +110,8 @@ export function publicHealthUrl(config: StageConfig): string | undefined {
  */
 export class ObservabilityStack extends Stack {
   public readonly dashboard: cloudwatch.Dashboard;
+  /** The dashboard's name (a literal, usable from other regions). */
+  public readonly dashboardName: string;
   /** Roll-ups of each tier's critical alarms (FIS stop conditions). Undefined when the tier is not watched. */
   public readonly databaseHealth?: cloudwatch.IAlarm;
   public readonly cacheHealth?: cloudwatch.IAlarm;
@@ -121,8 +126,9 @@ export class ObservabilityStack extends Stack {
     const obs = props.config.observability;
     // A deliberate physical name: runbooks link to it, and the dashboard lists the alarms, so a
     // generated name would be a Ref cycle. A dashboard holds no data; replacing it loses nothing.
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: this.stackName.replace(/[^A-Za-z0-9_-]/g, '-'), defaultInterval: Duration.hours(3) });
-    const routing = { criticalTopic: props.criticalTopic, warningTopic: props.warningTopic, dashboardName: this.stackName.replace(/[^A-Za-z0-9_-]/g, '-') };
+    this.dashboardName = dashboardNameOf(this);
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: this.dashboardName, defaultInterval: Duration.hours(3) });
+    const routing = { criticalTopic: props.criticalTopic, warningTopic: props.warningTopic, dashboardName: this.dashboardName };
     const rows: cloudwatch.IWidget[][] = [];
     const sloWidgets: cloudwatch.IWidget[] = [];
 
@@ -209,5 +215,61 @@ export class ObservabilityStack extends Stack {
     const roll = [this.serviceHealth, this.workerHealth, this.databaseHealth, this.cacheHealth].filter((a): a is cloudwatch.IAlarm => a !== undefined);
     if (roll.length > 0) rows.unshift([new cloudwatch.AlarmStatusWidget({ title: 'Tier health (roll-ups)', alarms: roll, width: 24, height: 3 })]);
     for (const row of rows) this.dashboard.addWidgets(...row);
+  }
+}
+
+function dashboardNameOf(stack: Stack): string {
+  return stack.stackName.replace(/[^A-Za-z0-9_-]/g, '-');
+}
+
+export interface EdgeObservabilityStackProps extends StackProps {
+  readonly config: StageConfig;
+  /** The CloudFront distribution in front of the API. */
+  readonly distribution: cloudfront.IDistribution;
+}
+
+/**
+ * The us-east-1 half of observability, for a CloudFront distribution: its metrics exist only there,
+ * and an alarm can only notify a topic of its own region, so this stack has its own on-call topics
+ * (same subscriptions as Alerting; replicate the pager secret to us-east-1), the distribution's
+ * burn-rate alerts, a canary on the public URL through CloudFront, and a dashboard.
+ */
+export class EdgeObservabilityStack extends Stack {
+  public readonly topics: OnCallTopics;
+  public readonly availabilitySlo: BurnRateAlarms;
+  public readonly canary: HealthCanary;
+  public readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: EdgeObservabilityStackProps) {
+    super(scope, id, props);
+    const obs = props.config.observability;
+    const pagerUrlSecret = obs.pagerUrlSecretName ? secretsmanager.Secret.fromSecretNameV2(this, 'PagerUrlSecret', obs.pagerUrlSecretName) : undefined;
+    this.topics = new OnCallTopics(this, 'OnCall', {
+      criticalEmails: obs.criticalEmails,
+      warningEmails: obs.warningEmails,
+      pagerUrl: obs.pagerUrl,
+      pagerUrlSecret,
+      pagerUrlSecretField: obs.pagerUrlSecretField,
+    });
+    const dashboardName = dashboardNameOf(this);
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName, defaultInterval: Duration.hours(3) });
+    const routing = { criticalTopic: this.topics.critical, warningTopic: this.topics.warning, dashboardName };
+    const endpointName = `${props.config.stage} CDN`;
+    this.availabilitySlo = new BurnRateAlarms(this, 'AvailabilitySlo', {
+      ...routing,
+      sli: cloudFrontAvailabilitySli(props.distribution),
+      objectivePercent: obs.slo.availabilityPercent,
+      endpointName,
+    });
+    const path = obs.canary.healthPath;
+    const base = obs.canary.baseUrl?.replace(/\/$/, '') ?? (props.config.edge.domainNames.length > 0 ? `https://${props.config.edge.domainNames[0]}` : `https://${props.distribution.distributionDomainName}`);
+    this.canary = new HealthCanary(this, 'HealthCanary', {
+      ...routing,
+      url: `${base}${path}`,
+      watchedEndpoints: [props.distribution.distributionDomainName],
+      interval: Duration.minutes(obs.canary.intervalMinutes),
+    });
+    this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: `## ${endpointName}: SLO and the health check through CloudFront`, width: 24, height: 1 }));
+    this.dashboard.addWidgets(...this.availabilitySlo.widgets, ...this.canary.widgets);
   }
 }

@@ -9,7 +9,7 @@ import { CostMonitorStack } from './cost-monitor-stack';
 import { DataStack } from './data-stack';
 import { DrStack, globalClusterIdentifier } from './dr-stack';
 import { NetworkStack } from './network-stack';
-import { ObservabilityStack } from './observability-stack';
+import { EdgeObservabilityStack, ObservabilityStack } from './observability-stack';
 import { ResilienceStack } from './resilience-stack';
 import { SecurityStack } from './security-stack';
 import { EdgeStack } from './edge-stack';
@@ -44,6 +44,8 @@ export class ReadinessStage extends Stage {
   public readonly edge?: EdgeStack;
   /** Tier alarms, SLO burn-rate alerts, the public health canary and the dashboard; tier roll-ups as typed properties. */
   public readonly observability: ObservabilityStack;
+  /** The CDN's burn-rate alerts, canary and on-call topics (us-east-1), when `edge.cdn` is on. */
+  public readonly edgeObservability?: EdgeObservabilityStack;
 
   constructor(scope: Construct, id: string, props: ReadinessStageProps) {
     // Validate before any construct exists, so a bad config builds nothing.
@@ -90,6 +92,13 @@ export class ReadinessStage extends Stage {
       webAclName: Fn.select(0, Fn.split('|', this.service.firewall.webAcl.ref)),
     });
     if (config.edge.cdn) this.edge = new EdgeStack(this, 'Edge', { config });
+    if (this.edge) {
+      this.edgeObservability = new EdgeObservabilityStack(this, 'EdgeObservability', {
+        config,
+        env: { account: config.account, region: this.edge.region },
+        distribution: this.edge.cdn.distribution,
+      });
+    }
     this.resilience = new ResilienceStack(this, 'Resilience', {
       config,
       vpc: this.network.vpc,

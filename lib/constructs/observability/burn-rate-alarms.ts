@@ -1,4 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -53,6 +54,34 @@ export function albLatencySli(loadBalancer: elbv2.IApplicationLoadBalancer, thre
         },
         period: window,
         label: `slow ratio over ${window.toHumanString()}`,
+      }),
+  };
+}
+
+/**
+ * Availability of a CloudFront distribution: its 5xx error rate (metrics exist in us-east-1 only, so
+ * alarms on it live in a us-east-1 stack). CloudWatch averages the per-minute rates over the window,
+ * which weighs quiet minutes like busy ones: close to, not exactly, the request-weighted ratio.
+ */
+export function cloudFrontAvailabilitySli(distribution: cloudfront.IDistribution): ServiceLevelIndicator {
+  return {
+    name: 'availability',
+    badEvent: 'a 5xx response',
+    errorRatio: (window) =>
+      new cloudwatch.MathExpression({
+        expression: 'FILL(rate, 0) / 100',
+        usingMetrics: {
+          rate: new cloudwatch.Metric({
+            namespace: 'AWS/CloudFront',
+            metricName: '5xxErrorRate',
+            statistic: 'Average',
+            period: window,
+            region: 'us-east-1',
+            dimensionsMap: { DistributionId: distribution.distributionId, Region: 'Global' },
+          }),
+        },
+        period: window,
+        label: `CDN 5xx ratio over ${window.toHumanString()}`,
       }),
   };
 }
