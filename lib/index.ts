@@ -9,6 +9,7 @@ export * from './stacks/readiness-stage';
 export * from './stacks/network-stack';
 export * from './stacks/data-stack';
 export * from './stacks/alerting-stack';
+export * from './stacks/observability-stack';
 export * from './constructs/observability';
 export * from './constructs/cache';
 export * from './constructs/database';
