@@ -1,4 +1,5 @@
-import { Tags } from 'aws-cdk-lib';
+import { Tags, Validations } from 'aws-cdk-lib';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 
 /**
@@ -24,6 +25,8 @@ export const DRILLED_RESOURCE_TYPES: readonly string[] = ['AWS::RDS::DBCluster',
 /**
  * Tags every stateful resource under `scope` (a data stack) for backup and drills. Only the
  * listed types get the tags, so keys, secrets and security groups stay out of the selection.
+ * Call it after the resources exist: it also acknowledges the instance-level backup finding on
+ * Aurora instances, which are backed up through their cluster.
  */
 export function protectStatefulResources(scope: IConstruct): void {
   Tags.of(scope).add(BACKUP_SELECTION_TAG.key, BACKUP_SELECTION_TAG.value, {
@@ -32,4 +35,12 @@ export function protectStatefulResources(scope: IConstruct): void {
   Tags.of(scope).add(DRILL_TARGET_TAG.key, DRILL_TARGET_TAG.value, {
     includeResourceTypes: [...DRILLED_RESOURCE_TYPES],
   });
+  for (const c of scope.node.findAll()) {
+    if (c instanceof rds.CfnDBInstance && c.dbClusterIdentifier !== undefined) {
+      Validations.of(c).acknowledge({
+        id: 'NIST.800.53.R5-RDSInBackupPlan',
+        reason: 'An Aurora instance has no data of its own: AWS Backup backs up its cluster, which the tag selection covers (Readiness-BACKUP-DR).',
+      });
+    }
+  }
 }

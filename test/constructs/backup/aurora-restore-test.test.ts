@@ -40,7 +40,7 @@ describe('AuroraRestoreTest', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['aws.backup'], 'detail-type': ['Restore Job State Change'], detail: { status: ['COMPLETED'] } },
     });
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Action: 'rds:DescribeDBClusters' }),
@@ -48,6 +48,8 @@ describe('AuroraRestoreTest', () => {
         ]),
       },
     });
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', ReservedConcurrentExecutions: 2 });
+    template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RestoreTestLogKey'), 'Arn'] } }) });
   });
 
   test('rejects a validation window over a week', () => {

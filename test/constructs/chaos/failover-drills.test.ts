@@ -57,7 +57,7 @@ describe('FailoverDrills', () => {
 
   test('the drill role may fail over and interrupt only tagged resources', () => {
     const tagged = { StringEquals: { 'aws:ResourceTag/readiness:drill': 'enabled' } };
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Action: 'rds:FailoverDBCluster', Condition: tagged }),
