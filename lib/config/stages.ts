@@ -64,7 +64,7 @@ export const DEV: StageConfig = {
     criticalEmails: ['platform-dev@example.com'],
     warningEmails: ['platform-dev@example.com'],
     slo: { availabilityPercent: 99, latencyThresholdMs: 1000, latencyPercent: 95 },
-    canary: { healthPath: '/health', intervalMinutes: 15 },
+    canary: { healthPath: '/health', intervalMinutes: 5 },
     database: { cpuPercent: 90, freeableMemoryMiB: 256, connectionsPercent: 90, replicaLagMs: 5000, freeLocalStorageMiB: 1024, deadlocksPerSecond: 1, proxyConnectionsPercent: 90 },
     cache: { engineCpuPercent: 90, memoryPercent: 90, evictionsPer5Min: 5000, replicationLagSeconds: 30, connections: 2000 },
     service: { error5xxPercent: 10, p99LatencyMs: 3000, cpuPercent: 90, memoryPercent: 90, queueOldestMessageSeconds: 1800, wafBlockedPer5Min: 500 },
