@@ -1,0 +1,2 @@
+export * from './cdn-distribution';
+export * from './cloudfront-origin-prefix-list';

@@ -1,0 +1,3 @@
+export * from './protected-service';
+export * from './capacity-plan';
+export * from './container-image';
