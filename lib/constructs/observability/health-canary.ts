@@ -134,10 +134,13 @@ export class HealthCanary extends Construct {
       Validations.of(bucket).acknowledge({ id, reason });
     }
     // The Synthetics L2 writes the role's policy; its wildcards are the ones the service documents.
+    const stack = Stack.of(this);
+    // cdk-nag names the partition as rendered: a literal with the partition-literals flag, else the pseudo parameter.
+    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
     for (const [id, reason] of [
       ['AwsSolutions-IAM5[Resource::*]', 'cloudwatch:PutMetricData (condition: namespace CloudWatchSynthetics) and s3:ListAllMyBuckets/xray:PutTraceSegments take no resource ARN'],
-      [`AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`, 'run artifacts are written under generated per-run keys of the canary\'s own bucket'],
-      [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:${Stack.of(this).region}:${Stack.of(this).account}:log-group:/aws/lambda/cwsyn-*]`, 'Synthetics names the canary\'s log group cwsyn-<name>-<id> at creation; the prefix is the tightest ARN known at synth'],
+      [`AwsSolutions-IAM5[Resource::<${stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`, 'run artifacts are written under generated per-run keys of the canary\'s own bucket'],
+      [`AwsSolutions-IAM5[Resource::arn:${partition}:logs:${stack.region}:${stack.account}:log-group:/aws/lambda/cwsyn-*]`, 'Synthetics names the canary\'s log group cwsyn-<name>-<id> at creation; the prefix is the tightest ARN known at synth'],
       ['AwsSolutions-IAM5[Action::kms:ReEncrypt*]', 'grantEncryptDecrypt on the artifacts key only (one key ARN, no other keys)'],
       ['AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', 'grantEncryptDecrypt on the artifacts key only (one key ARN, no other keys)'],
       ['NIST.800.53.R5-IAMNoInlinePolicy', 'the canary role is created by the Synthetics L2 for this canary alone; its policy is not shared'],
