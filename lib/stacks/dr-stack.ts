@@ -1,10 +1,13 @@
 import { Aws, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { StageConfig } from '../config/stage-config';
 import { EncryptedBackupVault } from '../constructs/backup/encrypted-backup-vault';
 import { GlobalDatabaseSecondary } from '../constructs/backup/global-database';
+import { OnCallTopics } from '../constructs/observability/on-call-topics';
 
 export interface DrStackProps extends StackProps {
   readonly config: StageConfig;
@@ -36,6 +39,8 @@ export class DrStack extends Stack {
   public readonly vaultArn: string;
   public readonly vpc?: ec2.Vpc;
   public readonly secondary?: GlobalDatabaseSecondary;
+  /** On-call topics of the DR region (alarm actions cannot cross regions), in global-database mode. */
+  public readonly topics?: OnCallTopics;
 
   constructor(scope: Construct, id: string, props: DrStackProps) {
     const { config } = props;
@@ -61,13 +66,20 @@ export class DrStack extends Stack {
         restrictDefaultSecurityGroup: true,
         subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
       });
+      const logKey = new kms.Key(this, 'FlowLogKey', { description: 'Encrypts the DR VPC flow logs', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
+      logKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${config.drRegion}.amazonaws.com`));
       const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
         retention: config.network.flowLogRetentionDays as logs.RetentionDays,
+        encryptionKey: logKey,
         removalPolicy: RemovalPolicy.RETAIN,
       });
       this.vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: ec2.FlowLogTrafficType.ALL });
 
+      const obs = config.observability;
+      this.topics = new OnCallTopics(this, 'OnCall', { criticalEmails: obs.criticalEmails, warningEmails: obs.warningEmails });
       this.secondary = new GlobalDatabaseSecondary(this, 'GlobalSecondary', {
+        alarmTopic: this.topics.critical,
+        maxReplicationLag: Duration.seconds(Math.max(1, Math.ceil(config.dr.targets.region.rpoMinutes * 60))),
         globalClusterIdentifier: globalClusterIdentifier(config),
         engineVersion: props.primaryEngineVersion,
         vpc: this.vpc,

@@ -1,4 +1,7 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -69,6 +72,16 @@ export interface GlobalDatabaseSecondaryProps {
    * @default - a new customer-managed key with rotation, retained
    */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * Replication lag (the regional RPO) above which the lag alarm fires.
+   * @default Duration.minutes(1)
+   */
+  readonly maxReplicationLag?: Duration;
+  /**
+   * Topic in the DR region that the lag alarm notifies (alarm actions cannot cross regions).
+   * @default - the alarm has no action
+   */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /**
@@ -81,6 +94,8 @@ export class GlobalDatabaseSecondary extends Construct {
   public readonly instances: rds.CfnDBInstance[];
   public readonly securityGroup: ec2.SecurityGroup;
   public readonly encryptionKey: kms.IKey;
+  /** Fires when the replication lag (the regional RPO) exceeds `maxReplicationLag`. */
+  public readonly replicationLagAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: GlobalDatabaseSecondaryProps) {
     super(scope, id);
@@ -121,8 +136,37 @@ export class GlobalDatabaseSecondary extends Construct {
       copyTagsToSnapshot: true,
       port: props.port ?? 5432,
       enableCloudwatchLogsExports: ['postgresql'],
+      enableIamDatabaseAuthentication: true,
     });
     this.cluster.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+    Validations.of(this.cluster).acknowledge({
+      id: 'Readiness-DB-POOLING',
+      reason: 'A global secondary is read-only and takes no application connections until it is promoted; the DR runbook creates its RDS Proxy at promotion, from the replicated secret.',
+    });
+
+    // Replication lag is the regional RPO: page when it outgrows the target.
+    const lag = new cloudwatch.Metric({
+      namespace: 'AWS/RDS',
+      metricName: 'AuroraGlobalDBReplicationLag',
+      dimensionsMap: { DBClusterIdentifier: this.cluster.ref },
+      statistic: 'Maximum',
+      period: Duration.minutes(1),
+    });
+    this.replicationLagAlarm = new cloudwatch.Alarm(this, 'ReplicationLag', {
+      metric: lag,
+      threshold: (props.maxReplicationLag ?? Duration.minutes(1)).toMilliseconds(),
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      alarmDescription:
+        '[CRITICAL] The global database secondary lags the primary by more than the regional RPO target, or reports no lag at all. ' +
+        'Check: 1) aurora_global_db_status() on the primary 2) write load and instance size of the secondary 3) RDS events of both clusters.',
+    });
+    if (props.alarmTopic) {
+      this.replicationLagAlarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
+      this.replicationLagAlarm.addOkAction(new actions.SnsAction(props.alarmTopic));
+    }
 
     this.instances = [];
     for (let i = 0; i < (props.instances ?? 2); i++) {

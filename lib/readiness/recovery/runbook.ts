@@ -68,7 +68,9 @@ export function generateRunbook(scope: IConstruct, config?: StageConfig): string
           `# planned (both regions up, no data loss): aws rds switchover-global-cluster --region ${drRegion} --global-cluster-identifier ${globalId} --target-db-cluster-identifier "$SECONDARY_ARN"`,
         ]),
       );
-      out.push('Then allow the DR service into the secondary\'s security group and deploy the stateless stacks in the DR region.');
+      out.push(
+        "Then replicate the database secret to the DR region (`aws secretsmanager replicate-secret-to-regions`), create an RDS Proxy for the promoted cluster, allow the DR service into the secondary's security group and deploy the stateless stacks in the DR region.",
+      );
     } else if (copies.length > 0) {
       const drRegion = copies[0].copyRegions[0];
       const vault = config ? `readiness-${config.stage}-dr` : '<DR vault name>';

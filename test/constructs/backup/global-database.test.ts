@@ -52,6 +52,16 @@ describe('Aurora Global Database primary and secondary', () => {
     secondary.resourcePropertiesCountIs('AWS::RDS::DBInstance', { DBInstanceClass: 'db.r6g.large', PubliclyAccessible: false }, 2);
   });
 
+  test('the secondary uses IAM authentication and alarms when replication lag exceeds the regional RPO', () => {
+    secondary.hasResourceProperties('AWS::RDS::DBCluster', { EnableIAMDatabaseAuthentication: true });
+    secondary.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'AuroraGlobalDBReplicationLag',
+      Dimensions: [{ Name: 'DBClusterIdentifier', Value: { Ref: Match.stringLikeRegexp('^SecondaryCluster') } }],
+      Threshold: 60000,
+      TreatMissingData: 'breaching',
+    });
+  });
+
   test('the secondary accepts no ingress until a failover', () => {
     secondary.hasResourceProperties('AWS::EC2::SecurityGroup', { SecurityGroupIngress: Match.absent(), GroupDescription: Match.stringLikeRegexp('no ingress') });
   });
