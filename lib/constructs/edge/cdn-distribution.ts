@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { assertValid, ValidationRule } from '../../validation/rule-table';
 import { WebFirewall } from '../firewall/web-firewall';
-import { acknowledge } from '../service/task-helpers';
+import { acknowledgeLogDeliveryBucket } from '../service/task-helpers';
 
 export interface CdnDistributionProps {
   /** DNS name CloudFront connects to over HTTPS; the origin's certificate must cover it. */
@@ -86,10 +86,7 @@ export class CdnDistribution extends Construct {
         lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
       });
 
-    if (!props.logBucket) {
-      acknowledge(this.logBucket, 'AwsSolutions-S1', 'This bucket is itself the CloudFront log destination; logging it to another bucket would only move the question.');
-      acknowledge(this.logBucket, 'Readiness-ENCRYPTION', 'CloudFront standard logs are delivered by the log-delivery account with an ACL; the bucket stays on SSE-S3 like the ALB logs, private, TLS-only and versioned.');
-    }
+    if (!props.logBucket) acknowledgeLogDeliveryBucket(this.logBucket, 'CloudFront standard');
 
     const staticBehavior: cloudfront.BehaviorOptions = {
       origin,

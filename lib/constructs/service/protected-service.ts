@@ -12,7 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { assertValid, is, ValidationRule } from '../../validation/rule-table';
 import { CAPACITY_PLAN_METADATA_KEY, CapacityPlanMetadata, DEFAULT_TARGET_CONCURRENT_USERS } from './capacity-plan';
-import { acknowledge, acknowledgeTaskFindings, addTracingSidecar, logGroupKey, SECRET_LIKE_NAME, validateFargateSize } from './task-helpers';
+import { acknowledgeLogDeliveryBucket, acknowledgeTaskFindings, addTracingSidecar, logGroupKey, SECRET_LIKE_NAME, validateFargateSize } from './task-helpers';
 
 export interface ProtectedServiceProps {
   /** The VPC: the load balancer goes into its public subnets, the tasks into its private subnets. */
@@ -288,10 +288,8 @@ export class ProtectedService extends Construct {
         lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
       });
     this.loadBalancer.logAccessLogs(this.accessLogBucket, 'alb');
-    if (!props.accessLogBucket) {
-      acknowledge(this.accessLogBucket, 'AwsSolutions-S1', 'This bucket is itself the access-log destination of the load balancer; logging it to another bucket would only move the question.');
-      acknowledge(this.accessLogBucket, 'Readiness-ENCRYPTION', 'ALB access logs can only be delivered to SSE-S3 (AES-256) buckets, not SSE-KMS; the bucket is private, TLS-only and versioned.');
-    }
+    // ALB access logs can only be delivered to SSE-S3 buckets.
+    if (!props.accessLogBucket) acknowledgeLogDeliveryBucket(this.accessLogBucket, 'load balancer');
 
     const peers = props.ingressPeers ?? [ec2.Peer.anyIpv4()];
     const redirectHttp = props.redirectHttp ?? true;
