@@ -21,6 +21,7 @@ import { EncryptedAtRestWithCmk } from './security/encrypted-at-rest-with-cmk';
 import { SecurityMonitoringEnabled } from './security/security-monitoring-enabled';
 import { TlsInTransit } from './security/tls-in-transit';
 import { CapacityPlanMet } from './service/capacity-plan-met';
+import { CdnHttpsAndCached } from './service/cdn-https-and-cached';
 import { ProdStacksTerminationProtected } from './service/prod-stacks-termination-protected';
 import { QueueHasDeadLetterQueue } from './service/queue-has-dead-letter-queue';
 import { ServiceAutoscaled } from './service/service-autoscaled';
@@ -45,6 +46,7 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   ProdStacksTerminationProtected,
   CapacityPlanMet,
   QueueHasDeadLetterQueue,
+  CdnHttpsAndCached,
   StatefulResourcesRetained,
   BackupsCopiedCrossRegion,
   RecoveryObjectivesMet,
