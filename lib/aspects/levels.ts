@@ -20,7 +20,12 @@ const HA = /multi-?AZ|multi AZ|replica|failover|backup|deletion protection|avail
  * (encryption, TLS, secrets, public access: security; Multi-AZ, replicas, backups: ha).
  */
 export function categoryOfDescription(description: string): RuleCategory {
-  if (SECURITY.test(description)) return 'security';
-  if (HA.test(description)) return 'ha';
-  return 'operations';
+  let category = categories.get(description);
+  if (category === undefined) {
+    category = SECURITY.test(description) ? 'security' : HA.test(description) ? 'ha' : 'operations';
+    categories.set(description, category);
+  }
+  return category;
 }
+// A pack applies each rule to every resource: classify each description once.
+const categories = new Map<string, RuleCategory>();

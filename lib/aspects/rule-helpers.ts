@@ -20,19 +20,50 @@ let renderCache: WeakMap<CfnResource, RenderedResource> | undefined;
 let typeIndexCache: WeakMap<IConstruct, Map<string, CfnResource[]>> | undefined;
 
 /**
- * Runs `fn` with per-resource caches on. The gate wraps one validation run in it; outside, every
- * call renders afresh (tests may change the tree between checks).
+ * Memoizes `Stack.resolve` for the duration of a gate run. cdk-nag's rules resolve the same
+ * properties over and over (a hundred rules per resource); the tree is final while validation
+ * runs, so a value resolves the same each time. Only objects and token strings are memoized.
+ */
+function memoizeResolve(): () => void {
+  const original = Stack.prototype.resolve;
+  const byObject = new WeakMap<object, Map<Stack, unknown>>();
+  const byString = new Map<string, Map<Stack, unknown>>();
+  Stack.prototype.resolve = function memoizedResolve(this: Stack, obj: any): any {
+    const cache =
+      obj !== null && typeof obj === 'object'
+        ? byObject.get(obj) ?? (byObject.set(obj, new Map()), byObject.get(obj)!)
+        : typeof obj === 'string'
+          ? byString.get(obj) ?? (byString.set(obj, new Map()), byString.get(obj)!)
+          : undefined;
+    if (cache?.has(this)) return cache.get(this);
+    const value = original.call(this, obj);
+    cache?.set(this, value);
+    return value;
+  };
+  return () => {
+    Stack.prototype.resolve = original;
+  };
+}
+
+let depth = 0;
+
+/**
+ * Runs `fn` with per-run caches on (rendered resources, type index, `Stack.resolve`). The gate wraps
+ * one validation run in it; outside, every call resolves afresh (tests may change the tree between checks).
  */
 export function withRuleCaches<T>(fn: () => T): T {
-  const outer = renderCache;
-  const outerIndex = typeIndexCache;
+  if (depth > 0) return fn();
+  depth++;
   renderCache = new WeakMap();
   typeIndexCache = new WeakMap();
+  const restore = memoizeResolve();
   try {
     return fn();
   } finally {
-    renderCache = outer;
-    typeIndexCache = outerIndex;
+    restore();
+    renderCache = undefined;
+    typeIndexCache = undefined;
+    depth--;
   }
 }
 

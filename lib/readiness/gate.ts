@@ -27,6 +27,7 @@ import { levelFor } from '../aspects/levels';
 import { ReadinessChecks, ruleContextFor } from '../aspects/readiness-checks';
 import { RuleResult } from '../aspects/results';
 import { ReadinessRule, RuleContext, ruleIdOf, ScopeRule } from '../aspects/rule';
+import { withRuleCaches } from '../aspects/rule-helpers';
 import { READINESS_RULES } from '../aspects/rules';
 import { buildCatalogue, controlById } from './catalogue';
 import { buildReport, renderMarkdown } from './report';
@@ -162,6 +163,10 @@ function runScopeRules(scope: IConstruct, rules: readonly ScopeRule[], context: 
 
 /** Evaluates every check of the gate on `scope` without synthesizing (tests and tools call this). */
 export function evaluateReadiness(scope: IConstruct, options: EnforceReadinessOptions): ReadinessEvaluation {
+  return withRuleCaches(() => evaluate(scope, options));
+}
+
+function evaluate(scope: IConstruct, options: EnforceReadinessOptions): ReadinessEvaluation {
   const now = options.now ?? new Date();
   const rules = options.rules ?? READINESS_RULES;
   const controls = buildCatalogue(rules);

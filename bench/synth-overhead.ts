@@ -1,0 +1,162 @@
+/**
+ * `npm run bench`: what the readiness gate costs on top of a plain synth.
+ *
+ * 1. The shipped prod stage, synthesized with and without `enforceReadiness`, several runs each.
+ * 2. Generated apps of 10, 50 and 200 services (plain L1/L2 resources), to show how the checks grow.
+ *
+ * Prints medians of CPU time (what the process spent, robust to other load on the machine) and of
+ * wall time, and their ratios. Options: `--runs N` (default 5), `--sizes 10,50,200`, `--skip-prod`.
+ * Bundling and CDK's built-in CloudFormation validation are off in both variants: they are the same
+ * work with or without the gate.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Duration, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { buildApp, enforceStages } from '../bin/app';
+import { enforceReadiness } from '../lib/readiness/gate';
+
+interface Options {
+  readonly runs: number;
+  readonly sizes: number[];
+  readonly skipProd: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const get = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  return {
+    runs: Number(get('--runs') ?? 5),
+    sizes: (get('--sizes') ?? '10,50,200').split(',').map(Number),
+    skipProd: argv.includes('--skip-prod'),
+  };
+}
+
+// The exception carries the report instead of printing it: findings are expected here.
+const CONTEXT = { 'aws:cdk:bundling-stacks': [] as string[], '@aws-cdk/core:appMode': 'inmemory' };
+
+interface Timing {
+  readonly cpu: number;
+  readonly wall: number;
+}
+
+/** CPU and wall time of building and synthesizing one app, in ms. Findings fail synth after every check ran. */
+function timeOnce(build: (app: App) => void): Timing {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readiness-bench-'));
+  const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
+  const app = new App({ outdir, context: CONTEXT });
+  build(app);
+  try {
+    app.synth();
+  } catch {
+    // a failing gate still ran every check
+  }
+  const cpu = process.cpuUsage(cpuStart);
+  const timing = { cpu: (cpu.user + cpu.system) / 1000, wall: Number(process.hrtime.bigint() - start) / 1e6 };
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return timing;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Alternates plain and gated runs so that load on the machine hits both alike; one warm-up each. */
+function compare(label: string, runs: number, plain: (app: App) => void, gated: (app: App) => void) {
+  timeOnce(plain);
+  timeOnce(gated);
+  const a: Timing[] = [];
+  const b: Timing[] = [];
+  for (let i = 0; i < runs; i++) {
+    a.push(timeOnce(plain));
+    b.push(timeOnce(gated));
+  }
+  const result = {
+    label,
+    plain: median(a.map((t) => t.cpu)),
+    gated: median(b.map((t) => t.cpu)),
+    plainWall: median(a.map((t) => t.wall)),
+    gatedWall: median(b.map((t) => t.wall)),
+  };
+  console.log(
+    `${label.padEnd(24)} CPU plain ${fmt(result.plain)}  gated ${fmt(result.gated)}  ratio ${(result.gated / result.plain).toFixed(2)} | ` +
+      `wall plain ${fmt(result.plainWall)}  gated ${fmt(result.gatedWall)}  ratio ${(result.gatedWall / result.plainWall).toFixed(2)}`,
+  );
+  return result;
+}
+
+const fmt = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
+
+/** One service of a generated app: a table, a queue with a DLQ, a function, its logs, a topic and an alarm. */
+export function addService(stack: Stack, i: number, key: kms.IKey): void {
+  const id = `Svc${i}`;
+  new dynamodb.Table(stack, `${id}Table`, {
+    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+    encryptionKey: key,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  const dlq = new sqs.Queue(stack, `${id}Dlq`, { encryptionMasterKey: key, enforceSSL: true, retentionPeriod: Duration.days(14) });
+  new sqs.Queue(stack, `${id}Queue`, { encryptionMasterKey: key, enforceSSL: true, deadLetterQueue: { queue: dlq, maxReceiveCount: 5 } });
+  const logGroup = new logs.LogGroup(stack, `${id}Logs`, { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
+  const fn = new lambda.Function(stack, `${id}Fn`, {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({ ok: true });'),
+    logGroup,
+  });
+  const topic = new sns.Topic(stack, `${id}Alerts`, { masterKey: key });
+  const alarm = new cloudwatch.Alarm(stack, `${id}Errors`, { metric: fn.metricErrors(), threshold: 1, evaluationPeriods: 1 });
+  alarm.addAlarmAction({ bind: () => ({ alarmActionArn: topic.topicArn }) });
+}
+
+/** A generated app: one stage, ten services per stack (stacks stay far below the 500-resource limit). */
+export function generatedApp(services: number, gate: boolean) {
+  return (app: App) => {
+    const stage = new Stage(app, 'Prod', { env: { account: '111111111111', region: 'eu-west-1' } });
+    for (let s = 0; s * 10 < services; s++) {
+      const stack = new Stack(stage, `Services${s}`);
+      const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+      for (let i = s * 10; i < Math.min(services, (s + 1) * 10); i++) addService(stack, i, key);
+    }
+    if (gate) enforceReadiness(stage, { stage: 'prod' });
+  };
+}
+
+function main(): void {
+  const options = parseArgs(process.argv.slice(2));
+  process.env.CDK_VALIDATION = 'false';
+  console.log(`Readiness gate overhead (median of ${options.runs} runs each, after one warm-up; node ${process.version}, ${os.cpus().length} CPUs)`);
+  if (!options.skipProd) {
+    compare(
+      'shipped prod stage',
+      options.runs,
+      (app) => {
+        app.node.setContext('stage', 'prod');
+        buildApp(app);
+      },
+      (app) => {
+        app.node.setContext('stage', 'prod');
+        enforceStages(buildApp(app));
+      },
+    );
+  }
+  const rows = options.sizes.map((n) => ({ n, ...compare(`generated ${n} services`, n >= 200 ? Math.min(options.runs, 3) : options.runs, generatedApp(n, false), generatedApp(n, true)) }));
+  console.log('\nGrowth of the checks with the app (CPU time the gate adds per service):');
+  for (const r of rows) console.log(`  ${String(r.n).padStart(4)} services: ${((r.gated - r.plain) / r.n).toFixed(1)} ms/service, ratio ${(r.gated / r.plain).toFixed(2)}`);
+}
+
+if (require.main === module) main();
