@@ -221,7 +221,9 @@ export const STAGING: StageConfig = {
   edge: {
     cdn: true,
     originDomainName: 'origin.staging.marketplace.example.com',
-    domainNames: [],
+    // An alias with its own certificate: the default *.cloudfront.net certificate still accepts TLS 1.0.
+    domainNames: ['staging.marketplace.example.com'],
+    certificateArn: `arn:aws:acm:us-east-1:${PLACEHOLDER_ACCOUNT}:certificate/00000000-0000-0000-0000-000000000002`,
     staticPathPatterns: ['/static/*', '/assets/*'],
   },
   dr: {
