@@ -175,6 +175,7 @@ const SERVICE_RULES: readonly ValidationRule<StageConfig>[] = [
   { field: 'edge.cdn', value: (c) => c.edge.cdn, check: (v) => typeof v === 'boolean', fix: 'use true or false' },
   { field: 'edge.originDomainName', value: (c) => c.edge.originDomainName, check: is.matching(HOSTNAME), when: (c) => c.edge.cdn, fix: 'use the DNS name (covered by service.certificateArn) that points at the load balancer, e.g. "origin.example.com"' },
   { field: 'edge.domainNames', value: (c) => c.edge.domainNames, check: (v: string[]) => Array.isArray(v) && new Set(v).size === v.length && v.every((d) => HOSTNAME.test(d)), fix: 'list DNS names such as "www.example.com", each once' },
+  { field: 'edge.domainNames', value: (c) => c.edge.domainNames, check: (v: string[]) => v.length > 0, when: (c) => c.edge.cdn && c.stage !== 'dev', fix: 'serve the CDN on your own domain with a certificate: the default *.cloudfront.net certificate still accepts TLS 1.0' },
   {
     field: 'edge.certificateArn',
     value: (c) => c.edge.certificateArn,

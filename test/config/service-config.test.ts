@@ -42,3 +42,10 @@ describe('service and edge config validation', () => {
     expect(isFargateSize(8192, 18432)).toBe(false); // 4 GiB steps at 8 vCPU
   });
 });
+
+describe('edge config validation', () => {
+  test('outside dev, a CDN needs its own domain (the default certificate accepts TLS 1.0)', () => {
+    expect(() => validateStageConfig({ ...STAGING, edge: { ...STAGING.edge, domainNames: [], certificateArn: undefined } })).toThrow(/edge\.domainNames = \[\]: serve the CDN on your own domain/);
+    expect(() => validateStageConfig({ ...DEV, edge: { ...DEV.edge, cdn: true } })).not.toThrow();
+  });
+});
