@@ -40,6 +40,12 @@ const DR_RULES: readonly ValidationRule<StageConfig>[] = [
   { field: 'dr.anomalyThresholdUsd', value: (c) => c.dr.anomalyThresholdUsd, check: (v) => minutes(v) && v > 0, fix: 'use a positive amount in USD' },
   { field: 'dr.drillTaskStopPercent', value: (c) => c.dr.drillTaskStopPercent, check: is.intBetween(1, 100), fix: 'stop 1 to 100 percent of the tasks' },
   { field: 'dr.drillTaskStopPercent', value: (c) => c.dr.drillTaskStopPercent, check: (v) => v <= 50, when: isProd, fix: 'prod drills stop at most half of the tasks, so the rest can carry the load' },
+  {
+    field: 'tags',
+    value: (c) => c.tags,
+    check: (v: Record<string, string>) => !!v && ['stage', 'service', 'owner'].every((k) => typeof v[k] === 'string' && v[k].length > 0),
+    fix: 'tag every resource with the cost allocation tags stage, service and owner: the budget and anomaly monitor filter on stage',
+  },
 ];
 const GUARDDUTY_FEATURES: readonly string[] = ['S3_DATA_EVENTS', 'RDS_LOGIN_EVENTS', 'RUNTIME_MONITORING', 'EBS_MALWARE_PROTECTION', 'LAMBDA_NETWORK_LOGS', 'EKS_AUDIT_LOGS'];
 

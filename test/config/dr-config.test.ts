@@ -35,6 +35,12 @@ describe('dr config validation', () => {
     );
   });
 
+  test('requires the cost allocation tags stage, service and owner', () => {
+    expect(() => validateStageConfig({ ...PROD, tags: { stage: 'production', service: 'marketplace' } })).toThrow(
+      /tags = \{"stage":"production","service":"marketplace"\}: tag every resource with the cost allocation tags stage/,
+    );
+  });
+
   test('prod locks its vaults and stops at most half of the tasks; dev may do either', () => {
     const risky = { vaultLock: false, drillTaskStopPercent: 80 };
     expect(() => validateStageConfig(withDr(PROD, risky))).toThrow(/dr\.vaultLock = false: prod locks[\s\S]*dr\.drillTaskStopPercent = 80: prod drills stop at most half/);

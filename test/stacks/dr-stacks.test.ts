@@ -75,6 +75,16 @@ describe('prod stage: backup, DR, drills and cost stacks', () => {
     costMonitor.hasResourceProperties('AWS::CE::AnomalySubscription', { Subscribers: Match.arrayWith([{ Type: 'EMAIL', Address: 'finance@example.com' }]) });
   });
 
+  test('pins the logical IDs of the stateful DR resources (construct IDs are API)', () => {
+    const ids = (t: Template, type: string) => Object.keys(t.findResources(type)).sort();
+    expect(ids(backup, 'AWS::Backup::BackupVault')).toEqual(['Vault645BC77C']);
+    expect(ids(backup, 'AWS::KMS::Key')).toEqual(['RestoreTestLogKey7B683CC0', 'VaultKeyCB88EF1A']);
+    expect(ids(backup, 'AWS::Logs::LogGroup')).toEqual(['RestoreTestValidatorLogs289FD0E6']);
+    expect(ids(dr, 'AWS::Backup::BackupVault')).toEqual(['Vault645BC77C']);
+    expect(ids(dr, 'AWS::KMS::Key')).toEqual(['VaultKeyCB88EF1A']);
+    expect(ids(resilience, 'AWS::Logs::LogGroup')).toEqual(['DrillsLogsCA7B28E0']);
+  });
+
   test('the report shows the RTO/RPO table per scope and a runbook with the real logical names and commands', () => {
     const sections = recoverySections(stage, { stage: 'prod', config: PROD, results: [] }) as { title: string; markdown: string }[];
     const [table, runbook] = sections;
