@@ -65,7 +65,7 @@ export class ReadinessStage extends Stage {
     const engineVersion = globalDb ? addGlobalDatabasePrimary(this.data, globalClusterIdentifier(config)) : undefined;
     this.dr = new DrStack(this, 'Dr', { config, primaryEngineVersion: engineVersion });
     if (engineVersion) this.dr.addStackDependency(this.data, 'the global-database secondary joins the primary cluster');
-    this.backup = new BackupStack(this, 'Backup', { config, copyVaultArn: this.dr.vaultArn });
+    this.backup = new BackupStack(this, 'Backup', { config, copyVaultArn: this.dr.vaultArn, notificationTopic: this.alerting.warning });
     this.backup.addStackDependency(this.dr, 'the backup plan copies to the DR vault');
     this.costMonitor = new CostMonitorStack(this, 'CostMonitor', { config });
     this.service = new ServiceStack(this, 'Service', {

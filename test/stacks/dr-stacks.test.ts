@@ -45,6 +45,9 @@ describe('prod stage: backup, DR, drills and cost stacks', () => {
     });
     backup.hasResourceProperties('AWS::Backup::BackupVault', { LockConfiguration: Match.objectLike({ MinRetentionDays: 7 }) });
     backup.hasResourceProperties('AWS::Backup::RestoreTestingPlan', { ScheduleExpression: PROD.dr.restoreTestSchedule });
+    backup.hasResourceProperties('AWS::Backup::BackupVault', {
+      Notifications: { BackupVaultEvents: Match.arrayWith(['BACKUP_JOB_FAILED', 'COPY_JOB_FAILED', 'RESTORE_JOB_FAILED']), SNSTopicArn: Match.anyValue() },
+    });
     expect(stage.backup.dependencies).toContain(stage.dr);
   });
 
