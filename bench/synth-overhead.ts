@@ -21,7 +21,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { buildApp, enforceStages } from '../bin/app';
-import { enforceReadiness } from '../lib/readiness/gate';
+import { enforceReadiness, evaluateReadiness } from '../lib/readiness/gate';
 
 interface Options {
   readonly runs: number;
@@ -136,6 +136,30 @@ export function generatedApp(services: number, gate: boolean) {
   };
 }
 
+/** CPU time of the checks alone (no synth) on one stage: Readiness rules only, + AwsSolutions, + NIST. */
+function breakdown(label: string, runs: number, build: (app: App) => Stage): void {
+  const app = new App({ context: CONTEXT });
+  const stage = build(app);
+  app.synth();
+  const cpu = (fn: () => unknown) => {
+    fn();
+    const xs: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const start = process.cpuUsage();
+      fn();
+      const used = process.cpuUsage(start);
+      xs.push((used.user + used.system) / 1000);
+    }
+    return median(xs);
+  };
+  const readiness = cpu(() => evaluateReadiness(stage, { stage: 'prod', awsSolutions: false, nist: false }));
+  const aws = cpu(() => evaluateReadiness(stage, { stage: 'prod', nist: false }));
+  const all = cpu(() => evaluateReadiness(stage, { stage: 'prod' }));
+  console.log(
+    `${label.padEnd(24)} checks only: Readiness rules + report ${fmt(readiness)}, + AwsSolutions ${fmt(aws)}, + NIST 800-53 ${fmt(all)}`,
+  );
+}
+
 function main(): void {
   const options = parseArgs(process.argv.slice(2));
   process.env.CDK_VALIDATION = 'false';
@@ -154,6 +178,18 @@ function main(): void {
       },
     );
   }
+  console.log('\nWhere the time goes (CPU, median, evaluateReadiness without synth):');
+  if (!options.skipProd) {
+    breakdown('shipped prod stage', options.runs, (app) => {
+      app.node.setContext('stage', 'prod');
+      return buildApp(app)[0];
+    });
+  }
+  for (const n of options.sizes) breakdown(`generated ${n} services`, n >= 200 ? Math.min(options.runs, 3) : options.runs, (app) => {
+    generatedApp(n, false)(app);
+    return app.node.findChild('Prod') as Stage;
+  });
+  console.log('');
   const rows = options.sizes.map((n) => ({ n, ...compare(`generated ${n} services`, n >= 200 ? Math.min(options.runs, 3) : options.runs, generatedApp(n, false), generatedApp(n, true)) }));
   console.log('\nGrowth of the checks with the app (CPU time the gate adds per service):');
   for (const r of rows) console.log(`  ${String(r.n).padStart(4)} services: ${((r.gated - r.plain) / r.n).toFixed(1)} ms/service, ratio ${(r.gated / r.plain).toFixed(2)}`);
