@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stage } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { READINESS_RULES } from '../../lib/aspects/rules';
 import { enforceReadiness, ReadinessEvaluation } from '../../lib/readiness/gate';
 import { ReadinessReport } from '../../lib/readiness/types';
 import { addUnreadyShop } from '../fixtures/unready-app';
@@ -94,5 +96,39 @@ describe('enforceReadiness per Stage: each stage keeps its own levels and report
     expect(error?.message).toMatch(/Readiness-SECRET-ROTATION/);
     expect(readReport(outdir, 'dev').scopePath).toBe('Dev');
     expect(readReport(outdir, 'prod').scopePath).toBe('Prod');
+  });
+});
+
+describe('dev: warnings are reported but do not fail synth', () => {
+  let outdir: string;
+  let error: unknown;
+
+  beforeAll(() => {
+    outdir = tmpOutdir();
+    const app = new App({ outdir, context: NO_BUNDLING });
+    const stage = new Stage(app, 'Dev');
+    const db = new rds.CfnDBInstance(new Stack(stage, 'Orders'), 'Db', {
+      engine: 'postgres',
+      dbInstanceClass: 'db.t4g.micro',
+      allocatedStorage: '20',
+      backupRetentionPeriod: 7,
+      deletionProtection: true,
+      storageEncrypted: true,
+    });
+    db.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+    const dataRules = READINESS_RULES.filter((r) => ['DB-HA', 'DB-BACKUP', 'DATA-RETENTION'].includes(r.id));
+    enforceReadiness(stage, { stage: 'dev', rules: dataRules, awsSolutions: false, nist: false });
+    try {
+      app.synth();
+    } catch (e) {
+      error = e;
+    }
+  });
+
+  test('synth passes and the report shows the HA gap as a warning', () => {
+    expect(error).toBeUndefined();
+    const dbHa = readReport(outdir, 'dev').controls.find((c) => c.id === 'DB-HA')!;
+    expect(dbHa.status).toBe('missing');
+    expect(dbHa.findings).toEqual([expect.objectContaining({ ruleId: 'Readiness-DB-HA', level: 'warning' })]);
   });
 });
