@@ -2,7 +2,7 @@
  * Builds the readiness report of one scope from the rule results, waivers, attestations and
  * sections of a run, and renders it as Markdown for reviewers.
  */
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { StageConfig, StageName } from '../config/stage-config';
 import { isFailure, RuleResult } from '../aspects/results';
@@ -65,6 +65,8 @@ export function evidenceOf(construct: IConstruct, note?: string): EvidenceItem {
     constructPath: construct.node.path,
     logicalId: stack.resolve(construct.logicalId),
     stackName: stack.stackName,
+    // Stages span regions (DR, us-east-1 edge): `readiness verify` looks each stack up in its own region.
+    ...(Token.isUnresolved(stack.region) ? {} : { region: stack.region }),
     resourceType: construct.cfnResourceType,
     ...(note ? { note } : {}),
   };

@@ -41,9 +41,9 @@ export interface OnCallTopicsProps {
    */
   readonly encryptionKey?: kms.IKey;
   /**
-   * Service principals allowed to publish to the topics (and use the key). Alarms, EventBridge rules
-   * and AWS Backup vault notifications publish as these services.
-   * @default - cloudwatch.amazonaws.com, events.amazonaws.com, backup.amazonaws.com
+   * Service principals allowed to publish to the topics (and use the key). Alarms, EventBridge rules,
+   * AWS Backup vault notifications and AWS Budgets alerts publish as these services.
+   * @default - cloudwatch.amazonaws.com, events.amazonaws.com, backup.amazonaws.com, budgets.amazonaws.com
    */
   readonly publisherServices?: readonly string[];
 }
@@ -100,7 +100,7 @@ export class OnCallTopics extends Construct {
     super(scope, id);
     assertValid(`OnCallTopics "${this.node.path}"`, props, RULES);
 
-    const publishers = props.publisherServices ?? ['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'backup.amazonaws.com'];
+    const publishers = props.publisherServices ?? ['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'backup.amazonaws.com', 'budgets.amazonaws.com'];
     const account = Stack.of(this).account;
 
     this.key =

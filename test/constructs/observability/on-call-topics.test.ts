@@ -32,7 +32,7 @@ describe('OnCallTopics with e-mails and a pager URL from Secrets Manager', () =>
           Match.objectLike({
             Sid: 'AllowAlarmPublishers',
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-            Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'backup.amazonaws.com'] },
+            Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'backup.amazonaws.com', 'budgets.amazonaws.com'] },
           }),
         ]),
       },
