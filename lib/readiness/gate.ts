@@ -1,8 +1,9 @@
 /**
  * The readiness gate: `enforceReadiness(scope, { stage })` registers, on an App or a Stage, the
- * AwsSolutions pack, the Readiness pack, the scope rules, the waiver checks and the report writer as
- * CDK validation plugins. All of them read one evaluation of *this* scope (CDK hands every plugin
- * the root app, so each stage of an app keeps its own levels and report).
+ * AwsSolutions pack, the Readiness pack, the scope rules, the waiver checks (waivers, and Readiness
+ * rules acknowledged without `waive()`) and the report writer as CDK validation plugins. All of them
+ * read one evaluation of *this* scope (CDK hands every plugin the root app, so each stage of an app
+ * keeps its own levels and report).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -34,7 +35,7 @@ import { buildReport, renderMarkdown } from './report';
 import { REPORT_SECTIONS } from './sections';
 import { ReportSection, ReportSectionProvider } from './sections/section';
 import { ReadinessReport } from './types';
-import { checkWaivers, collectWaivers } from './waivers';
+import { checkAcknowledgments, checkWaivers, collectWaivers, isCoveredByWaiver } from './waivers';
 
 export interface EnforceReadinessOptions {
   /** Stage whose levels apply: prod makes every finding an error. */
@@ -195,7 +196,14 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
   const scoped = runScopeRules(scope, activeScopeRules, context);
   const results = [...checks.results, ...scoped.results, ...awsResults, ...nistResults];
 
-  const waiverCheck = checkWaivers(collectWaivers(scope), results, options.stage, now, controls);
+  const found = collectWaivers(scope);
+  const waiverCheck = checkWaivers(found, results, options.stage, now, controls);
+  // A Readiness rule acknowledged without waive() has no owner and no expiry: an error in every stage,
+  // and the report shows its finding as missing, not waived.
+  const ackCheck = checkAcknowledgments(scope, controls);
+  const reported = results.map((r) =>
+    r.acknowledged && r.ruleId.startsWith('Readiness-') && !isCoveredByWaiver(r, found) ? { ...r, acknowledged: false } : r,
+  );
 
   // Attestations name catalogue controls that are attested; anything else is a typo.
   const attestationViolations: PolicyViolation[] = Object.keys(options.config?.attestations ?? {})
@@ -208,7 +216,7 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
     }));
 
   const resources = scope.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c));
-  const sectionContext = { stage: options.stage, config: options.config, results };
+  const sectionContext = { stage: options.stage, config: options.config, results: reported };
   const sections: ReportSection[] = [];
   for (const provider of [...REPORT_SECTIONS, ...(options.sections ?? [])]) {
     try {
@@ -224,9 +232,9 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
     stage: options.stage,
     config: options.config,
     controls,
-    results,
+    results: reported,
     activeRules: new Set(checks.rules.map(ruleIdOf)),
-    waivers: waiverCheck.records,
+    waivers: [...waiverCheck.records, ...ackCheck.records],
     sections,
     resources,
     now,
@@ -246,7 +254,7 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
       : [];
 
   const scopeRules = report([...scoped.violations, ...attestationViolations]);
-  const waivers = report(waiverCheck.violations);
+  const waivers = report([...waiverCheck.violations, ...ackCheck.violations]);
   const launch = report(launchViolations);
   const errors = new Map<string, number>();
   for (const r of [awsSolutions, nist, readiness, scopeRules, waivers, launch]) {

@@ -2,10 +2,13 @@
  * Waivers that hold people accountable: each names a control (or one rule), an owner, a reason and
  * an expiry. `waive()` acknowledges the rules through CDK (`Validations.acknowledge`, plain rule IDs,
  * which both cdk-nag and CDK's report honour) and records the waiver for the gate and the report.
+ * A Readiness rule acknowledged any other way (a plain `Validations.acknowledge`) has no owner and no
+ * expiry: the gate fails on it in every stage (`checkAcknowledgments`).
  */
 import { PolicyViolation, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { StageName } from '../config/stage-config';
+import { ownAcknowledgments } from '../aspects/acknowledgments';
 import { isFailure, RuleResult } from '../aspects/results';
 import { controlById, controlOfRule, CONTROLS } from './catalogue';
 import { ReadinessControl, WaiverRecord } from './types';
@@ -97,6 +100,11 @@ function isUnder(construct: IConstruct, ancestor: IConstruct): boolean {
   return false;
 }
 
+/** True when a `waive()` record on the result's construct or an ancestor covers its rule. */
+export function isCoveredByWaiver(result: RuleResult, waivers: readonly FoundWaiver[]): boolean {
+  return waivers.some((w) => w.ruleIds.includes(result.ruleId) && isUnder(result.construct, w.construct));
+}
+
 export interface WaiverCheck {
   readonly records: WaiverRecord[];
   readonly violations: PolicyViolation[];
@@ -156,5 +164,61 @@ export function checkWaivers(
     severity: 'error',
     violatingResources: v.paths.map((constructPath) => ({ constructPath, locations: ['Metadata'] })),
   }));
+  return { records, violations };
+}
+
+/** The gate's finding for a Readiness rule acknowledged without `waive()`. */
+export const ACK_WITHOUT_WAIVER_RULE = 'Readiness-ACK-WITHOUT-WAIVER';
+
+/** Rule IDs that `waive()` recorded on the construct itself (not its ancestors). */
+function ownWaivedRules(construct: IConstruct): Set<string> {
+  const ids = new Set<string>();
+  for (const entry of construct.node.metadata) {
+    if (entry.type === WAIVER_METADATA_TYPE && entry.data) for (const id of (entry.data as StoredWaiver).ruleIds ?? []) ids.add(id);
+  }
+  return ids;
+}
+
+/** The construct's path for a report (CDK's report needs one; the root app's is empty). */
+function reportPathOf(construct: IConstruct): string {
+  return construct.node.path || construct.node.children.find((c) => c.node.children.length > 0)?.node.path || '/';
+}
+
+/**
+ * Finds Readiness rules acknowledged on `scope`, below it or on its ancestors (whose
+ * acknowledgments reach into it) without a `waive()` record for that rule on the same construct: a
+ * plain `Validations.of(c).acknowledge({ id: 'Readiness-...' })` silences a rule with no owner and
+ * no expiry. Each is an error in every stage. AwsSolutions and NIST acknowledgments stay allowed
+ * (cdk-nag's own mechanism). A waiver of a rule covers an acknowledgment of one of its findings
+ * (`Readiness-X[finding]`).
+ */
+export function checkAcknowledgments(scope: IConstruct, controls: readonly ReadinessControl[] = CONTROLS): WaiverCheck {
+  const constructs: IConstruct[] = [];
+  for (let c = scope.node.scope; c; c = c.node.scope) constructs.push(c);
+  constructs.push(...scope.node.findAll());
+  const records: WaiverRecord[] = [];
+  const violations: PolicyViolation[] = [];
+  for (const c of constructs) {
+    if (c.node.metadata.length === 0) continue;
+    const acks = [...ownAcknowledgments(c).entries()].filter(([id]) => id.startsWith('Readiness-'));
+    if (acks.length === 0) continue;
+    const waived = ownWaivedRules(c);
+    const path = c.node.path || '<app>';
+    for (const [ruleId, reason] of acks) {
+      const base = ruleId.replace(/\[.*\]$/, '');
+      if (waived.has(ruleId) || waived.has(base)) continue;
+      const problem = 'acknowledged without waive(): no owner, no expiry';
+      records.push({ control: controlOfRule(base, controls)?.id ?? base, ruleId, constructPath: path, reason, owner: '', expires: '', problems: [problem] });
+      violations.push({
+        ruleName: ACK_WITHOUT_WAIVER_RULE,
+        description:
+          `${ruleId} acknowledged at ${path} without waive(): use waive(construct, { control, reason, owner, expires }) ` +
+          'so the waiver has an owner and an expiry',
+        fix: 'Replace Validations.of(construct).acknowledge({ id, reason }) for Readiness rules with waive(construct, { control, reason, owner, expires }), or fix the finding.',
+        severity: 'error',
+        violatingResources: [{ constructPath: reportPathOf(c), locations: ['Metadata'] }],
+      });
+    }
+  }
   return { records, violations };
 }

@@ -11,7 +11,7 @@ import { ResourceRule } from '../../lib/aspects/rule';
 import { READINESS_RULES } from '../../lib/aspects/rules';
 import { buildCatalogue } from '../../lib/readiness/catalogue';
 import { enforceReadiness, evaluateReadiness } from '../../lib/readiness/gate';
-import { checkWaivers, waive } from '../../lib/readiness/waivers';
+import { ACK_WITHOUT_WAIVER_RULE, checkWaivers, waive } from '../../lib/readiness/waivers';
 import { NO_BUNDLING } from '../helpers/synth';
 
 // The rules of this area only, so that other areas' rules do not change what these tests see.
@@ -70,8 +70,8 @@ describe('waive(): a waived finding no longer fails synth, in cdk-nag and in CDK
   });
 });
 
-describe('acknowledgment forms: the plain ID and the CLI suggestion are both honoured by the gate', () => {
-  test.each(['Readiness-DB-HA', 'Readiness::Readiness-DB-HA'])('%s', (id) => {
+describe('acknowledgment forms: the plain ID and the CLI suggestion both silence the Readiness pack', () => {
+  test.each(['Readiness-DB-HA', 'Readiness::Readiness-DB-HA'])('%s (and the gate flags it as a bypass of waive())', (id) => {
     const app = new App({ context: NO_BUNDLING });
     const stack = new Stack(app, 'Orders');
     const db = singleAzDatabase(stack, 'Db');
@@ -79,6 +79,73 @@ describe('acknowledgment forms: the plain ID and the CLI suggestion are both hon
     const evaluation = evaluateReadiness(app, { stage: 'prod', rules: DATA_RULES, awsSolutions: false, now: NOW });
     expect(evaluation.readiness.violations.map((v) => v.ruleName)).not.toContain('Readiness-DB-HA');
     expect(evaluation.results.find((r) => r.ruleId === 'Readiness-DB-HA')).toMatchObject({ compliance: 'non-compliant', acknowledged: true });
+    expect(evaluation.waivers.violations.map((v) => v.ruleName)).toEqual([ACK_WITHOUT_WAIVER_RULE]);
+  });
+});
+
+describe('a Readiness rule acknowledged without waive() fails the gate in every stage', () => {
+  const RAW_ACK =
+    /Readiness-DB-HA acknowledged at Orders\/Db without waive\(\): use waive\(construct, \{ control, reason, owner, expires \}\) so the waiver has an owner and an expiry/;
+
+  const userApp = (outdir: string, stage: 'dev' | 'staging' | 'prod', mark: (db: rds.CfnDBInstance) => void) => {
+    const app = new App({ outdir, context: NO_BUNDLING });
+    mark(singleAzDatabase(new Stack(app, 'Orders'), 'Db'));
+    enforceReadiness(app, { stage, rules: DATA_RULES, awsSolutions: false, nist: false, now: NOW });
+    try {
+      app.synth();
+      return undefined;
+    } catch (e) {
+      return e as Error;
+    }
+  };
+
+  test.each(['dev', 'staging', 'prod'] as const)('%s: a raw Validations.acknowledge of Readiness-DB-HA fails synth with how to fix it', (stage) => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readiness-raw-ack-'));
+    const error = userApp(outdir, stage, (db) => Validations.of(db).acknowledge({ id: 'Readiness-DB-HA', reason: 'single-AZ accepted for the pilot customer only' }));
+    expect(error).toBeDefined();
+    expect(error!.message).toMatch(RAW_ACK);
+    // The report shows the finding as missing (not waived) and the acknowledgment without owner or expiry.
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'readiness', `${stage}.json`), 'utf8'));
+    const control = report.controls.find((c: any) => c.id === 'DB-HA');
+    expect(control.status).toBe('missing');
+    expect(report.waivers).toEqual([
+      expect.objectContaining({ ruleId: 'Readiness-DB-HA', constructPath: 'Orders/Db', owner: '', expires: '', problems: ['acknowledged without waive(): no owner, no expiry'] }),
+    ]);
+  });
+
+  test('the same app with waive() passes, and the report shows the waiver', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readiness-waived-'));
+    const error = userApp(outdir, 'prod', (db) => waive(db, { control: 'Readiness-DB-HA', reason: REASON, owner: 'DBA', expires: '2026-12-31' }));
+    expect(error).toBeUndefined();
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'readiness', 'prod.json'), 'utf8'));
+    expect(report.controls.find((c: any) => c.id === 'DB-HA').status).toBe('conditional');
+    expect(report.waivers).toEqual([
+      expect.objectContaining({ ruleId: 'Readiness-DB-HA', constructPath: 'Orders/Db', owner: 'DBA', expires: '2026-12-31', reason: REASON, problems: [] }),
+    ]);
+  });
+
+  test('an acknowledgment on an ancestor is flagged where it is; a waiver elsewhere does not cover it', () => {
+    const app = new App({ context: NO_BUNDLING });
+    const stack = new Stack(app, 'Orders');
+    const db = singleAzDatabase(stack, 'Db');
+    waive(db, { control: 'Readiness-DB-HA', reason: REASON, owner: 'DBA', expires: '2026-12-31' });
+    Validations.of(stack).acknowledge({ id: 'Readiness-DB-HA', reason: 'the whole stack is a pilot for now' });
+    const v = evaluateReadiness(app, { stage: 'prod', rules: DATA_RULES, awsSolutions: false, now: NOW }).waivers.violations;
+    expect(v.map((x) => x.ruleName)).toEqual([ACK_WITHOUT_WAIVER_RULE]);
+    expect(v[0].description).toMatch(/^Readiness-DB-HA acknowledged at Orders without waive\(\)/);
+    expect(v[0].violatingResources[0].constructPath).toBe('Orders');
+  });
+
+  test('AwsSolutions and NIST 800-53 acknowledgments stay allowed (cdk-nag\'s own mechanism)', () => {
+    const app = new App({ context: NO_BUNDLING });
+    const db = singleAzDatabase(new Stack(app, 'Orders'), 'Db');
+    Validations.of(db).acknowledge(
+      { id: 'AwsSolutions-RDS11', reason: 'the pilot keeps the default port for its legacy client' },
+      { id: 'NIST.800.53.R5-RDSMultiAZSupport', reason: 'single-AZ is waived for the pilot under Readiness-DB-HA' },
+    );
+    const evaluation = evaluateReadiness(app, { stage: 'prod', rules: DATA_RULES, now: NOW });
+    expect(evaluation.waivers.violations).toEqual([]);
+    expect(evaluation.report.waivers).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -139,10 +139,8 @@ export class GlobalDatabaseSecondary extends Construct {
       enableIamDatabaseAuthentication: true,
     });
     this.cluster.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
-    Validations.of(this.cluster).acknowledge({
-      id: 'Readiness-DB-POOLING',
-      reason: 'A global secondary is read-only and takes no application connections until it is promoted; the DR runbook creates its RDS Proxy at promotion, from the replicated secret.',
-    });
+    // Readiness-DB-POOLING does not apply to a secondary (read-only, no master user of its own): the DR
+    // runbook creates its RDS Proxy at promotion, from the replicated secret.
 
     // Replication lag is the regional RPO: page when it outgrows the target.
     const lag = new cloudwatch.Metric({

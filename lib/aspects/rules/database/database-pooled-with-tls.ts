@@ -4,10 +4,18 @@ import { isTrue, logicalIdOf, prop, referencedLogicalId, stackResourcesOfType } 
 import { ResourceRule } from '../../rule';
 import { engineKind } from './engines';
 
+/** A cluster that joins a global cluster without credentials of its own: a global-database secondary. */
+function isGlobalSecondary(node: CfnResource): boolean {
+  const set = (name: string) => prop(node, name) !== undefined;
+  return set('GlobalClusterIdentifier') && !set('MasterUsername') && !set('ManageMasterUserPassword') && !set('MasterUserPassword');
+}
+
 /**
  * Readiness-DB-POOLING: every Aurora cluster sits behind an RDS Proxy that requires TLS, so that
  * connection storms during scaling or failover are absorbed by the pool (gap 1.2: "connection pooling").
  * The proxy must be in the cluster's stack: a target that is an import cannot be matched and is non-compliant.
+ * An Aurora global-database secondary is not applicable: it is read-only and takes no application
+ * connections until it is promoted (it joins a global cluster and has no master user of its own).
  */
 export const DatabasePooledWithTls: ResourceRule = {
   kind: 'resource',
@@ -23,6 +31,7 @@ export const DatabasePooledWithTls: ResourceRule = {
   check: (node: CfnResource) => {
     const kind = engineKind(node);
     if (kind === 'other' || kind === 'rds') return NagRuleCompliance.NOT_APPLICABLE;
+    if (isGlobalSecondary(node)) return NagRuleCompliance.NOT_APPLICABLE;
     if (kind === 'unknown') return NagRuleCompliance.NON_COMPLIANT;
     const clusterId = logicalIdOf(node);
     const proxies = new Map(stackResourcesOfType(node, 'AWS::RDS::DBProxy').map((p) => [logicalIdOf(p), p]));

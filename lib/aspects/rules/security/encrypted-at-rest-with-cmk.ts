@@ -1,22 +1,82 @@
 import { CfnResource } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { NagRuleCompliance } from 'cdk-nag';
 import { isTrue, logicalIdOf, prop, referencedLogicalId, stackResourcesOfType, stringOf } from '../../rule-helpers';
 import { ResourceRule } from '../../rule';
 import { isCustomerManagedKey, listOf } from './helpers';
 
-/** S3 server access logging delivers only to SSE-S3 buckets: such a target may use AES256. */
-function isAccessLogTarget(bucket: CfnResource): boolean {
+/** Account IDs of the regional Elastic Load Balancing log-delivery principals, in every region CDK knows. */
+const ELB_LOG_DELIVERY_ACCOUNTS: ReadonlySet<string> = new Set(RegionInfo.regions.map((r) => r.elbv2Account).filter((a): a is string => typeof a === 'string'));
+/** The service principal that delivers ELB access logs in regions opened after August 2022. */
+const ELB_LOG_DELIVERY_SERVICE = 'logdelivery.elasticloadbalancing.amazonaws.com';
+/** Object ownership settings that keep ACLs enabled (CloudFront standard logging writes objects with an ACL). */
+const ACLS_ENABLED = ['ObjectWriter', 'BucketOwnerPreferred'];
+
+type Statement = Record<string, any>;
+
+/** True when `value` (a rendered CloudFormation value) contains a Ref or Fn::GetAtt to `logicalId`. */
+function mentions(value: unknown, logicalId: string): boolean {
+  if (Array.isArray(value)) return value.some((v) => mentions(v, logicalId));
+  if (value === null || typeof value !== 'object') return false;
+  const obj = value as Record<string, unknown>;
+  if (obj.Ref === logicalId) return true;
+  const getAtt = obj['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && getAtt[0] === logicalId) return true;
+  return Object.values(obj).some((v) => mentions(v, logicalId));
+}
+
+/** The statements of every bucket policy of the stack that applies to `bucket`. */
+function policyStatements(bucket: CfnResource): Statement[] {
+  const id = logicalIdOf(bucket);
+  return stackResourcesOfType(bucket, 'AWS::S3::BucketPolicy')
+    .filter((policy) => referencedLogicalId(policy, prop(policy, 'Bucket')) === id)
+    .flatMap((policy) => ((prop(policy, 'PolicyDocument') as { Statement?: unknown } | undefined)?.Statement ?? []) as Statement[])
+    .filter((s) => s !== null && typeof s === 'object');
+}
+
+const allows = (s: Statement, ...actions: string[]) => s.Effect === 'Allow' && listOf(s.Action).some((a) => actions.includes(a));
+
+/** S3 server access logging delivers only to SSE-S3 buckets. */
+function isServerAccessLogTarget(bucket: CfnResource): boolean {
   const id = logicalIdOf(bucket);
   const named = stackResourcesOfType(bucket, 'AWS::S3::Bucket').some((other) => {
     const logging = prop(other, 'LoggingConfiguration') as Record<string, unknown> | undefined;
     return logging !== undefined && referencedLogicalId(other, logging.DestinationBucketName) === id;
   });
   if (named) return true;
-  return stackResourcesOfType(bucket, 'AWS::S3::BucketPolicy').some((policy) => {
-    if (referencedLogicalId(policy, prop(policy, 'Bucket')) !== id) return false;
-    const statements = ((prop(policy, 'PolicyDocument') as { Statement?: unknown[] } | undefined)?.Statement ?? []) as Array<Record<string, any>>;
-    return statements.some((s) => s.Effect === 'Allow' && listOf(s.Principal?.Service).includes('logging.s3.amazonaws.com'));
+  return policyStatements(bucket).some((s) => s.Effect === 'Allow' && listOf(s.Principal?.Service).includes('logging.s3.amazonaws.com'));
+}
+
+/**
+ * Application and Classic Load Balancer access logs go only to SSE-S3 buckets. The bucket policy lets
+ * the regional ELB account (or, in newer regions, the log-delivery service principal) put objects.
+ */
+function isElbAccessLogTarget(bucket: CfnResource): boolean {
+  return policyStatements(bucket).some((s) => {
+    if (!allows(s, 's3:putobject', 's3:put*', 's3:*')) return false;
+    if (listOf(s.Principal?.Service).includes(ELB_LOG_DELIVERY_SERVICE)) return true;
+    const accounts = JSON.stringify(s.Principal?.AWS ?? null).match(/(?<!\d)\d{12}(?!\d)/g) ?? [];
+    return accounts.some((a) => ELB_LOG_DELIVERY_ACCOUNTS.has(a));
   });
+}
+
+/**
+ * CloudFront standard logging writes with an ACL: the bucket keeps ACLs enabled and a distribution of
+ * the same stack names it as its logging bucket. (A log bucket in another stack cannot be matched: waive it.)
+ */
+function isCloudFrontLogTarget(bucket: CfnResource): boolean {
+  const rules = ((prop(bucket, 'OwnershipControls') as { Rules?: unknown } | undefined)?.Rules ?? []) as Statement[];
+  if (!Array.isArray(rules) || !rules.some((r) => ACLS_ENABLED.includes(stringOf(bucket, r?.ObjectOwnership) ?? ''))) return false;
+  const id = logicalIdOf(bucket);
+  return stackResourcesOfType(bucket, 'AWS::CloudFront::Distribution').some((d) => {
+    const logging = (prop(d, 'DistributionConfig') as { Logging?: Record<string, unknown> } | undefined)?.Logging;
+    return logging !== undefined && mentions(logging.Bucket, id);
+  });
+}
+
+/** A log destination of an AWS service that delivers only to SSE-S3 (AES256) buckets. */
+function isSseS3OnlyLogTarget(bucket: CfnResource): boolean {
+  return isServerAccessLogTarget(bucket) || isElbAccessLogTarget(bucket) || isCloudFrontLogTarget(bucket);
 }
 
 function bucketEncrypted(node: CfnResource): boolean {
@@ -26,7 +86,7 @@ function bucketEncrypted(node: CfnResource): boolean {
   return defaults.every((d) => {
     const algorithm = stringOf(node, d.SSEAlgorithm);
     if (algorithm === 'aws:kms' || algorithm === 'aws:kms:dsse') return isCustomerManagedKey(node, d.KMSMasterKeyID);
-    return algorithm === 'AES256' && isAccessLogTarget(node);
+    return algorithm === 'AES256' && isSseS3OnlyLogTarget(node);
   });
 }
 
@@ -54,8 +114,9 @@ const CHECKS: Readonly<Record<string, (node: CfnResource) => boolean>> = {
 
 /**
  * Readiness-ENCRYPTION: databases, caches, queues, topics, log groups, buckets (and tables, file
- * systems, streams) are encrypted at rest with a customer-managed KMS key. The one exception S3
- * forces: a server access log target bucket may use SSE-S3.
+ * systems, streams) are encrypted at rest with a customer-managed KMS key. The one exception AWS
+ * forces: a log destination of a service that delivers only to SSE-S3 buckets (S3 server access logs,
+ * ELB access logs, CloudFront standard logs) may use SSE-S3 (AES256); unencrypted it is still non-compliant.
  */
 export const EncryptedAtRestWithCmk: ResourceRule = {
   kind: 'resource',

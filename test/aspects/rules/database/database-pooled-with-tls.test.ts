@@ -12,6 +12,8 @@ describe('Readiness-DB-POOLING', () => {
   let noProxy: rds.DatabaseCluster;
   let tokenTls: rds.DatabaseCluster;
   let instance: rds.DatabaseInstance;
+  let globalSecondary: rds.CfnDBCluster;
+  let globalPrimary: rds.CfnDBCluster;
 
   beforeAll(() => {
     stack = userStack();
@@ -27,6 +29,17 @@ describe('Readiness-DB-POOLING', () => {
     tokenTls = cluster('TokenTls');
     const proxy = tokenTls.addProxy('Proxy', { secrets: [tokenTls.secret!], vpc, vpcSubnets });
     (proxy.node.defaultChild as rds.CfnDBProxy).addPropertyOverride('RequireTLS', new CfnParameter(stack, 'Tls', { type: 'String' }).valueAsString);
+    // A global-database secondary joins the global cluster without a master user of its own.
+    globalSecondary = new rds.CfnDBCluster(stack, 'GlobalSecondary', { engine: 'aurora-postgresql', engineVersion: '16.4', globalClusterIdentifier: 'orders-global', storageEncrypted: true });
+    // A cluster that joins a global cluster with its own master user takes connections: it needs the proxy.
+    globalPrimary = new rds.CfnDBCluster(stack, 'GlobalPrimary', {
+      engine: 'aurora-postgresql',
+      engineVersion: '16.4',
+      globalClusterIdentifier: 'orders-global',
+      masterUsername: 'postgres',
+      manageMasterUserPassword: true,
+      storageEncrypted: true,
+    });
     instance = new rds.DatabaseInstance(stack, 'Instance', { engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }), vpc, vpcSubnets });
   });
 
@@ -43,8 +56,13 @@ describe('Readiness-DB-POOLING', () => {
     expect(check(rule, tokenTls)).toBe(NagRuleCompliance.NON_COMPLIANT);
   });
 
+  test('a global-database secondary (read-only until promoted) is not applicable; a global member with its own master user is checked', () => {
+    expect(check(rule, globalSecondary)).toBe(NagRuleCompliance.NOT_APPLICABLE);
+    expect(check(rule, globalPrimary)).toBe(NagRuleCompliance.NON_COMPLIANT);
+  });
+
   test('the Readiness pack flags exactly the unpooled clusters; RDS instances are not applicable', () => {
-    expect(flaggedPaths(rule, stack).sort()).toEqual([cfnOf(noProxy), cfnOf(plainTextProxy), cfnOf(tokenTls)].map((r) => r.node.path).sort());
+    expect(flaggedPaths(rule, stack).sort()).toEqual([cfnOf(noProxy), cfnOf(plainTextProxy), cfnOf(tokenTls), globalPrimary].map((r) => r.node.path).sort());
     expect(flaggedPaths(rule, instance)).toEqual([]);
   });
 });

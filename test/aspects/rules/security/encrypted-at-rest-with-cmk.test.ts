@@ -1,5 +1,8 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -37,6 +40,44 @@ describe('Readiness-ENCRYPTION', () => {
     bad.S3ManagedBucket = new s3.Bucket(stack, 'S3ManagedBucket', { encryption: s3.BucketEncryption.S3_MANAGED, ...retain });
     bad.AwsManagedKmsBucket = new s3.Bucket(stack, 'AwsManagedKmsBucket', { encryption: s3.BucketEncryption.KMS_MANAGED, ...retain });
 
+    // Load balancer access logs: the bucket policy lets the regional ELB account (eu-west-1) or, in
+    // newer regions, the log-delivery service principal put objects.
+    const putLogs = (bucket: s3.IBucket, principal: iam.IPrincipal) =>
+      bucket.addToResourcePolicy(new iam.PolicyStatement({ principals: [principal], actions: ['s3:PutObject'], resources: [bucket.arnForObjects('alb/AWSLogs/*')] }));
+    const sseS3 = { encryption: s3.BucketEncryption.S3_MANAGED, enforceSSL: true, ...retain };
+    good.ElbAccountLogs = new s3.Bucket(stack, 'ElbAccountLogs', sseS3);
+    putLogs(good.ElbAccountLogs as s3.Bucket, new iam.AccountPrincipal('156460612806'));
+    good.ElbServiceLogs = new s3.Bucket(stack, 'ElbServiceLogs', sseS3);
+    putLogs(good.ElbServiceLogs as s3.Bucket, new iam.ServicePrincipal('logdelivery.elasticloadbalancing.amazonaws.com'));
+    const unencryptedElbLogs = new s3.CfnBucket(stack, 'UnencryptedElbLogs');
+    bad.UnencryptedElbLogs = unencryptedElbLogs;
+    new s3.CfnBucketPolicy(stack, 'UnencryptedElbLogsPolicy', {
+      bucket: unencryptedElbLogs.ref,
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::156460612806:root' }, Action: 's3:PutObject', Resource: `${unencryptedElbLogs.attrArn}/*` }],
+      },
+    });
+    // Granting another account (not an ELB log-delivery account) does not make a log destination.
+    bad.OtherAccountLogs = new s3.Bucket(stack, 'OtherAccountLogs', sseS3);
+    putLogs(bad.OtherAccountLogs as s3.Bucket, new iam.AccountPrincipal('123456789012'));
+
+    // CloudFront standard logs: ACLs enabled (ObjectWriter) and a distribution of the stack logs to it.
+    const origin = new origins.HttpOrigin('origin.example.com');
+    good.CdnLogs = new s3.Bucket(stack, 'CdnLogs', { ...sseS3, objectOwnership: s3.ObjectOwnership.OBJECT_WRITER });
+    new cloudfront.Distribution(stack, 'Cdn', { defaultBehavior: { origin }, enableLogging: true, logBucket: good.CdnLogs as s3.Bucket });
+    bad.UnencryptedCdnLogs = new s3.CfnBucket(stack, 'UnencryptedCdnLogs', { ownershipControls: { rules: [{ objectOwnership: 'ObjectWriter' }] } });
+    new cloudfront.CfnDistribution(stack, 'PlainCdn', {
+      distributionConfig: {
+        enabled: true,
+        defaultCacheBehavior: { targetOriginId: 'o', viewerProtocolPolicy: 'redirect-to-https', cachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6' },
+        origins: [{ id: 'o', domainName: 'origin.example.com', customOriginConfig: { originProtocolPolicy: 'https-only' } }],
+        logging: { bucket: (bad.UnencryptedCdnLogs as s3.CfnBucket).attrRegionalDomainName },
+      },
+    });
+    // ACLs enabled alone (no distribution logs to it) is no log destination.
+    bad.AclBucketWithoutCdn = new s3.Bucket(stack, 'AclBucketWithoutCdn', { ...sseS3, objectOwnership: s3.ObjectOwnership.OBJECT_WRITER });
+
     good.Cache = new elasticache.CfnReplicationGroup(stack, 'GoodCache', {
       replicationGroupDescription: 'good',
       atRestEncryptionEnabled: true,
@@ -59,6 +100,16 @@ describe('Readiness-ENCRYPTION', () => {
   test('a server access log target may use SSE-S3, the only encryption S3 log delivery supports', () => {
     expect(check(rule, good.AccessLogs)).toBe(NagRuleCompliance.COMPLIANT);
     expect(check(rule, bad.S3ManagedBucket)).toBe(NagRuleCompliance.NON_COMPLIANT);
+  });
+
+  test('an ELB or CloudFront log destination may use SSE-S3, the only encryption those services deliver to', () => {
+    for (const c of [good.ElbAccountLogs, good.ElbServiceLogs, good.CdnLogs]) expect([c.node.id, check(rule, c)]).toEqual([c.node.id, NagRuleCompliance.COMPLIANT]);
+  });
+
+  test('a log destination without encryption, or a bucket only granted to another account or with ACLs, is non-compliant', () => {
+    for (const c of [bad.UnencryptedElbLogs, bad.UnencryptedCdnLogs, bad.OtherAccountLogs, bad.AclBucketWithoutCdn]) {
+      expect([c.node.id, check(rule, c)]).toEqual([c.node.id, NagRuleCompliance.NON_COMPLIANT]);
+    }
   });
 
   test('missing keys, AWS managed keys and encryption turned off are non-compliant', () => {
