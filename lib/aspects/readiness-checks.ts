@@ -12,6 +12,7 @@ import { complianceOf, RuleResult } from './results';
 import { ReadinessRule, ResourceRule, RULE_PACK_NAME, RuleContext, ruleIdOf } from './rule';
 import { withRuleCaches } from './rule-helpers';
 import { READINESS_RULES } from './rules';
+import { MIN_AVAILABILITY_ZONES } from './rules/service/compute-spread-across-zones';
 
 export interface ReadinessChecksProps extends NagPackProps {
   /**
@@ -46,6 +47,7 @@ export function ruleContextFor(stage: StageName, config?: StageConfig, settings:
     stage,
     minBackupRetentionDays: Math.max(7, configured),
     maxRotationDays: MAX_ROTATION_DAYS[stage],
+    minAvailabilityZones: MIN_AVAILABILITY_ZONES[stage],
     settings: { ...settings, ...(config ? { config } : {}) },
   };
 }

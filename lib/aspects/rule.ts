@@ -29,6 +29,12 @@ export interface RuleContext {
   readonly minBackupRetentionDays: number;
   /** Maximum days between secret rotations. */
   readonly maxRotationDays: number;
+  /**
+   * Fewest distinct availability zones a compute platform (ECS service, Auto Scaling group, EKS node group)
+   * must span: 3 in prod, 2 elsewhere.
+   * @default - the stage's value in MIN_AVAILABILITY_ZONES (Readiness-COMPUTE-PLATFORM)
+   */
+  readonly minAvailabilityZones?: number;
   /** Free-form settings areas add (capacity plan, RTO/RPO targets, ...). */
   readonly settings: Readonly<Record<string, unknown>>;
 }

@@ -18,10 +18,13 @@ import { StatefulResourcesRetained } from './retention/stateful-resources-retain
 import { SecretRotatedWithCmk } from './secrets/secret-rotated-with-cmk';
 import { AuditTrailEnabled } from './security/audit-trail-enabled';
 import { EncryptedAtRestWithCmk } from './security/encrypted-at-rest-with-cmk';
+import { IamLeastPrivilege } from './security/iam-least-privilege';
+import { IngressRestricted } from './security/ingress-restricted';
 import { SecurityMonitoringEnabled } from './security/security-monitoring-enabled';
 import { TlsInTransit } from './security/tls-in-transit';
 import { CapacityPlanMet } from './service/capacity-plan-met';
 import { CdnHttpsAndCached } from './service/cdn-https-and-cached';
+import { ComputeSpreadAcrossZones } from './service/compute-spread-across-zones';
 import { ProdStacksTerminationProtected } from './service/prod-stacks-termination-protected';
 import { QueueHasDeadLetterQueue } from './service/queue-has-dead-letter-queue';
 import { ServiceAutoscaled } from './service/service-autoscaled';
@@ -39,7 +42,10 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   SecurityMonitoringEnabled,
   EncryptedAtRestWithCmk,
   TlsInTransit,
+  IamLeastPrivilege,
+  IngressRestricted,
   WebEntryFirewalled,
+  ComputeSpreadAcrossZones,
   ServiceAutoscaled,
   TargetHealthChecked,
   ServiceDeploysSafely,
