@@ -66,6 +66,6 @@ export class ThreatDetection extends Construct {
     this.foundationalBestPractices = new securityhub.CfnStandard(this, 'FoundationalBestPractices', {
       standardsArn: `arn:${partition}:securityhub:${region}::standards/aws-foundational-security-best-practices/v/1.0.0`,
     });
-    this.foundationalBestPractices.addDependency(this.hub);
+    this.foundationalBestPractices.addResourceDependency(this.hub);
   }
 }
