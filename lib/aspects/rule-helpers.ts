@@ -2,7 +2,7 @@
  * Small helpers every Readiness rule can use. Rules read the CloudFormation that will be deployed
  * (escape hatches and overrides included), never a construct's class.
  */
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnElement, CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRules } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 
@@ -18,6 +18,10 @@ export interface RenderedResource {
 // Rendering a resource costs a resolve; the gate renders each resource once per run.
 let renderCache: WeakMap<CfnResource, RenderedResource> | undefined;
 let typeIndexCache: WeakMap<IConstruct, Map<string, CfnResource[]>> | undefined;
+// Cross-resource rules compare every resource with every other (queue x alarm, queue x consumer):
+// the values they compare are serialized and derived once per run, not once per pair.
+let jsonCache: WeakMap<object, string> | undefined;
+let runMemo: WeakMap<object, Map<string, unknown>> | undefined;
 
 /**
  * Memoizes `Stack.resolve` for the duration of a gate run. cdk-nag's rules resolve the same
@@ -45,24 +49,52 @@ function memoizeResolve(): () => void {
   };
 }
 
+/**
+ * Memoizes `Stack.getLogicalId` for the duration of a gate run. A resource's logical ID is an
+ * uncached Lazy: every resolve of a Ref or GetAtt to it re-derives the ID (path walk and hash),
+ * thousands of times per run. The tree, overrides and renames included, is final while validation runs.
+ */
+function memoizeLogicalIds(): () => void {
+  const original = Stack.prototype.getLogicalId;
+  const ids = new WeakMap<CfnElement, string>();
+  Stack.prototype.getLogicalId = function memoizedGetLogicalId(this: Stack, element: CfnElement): string {
+    let id = ids.get(element);
+    if (id === undefined) {
+      id = original.call(this, element);
+      ids.set(element, id);
+    }
+    return id;
+  };
+  return () => {
+    Stack.prototype.getLogicalId = original;
+  };
+}
+
 let depth = 0;
 
 /**
- * Runs `fn` with per-run caches on (rendered resources, type index, `Stack.resolve`). The gate wraps
- * one validation run in it; outside, every call resolves afresh (tests may change the tree between checks).
+ * Runs `fn` with per-run caches on (rendered resources, type index, serialized values, derived
+ * lookups, `Stack.resolve`, `Stack.getLogicalId`). The gate wraps one validation run in it; outside,
+ * every call resolves afresh (tests may change the tree between checks).
  */
 export function withRuleCaches<T>(fn: () => T): T {
   if (depth > 0) return fn();
   depth++;
   renderCache = new WeakMap();
   typeIndexCache = new WeakMap();
-  const restore = memoizeResolve();
+  jsonCache = new WeakMap();
+  runMemo = new WeakMap();
+  const restoreResolve = memoizeResolve();
+  const restoreLogicalIds = memoizeLogicalIds();
   try {
     return fn();
   } finally {
-    restore();
+    restoreLogicalIds();
+    restoreResolve();
     renderCache = undefined;
     typeIndexCache = undefined;
+    jsonCache = undefined;
+    runMemo = undefined;
     depth--;
   }
 }
@@ -77,6 +109,38 @@ export function rendered(node: CfnResource): RenderedResource {
   const result: RenderedResource = { ...body, Properties: body.Properties ?? {} };
   renderCache?.set(node, result);
   return result;
+}
+
+/**
+ * `JSON.stringify(value)`, memoized per object during a gate run. Only for rendered (resolved)
+ * values, which are final while validation runs; outside a run it serializes afresh.
+ */
+export function jsonOf(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  let json = jsonCache?.get(value);
+  if (json === undefined) {
+    json = JSON.stringify(value);
+    if (json !== undefined) jsonCache?.set(value, json);
+  }
+  return json;
+}
+
+/**
+ * `compute()`, memoized under (`owner`, `slot`) during a gate run, for values derived only from the
+ * final tree (a resource's rendered properties, the alarms of an app). Outside a run it computes
+ * afresh; a computation that throws is not memoized, so it throws again where it would have.
+ */
+export function memoPerRun<T>(owner: object, slot: string, compute: () => T): T {
+  if (!runMemo) return compute();
+  let slots = runMemo.get(owner);
+  if (!slots) {
+    slots = new Map();
+    runMemo.set(owner, slots);
+  }
+  if (slots.has(slot)) return slots.get(slot) as T;
+  const value = compute();
+  slots.set(slot, value);
+  return value;
 }
 
 /** The rendered value of one top-level property, or `undefined` when the template does not set it. */

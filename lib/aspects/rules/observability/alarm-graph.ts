@@ -3,8 +3,8 @@
  * whether an alarm reaches an SNS topic, and which composites an alarm feeds.
  */
 import { CfnResource, Stack } from 'aws-cdk-lib';
-import { isTrue, primitive, prop, resourcesOfType, stringOf } from '../../rule-helpers';
-import { refersTo } from '../service/references';
+import { isTrue, jsonOf, memoPerRun, primitive, prop, resourcesOfType, stringOf } from '../../rule-helpers';
+import { referenceTest, refersTo } from '../service/references';
 
 export const ALARM_TYPE = 'AWS::CloudWatch::Alarm';
 export const COMPOSITE_TYPE = 'AWS::CloudWatch::CompositeAlarm';
@@ -25,23 +25,45 @@ const NAME_PROPS: Record<string, string[]> = {
   'AWS::CloudFront::Distribution': [],
 };
 
-/** True when any watched part of `alarm` refers to `target` (Ref/GetAtt/export, or its literal physical name). */
-export function alarmWatches(alarm: CfnResource, target: CfnResource): boolean {
-  const stack = Stack.of(alarm);
-  const parts = watchedParts(alarm);
-  if (parts.some((p) => refersTo(stack, p, target))) return true;
-  const names = (NAME_PROPS[target.cfnResourceType] ?? [])
+/** Literal names of `target` that an alarm's dimensions may use (see NAME_PROPS). */
+function literalNames(target: CfnResource): string[] {
+  return (NAME_PROPS[target.cfnResourceType] ?? [])
     .map((n) => stringOf(target, prop(target, n)))
     .filter((n): n is string => typeof n === 'string' && n.length > 0);
-  if (names.length === 0) return false;
-  const json = JSON.stringify(parts);
-  // Node IDs of a replication group are "<id>-001": a prefix match on the literal ID.
-  return names.some((n) => json.includes(`"${n}"`) || json.includes(`"${n}-`));
 }
 
-/** Metric alarms anywhere in the app that watch `target`'s own metrics. */
+/**
+ * The watch test of one alarm, given the target's reference test and (lazily) its literal names.
+ * `alarmWatches` and `alarmsWatching` share it so that both answer alike.
+ */
+function watches(stack: Stack, parts: unknown[], refers: (stack: Stack, value: unknown) => boolean, names: () => string[]): boolean {
+  if (parts.some((p) => refers(stack, p))) return true;
+  const literal = names();
+  if (literal.length === 0) return false;
+  const json = jsonOf(parts);
+  // Node IDs of a replication group are "<id>-001": a prefix match on the literal ID.
+  return literal.some((n) => json.includes(`"${n}"`) || json.includes(`"${n}-`));
+}
+
+/** True when any watched part of `alarm` refers to `target` (Ref/GetAtt/export, or its literal physical name). */
+export function alarmWatches(alarm: CfnResource, target: CfnResource): boolean {
+  return watches(Stack.of(alarm), watchedParts(alarm), referenceTest(target), () => literalNames(target));
+}
+
+/**
+ * Metric alarms anywhere in the app that watch `target`'s own metrics. Every watched resource is
+ * tested against every alarm of the app: each alarm's stack and watched parts are read once per
+ * run, the target's logical ID and literal names once per call (not once per alarm).
+ */
 export function alarmsWatching(target: CfnResource): CfnResource[] {
-  return resourcesOfType(target.node.root, ALARM_TYPE).filter((a) => alarmWatches(a, target));
+  const root = target.node.root;
+  const alarms = memoPerRun(root, 'alarm-graph:watched-parts', () =>
+    resourcesOfType(root, ALARM_TYPE).map((alarm) => ({ alarm, stack: Stack.of(alarm), parts: watchedParts(alarm) })),
+  );
+  const refers = referenceTest(target);
+  let names: string[] | undefined;
+  const namesOnce = () => (names ??= literalNames(target));
+  return alarms.filter((a) => watches(a.stack, a.parts, refers, namesOnce)).map((a) => a.alarm);
 }
 
 /** True when one entry of an action list is (or refers to) an SNS topic. */

@@ -2,7 +2,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { EvidenceItem } from '../../../readiness/types';
-import { logicalIdOf, primitive } from '../../rule-helpers';
+import { logicalIdOf, primitive, resourcesOfType } from '../../rule-helpers';
 
 /**
  * A customer-managed KMS key: a reference to a key resource (Ref/GetAtt/ImportValue) or a literal
@@ -21,9 +21,9 @@ export function evidenceOf(node: CfnResource, note?: string): EvidenceItem {
   return { constructPath: node.node.path, logicalId: logicalIdOf(node), stackName: Stack.of(node).artifactId, resourceType: node.cfnResourceType, note };
 }
 
-/** Every CfnResource of `type` under `scope`. */
+/** Every CfnResource of `type` under `scope`, in tree order (read from the type index a gate run keeps, not a walk per call). */
 export function findAllOfType(scope: IConstruct, type: string): CfnResource[] {
-  return scope.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c) && c.cfnResourceType === type);
+  return [...resourcesOfType(scope, type)];
 }
 
 /** Lower-cased list of strings from a value that may be a string or a list. */

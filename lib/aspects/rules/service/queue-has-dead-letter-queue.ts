@@ -1,25 +1,52 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { numberOf, prop, rendered, resourcesOfType } from '../../rule-helpers';
+import { memoPerRun, numberOf, prop, rendered, resourcesOfType } from '../../rule-helpers';
 import { ResourceRule } from '../../rule';
-import { refersTo } from './references';
+import { referenceTest } from './references';
 
 /** Most receives before a message is dead-lettered: more turns a poison message into a retry storm. */
 export const MAX_RECEIVE_COUNT = 10;
 
-/** True when some resource of the app uses the queue as a dead-letter target (queue redrive, Lambda, SNS, EventBridge...). */
-function isDeadLetterTarget(queue: CfnResource): boolean {
-  const visit = (value: unknown, underDeadLetterKey: boolean, consumer: Stack): boolean => {
-    if (Array.isArray(value)) return value.some((v) => visit(v, underDeadLetterKey, consumer));
-    if (value && typeof value === 'object') {
-      if (underDeadLetterKey && refersTo(consumer, value, queue)) return true;
-      return Object.entries(value).some(([k, v]) => visit(v, underDeadLetterKey || /dead.?letter/i.test(k), consumer));
+const DEAD_LETTER_CONSUMER_TYPES = [
+  'AWS::SQS::Queue',
+  'AWS::Lambda::Function',
+  'AWS::SNS::Subscription',
+  'AWS::Events::Rule',
+  'AWS::Pipes::Pipe',
+  'AWS::Lambda::EventSourceMapping',
+  'AWS::Lambda::EventInvokeConfig',
+  'AWS::Scheduler::Schedule',
+];
+
+/** Every object under a key named like "dead letter" (deadLetterTargetArn, DeadLetterConfig...), depth first. */
+function deadLetterValues(resource: CfnResource): object[] {
+  const found: object[] = [];
+  const walk = (value: unknown, underDeadLetterKey: boolean): void => {
+    if (Array.isArray(value)) {
+      for (const v of value) walk(v, underDeadLetterKey);
+    } else if (value && typeof value === 'object') {
+      if (underDeadLetterKey) found.push(value);
+      for (const [k, v] of Object.entries(value)) walk(v, underDeadLetterKey || /dead.?letter/i.test(k));
     }
-    return false;
   };
-  return resourcesOfType(queue.node.root, 'AWS::SQS::Queue')
-    .concat(resourcesOfType(queue.node.root, 'AWS::Lambda::Function'), resourcesOfType(queue.node.root, 'AWS::SNS::Subscription'), resourcesOfType(queue.node.root, 'AWS::Events::Rule'), resourcesOfType(queue.node.root, 'AWS::Pipes::Pipe'), resourcesOfType(queue.node.root, 'AWS::Lambda::EventSourceMapping'), resourcesOfType(queue.node.root, 'AWS::Lambda::EventInvokeConfig'), resourcesOfType(queue.node.root, 'AWS::Scheduler::Schedule'))
-    .some((r) => r !== queue && visit(rendered(r).Properties, false, Stack.of(r)));
+  walk(rendered(resource).Properties, false);
+  return found;
+}
+
+/**
+ * True when some resource of the app uses the queue as a dead-letter target (queue redrive, Lambda,
+ * SNS, EventBridge...): some value under a dead-letter key refers to it. Every queue without a
+ * redrive policy asks this of the whole app, so the app's dead-letter values are collected once per run.
+ */
+function isDeadLetterTarget(queue: CfnResource): boolean {
+  const root = queue.node.root;
+  const consumers = memoPerRun(root, 'queue-dlq:dead-letter-values', () =>
+    DEAD_LETTER_CONSUMER_TYPES.flatMap((type) => resourcesOfType(root, type))
+      .map((resource) => ({ resource, stack: Stack.of(resource), values: deadLetterValues(resource) }))
+      .filter((c) => c.values.length > 0),
+  );
+  const refers = referenceTest(queue);
+  return consumers.some((c) => c.resource !== queue && c.values.some((value) => refers(c.stack, value)));
 }
 
 /**

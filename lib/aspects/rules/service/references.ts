@@ -3,17 +3,30 @@
  * (same stack: Ref/GetAtt; another stack: its export), and which scalable target drives an ECS service.
  */
 import { CfnResource, Stack } from 'aws-cdk-lib';
-import { logicalIdOf, prop, rendered, resourcesOfType, stringOf } from '../../rule-helpers';
+import { jsonOf, logicalIdOf, prop, rendered, resourcesOfType, stringOf } from '../../rule-helpers';
+
+/**
+ * A test of whether a rendered value refers to `target`: `referenceTest(target)(stack, value)` is
+ * `refersTo(stack, value, target)`. Rules that test many values against one target take it once,
+ * so the target's logical ID and stack are looked up once, not per value.
+ */
+export function referenceTest(target: CfnResource): (consumerStack: Stack, resolved: unknown) => boolean {
+  let lid: string | undefined;
+  let targetStack: Stack | undefined;
+  return (consumerStack, resolved) => {
+    if (resolved === undefined) return false;
+    const json = jsonOf(resolved);
+    lid ??= logicalIdOf(target);
+    targetStack ??= Stack.of(target);
+    if (consumerStack === targetStack) return json.includes(`{"Ref":"${lid}"}`) || json.includes(`{"Fn::GetAtt":["${lid}",`);
+    // Cross-stack references render as Fn::ImportValue of "<stack>:ExportsOutputRef<lid>..." or "...FnGetAtt<lid>...".
+    return [`ExportsOutputRef${lid}`, `ExportsOutputFnGetAtt${lid}`].some((e) => json.includes(`${targetStack!.stackName}:${e}`));
+  };
+}
 
 /** True when `resolved` (a rendered property of a resource in `consumerStack`) refers to `target`. */
 export function refersTo(consumerStack: Stack, resolved: unknown, target: CfnResource): boolean {
-  if (resolved === undefined) return false;
-  const json = JSON.stringify(resolved);
-  const lid = logicalIdOf(target);
-  const targetStack = Stack.of(target);
-  if (consumerStack === targetStack) return json.includes(`{"Ref":"${lid}"}`) || json.includes(`{"Fn::GetAtt":["${lid}",`);
-  // Cross-stack references render as Fn::ImportValue of "<stack>:ExportsOutputRef<lid>..." or "...FnGetAtt<lid>...".
-  return [`ExportsOutputRef${lid}`, `ExportsOutputFnGetAtt${lid}`].some((e) => json.includes(`${targetStack.stackName}:${e}`));
+  return referenceTest(target)(consumerStack, resolved);
 }
 
 /** Every resource of `type` in the app whose property `name` refers to `target`. */
