@@ -8,6 +8,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { assertValid, is, ValidationRule } from '../../validation/rule-table';
+import { SecretAccessPolicy } from '../secrets/secret-access-policy';
 
 /** Construct ID of the stack-wide function aws-cdk-lib creates to set log retention (aws-logs LogRetention). */
 const LOG_RETENTION_SINGLETON_ID = 'LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a';
@@ -205,6 +206,11 @@ export class ResilientPostgres extends Construct {
   public readonly readOnlyProxyEndpoint: rds.IDatabaseProxyEndpoint;
   /** Master credentials (username, password, host, port) in Secrets Manager, CMK-encrypted. */
   public readonly secret: secretsmanager.ISecret;
+  /**
+   * The secret's resource policy: denies reading or rotating the credentials outside this stack's
+   * roles (proxy, rotation) and the stacks admitted with `allowConnectionsFrom`.
+   */
+  public readonly secretAccess: SecretAccessPolicy;
   public readonly secretRotation: secretsmanager.SecretRotation;
   public readonly encryptionKey: kms.IKey;
   /** Security group of the cluster instances. */
@@ -326,6 +332,7 @@ export class ResilientPostgres extends Construct {
       autoMinorVersionUpgrade: true,
     });
     this.secret = this.cluster.secret!;
+    this.secretAccess = new SecretAccessPolicy(this, 'SecretAccess', { secret: this.secret });
     // Keep the credentials if the stack goes: the snapshot taken on deletion still needs them.
     (this.cluster.node.findChild('Secret') as rds.DatabaseSecret).applyRemovalPolicy(RemovalPolicy.RETAIN);
     this.writerEndpoint = this.cluster.clusterEndpoint;
@@ -409,6 +416,8 @@ export class ResilientPostgres extends Construct {
    * from the consumer to the data stack and no dependency cycle appears.
    */
   public allowConnectionsFrom(peer: ec2.ISecurityGroup): void {
+    // Clients admitted to connect may read the credentials (ECS injects them from the secret).
+    this.secretAccess.allowStack(Stack.of(peer));
     if (Stack.of(peer) === Stack.of(this)) {
       this.admit(this, `From${Names.uniqueId(peer)}`, peer);
     } else {

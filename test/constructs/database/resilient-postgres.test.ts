@@ -75,6 +75,21 @@ describe('ResilientPostgres in the prod Data stack', () => {
     secretId = logicalId(db.cluster.node.findChild('Secret'));
   });
 
+  test('the credentials secret denies reading and rotating outside the data stack, the admitted service stack and CDK deployments', () => {
+    const policies = Object.values(template.findResources('AWS::SecretsManager::ResourcePolicy')) as any[];
+    const onDbSecret = policies.filter((p) => JSON.stringify(p.Properties.SecretId).includes('DatabaseClusterSecret'));
+    expect(onDbSecret).toHaveLength(1);
+    const deny = onDbSecret[0].Properties.ResourcePolicy.Statement.find((st: { Sid?: string }) => st.Sid === 'DenyOutsideAllowedRoles');
+    expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' } });
+    expect(deny.Action).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']));
+    const allowed = JSON.stringify(deny.Condition.ArnNotLike['aws:PrincipalArn']);
+    // The data stack (proxy, rotation), the service stack that connects (ECS injects the credentials), CDK deployments.
+    expect(allowed).toContain(':role/Prod-Data-*');
+    expect(allowed).toContain(':role/Prod-Service-*');
+    expect(allowed).toContain(':role/cdk-*-cfn-exec-role-*');
+    expect(allowed).not.toContain(':role/Prod-Observability-*');
+  });
+
   test('pins the logical IDs of the stateful database resources (a change here replaces them)', () => {
     const ids = (type: string) => Object.keys(template.findResources(type)).sort();
     expect(ids('AWS::RDS::DBCluster')).toEqual(['DatabaseCluster5B53A178']);
