@@ -10,21 +10,8 @@ import {
 } from '../../../lib/constructs/cache/resilient-redis';
 import { PROD } from '../../../lib/config/stages';
 import { buildStage, newTestApp } from '../../helpers/synth';
+import { ENV, THREE_AZS, threeTierVpc as isolatedVpc } from '../../helpers/vpc';
 
-const ENV = { account: '111111111111', region: 'eu-west-1' };
-const THREE_AZS = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
-
-function isolatedVpc(stack: Stack, azs: string[] = THREE_AZS): ec2.Vpc {
-  return new ec2.Vpc(stack, 'Vpc', {
-    availabilityZones: azs,
-    natGateways: 1,
-    subnetConfiguration: [
-      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
-      { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
-      { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
-    ],
-  });
-}
 
 /** The one resource of `type` under `scope` (other constructs may share the stack). */
 function onlyResource(template: Template, type: string, scope?: Construct): { id: string; resource: any } {

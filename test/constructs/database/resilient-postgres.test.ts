@@ -12,21 +12,8 @@ import { DatabaseHighlyAvailable } from '../../../lib/aspects/rules/database/dat
 import { DatabasePooledWithTls } from '../../../lib/aspects/rules/database/database-pooled-with-tls';
 import { StatefulResourcesRetained } from '../../../lib/aspects/rules/retention/stateful-resources-retained';
 import { buildStage, newTestApp } from '../../helpers/synth';
+import { ENV, THREE_AZS, threeTierVpc as vpcWith } from '../../helpers/vpc';
 
-const ENV = { account: '111111111111', region: 'eu-west-1' };
-const THREE_AZS = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
-
-function vpcWith(stack: Stack, azs: string[] = THREE_AZS): ec2.Vpc {
-  return new ec2.Vpc(stack, 'Vpc', {
-    availabilityZones: azs,
-    natGateways: 1,
-    subnetConfiguration: [
-      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
-      { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
-      { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
-    ],
-  });
-}
 
 function only(template: Template, type: string): { id: string; resource: any } {
   const found = template.findResources(type);
