@@ -6,21 +6,12 @@
  */
 import { ReadinessRule, ruleIdOf } from '../aspects/rule';
 import { READINESS_RULES } from '../aspects/rules';
-import { ControlArea, ReadinessControl, Severity, Verification } from './types';
+import { ReadinessControl } from './types';
 
 /** A catalogue entry before its rules and tests are derived from the registered rules. */
-export interface ControlDefinition {
-  readonly id: string;
-  readonly title: string;
-  readonly severity: Severity;
-  readonly area: ControlArea;
-  readonly owner: string;
-  readonly risk: string;
-  readonly verification: Verification;
-  readonly sources: readonly string[];
+export interface ControlDefinition extends Omit<ReadinessControl, 'rules' | 'tests'> {
   /** Rule IDs outside the Readiness pack whose results also decide the control (e.g. `AwsSolutions-RDS3`). */
   readonly extraRules?: readonly string[];
-  readonly liveCheck?: 'alarms' | 'secret-rotation';
 }
 
 // Owners: the seeds' wording where a seed control exists; otherwise the gap analysis' teams
