@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run guard`: fails when a synthesized stateful resource would be replaced or removed compared
- * with the committed baseline (baseline/<stage>/<stack>.template.json).
+ * with the committed baseline (baseline/<stage>/<stack>.template.json: the stateful resources of each
+ * stack that has any, nothing else).
  *
  *   npm run guard                              synthesize every stage and compare
  *   npm run guard -- --assembly cdk.out        compare an existing cloud assembly (CI, after cdk synth)
@@ -14,7 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { findStatefulRisks, GuardFinding } from '../lib/readiness/recovery/stateful-guard';
+import { findStatefulRisks, GuardFinding, statefulView } from '../lib/readiness/recovery/stateful-guard';
 
 interface Options {
   readonly accept: boolean;
@@ -80,8 +81,14 @@ export function runGuard(argv: readonly string[]): number {
       fs.rmSync(folder, { recursive: true, force: true });
       fs.mkdirSync(folder, { recursive: true });
     }
-    for (const [key, template] of current) fs.writeFileSync(path.join(options.baseline, `${key}.template.json`), JSON.stringify(template, undefined, 1) + '\n');
-    console.log(`guard: baseline updated for ${[...stages].join(', ')} (${current.size} stacks) in ${options.baseline}/`);
+    let written = 0;
+    for (const [key, template] of current) {
+      const view = statefulView(template);
+      if (Object.keys(view.Resources ?? {}).length === 0) continue;
+      fs.writeFileSync(path.join(options.baseline, `${key}.template.json`), JSON.stringify(view, undefined, 1) + '\n');
+      written++;
+    }
+    console.log(`guard: baseline updated for ${[...stages].join(', ')} (${written} of ${current.size} stacks hold stateful resources) in ${options.baseline}/`);
     return 0;
   }
 
@@ -92,8 +99,8 @@ export function runGuard(argv: readonly string[]): number {
   }
   const findings: GuardFinding[] = [];
   for (const [key, old] of baseline) findings.push(...findStatefulRisks(key, old, current.get(key) ?? { Resources: {} }));
-  const added = [...current.keys()].filter((k) => !baseline.has(k));
-  if (added.length > 0) console.log(`guard: new stacks without a baseline (not checked): ${added.join(', ')}`);
+  const added = [...current.keys()].filter((k) => !baseline.has(k) && Object.keys(statefulView(current.get(k)).Resources ?? {}).length > 0);
+  if (added.length > 0) console.log(`guard: stacks with stateful resources but no baseline (not checked): ${added.join(', ')}`);
 
   if (findings.length === 0) {
     console.log(`guard: no stateful resource is replaced or removed (${baseline.size} stacks compared with ${options.baseline}/).`);

@@ -6,7 +6,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { findStatefulRisks } from '../../lib/readiness/recovery/stateful-guard';
+import { findStatefulRisks, STATEFUL_RESOURCE_TYPES, statefulView } from '../../lib/readiness/recovery/stateful-guard';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -33,6 +33,13 @@ describe('stateful replacement guard: comparison', () => {
   beforeAll(() => {
     baseline = templateOf(dataApp('Database', 'uploads-v1'));
     renamed = templateOf(dataApp('Db', 'uploads-v2'));
+  });
+
+  test('only stateful resources are compared: a changed VPC or security group is no finding', () => {
+    const current = JSON.parse(JSON.stringify(baseline));
+    for (const [id, r] of Object.entries<any>(current.Resources)) if (r.Type === 'AWS::EC2::VPC') delete current.Resources[id];
+    expect(findStatefulRisks('Data', baseline, current)).toEqual([]);
+    expect(Object.values(statefulView(baseline).Resources!).every((r) => STATEFUL_RESOURCE_TYPES.includes(r.Type))).toBe(true);
   });
 
   test('an unchanged template has no findings', () => {
@@ -78,6 +85,11 @@ describe('npm run guard (scripts/guard.ts)', () => {
     expect(failed.stderr).toMatch(/npm run guard -- --accept/);
 
     expect(guard('--accept').status).toBe(0);
+    // The baseline keeps the stateful resources only: a diff of baseline/ shows a stateful change and nothing else.
+    const accepted = JSON.parse(fs.readFileSync(path.join(baselineDir, 'app', 'Data.template.json'), 'utf8'));
+    const types = new Set(Object.values(accepted.Resources).map((r: any) => r.Type));
+    expect([...types].sort()).toEqual(['AWS::RDS::DBCluster', 'AWS::RDS::DBInstance', 'AWS::S3::Bucket', 'AWS::SecretsManager::Secret']);
+    expect(accepted.Parameters).toBeUndefined();
     const passed = guard();
     expect(passed.status).toBe(0);
     expect(passed.stdout).toMatch(/no stateful resource is replaced or removed \(1 stacks compared/);

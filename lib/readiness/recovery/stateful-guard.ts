@@ -37,7 +37,23 @@ export interface GuardFinding {
   readonly message: string;
 }
 
-type Template = { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }> };
+type Template = { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown>; [key: string]: unknown }> };
+
+/**
+ * The part of a template the guard compares: its stateful resources only, each with what decides a
+ * replacement (type, properties, condition, deletion policies) and its construct path for messages.
+ * The committed baseline holds this view, so a diff of baseline/ shows a stateful change and nothing else.
+ */
+export function statefulView(template: Template): Template {
+  const resources: NonNullable<Template['Resources']> = {};
+  for (const [id, r] of Object.entries(template.Resources ?? {})) {
+    if (!STATEFUL_RESOURCE_TYPES.includes(r.Type)) continue;
+    const path = r.Metadata?.['aws:cdk:path'];
+    const { Metadata: _metadata, ...rest } = r;
+    resources[id] = { ...rest, ...(typeof path === 'string' ? { Metadata: { 'aws:cdk:path': path } } : {}) };
+  }
+  return { Resources: resources };
+}
 
 function constructPathOf(template: Template, logicalId: string): string | undefined {
   const path = template.Resources?.[logicalId]?.Metadata?.['aws:cdk:path'];
@@ -45,7 +61,9 @@ function constructPathOf(template: Template, logicalId: string): string | undefi
 }
 
 /** Every stateful resource of `baseline` that `current` would replace or remove. */
-export function findStatefulRisks(stack: string, baseline: Template, current: Template): GuardFinding[] {
+export function findStatefulRisks(stack: string, baselineTemplate: Template, currentTemplate: Template): GuardFinding[] {
+  const baseline = statefulView(baselineTemplate);
+  const current = statefulView(currentTemplate);
   const diff = fullDiff(baseline, current);
   const findings: GuardFinding[] = [];
   const added = Object.entries(current.Resources ?? {}).filter(([id]) => !(id in (baseline.Resources ?? {})));
