@@ -10,7 +10,11 @@ import { ReadinessControl } from './types';
 
 /** A catalogue entry before its rules and tests are derived from the registered rules. */
 export interface ControlDefinition extends Omit<ReadinessControl, 'rules' | 'tests'> {
-  /** Rule IDs outside the Readiness pack whose results also decide the control (e.g. `AwsSolutions-RDS3`). */
+  /**
+   * Rule IDs outside the Readiness pack whose results also decide the control (e.g. `AwsSolutions-RDS3`,
+   * `NIST.800.53.R5-RDSMultiAZSupport`). Waiving the control waives them; acknowledging one of them
+   * without `waive()` is an error in prod.
+   */
   readonly extraRules?: readonly string[];
 }
 
@@ -18,13 +22,18 @@ export interface ControlDefinition extends Omit<ReadinessControl, 'rules' | 'tes
 // (Engineering, DevOps, Security, Legal, Support).
 const gap = (g: string, current: string) => `${g} (current state: ${current}).`;
 
+/** Databases: RDS and Aurora, and the engines no Readiness rule reads yet (DocumentDB, Neptune). */
+const DATABASE_TYPES = ['AWS::RDS::DBCluster', 'AWS::RDS::DBInstance', 'AWS::DocDB::DBCluster', 'AWS::DocDBElastic::Cluster', 'AWS::Neptune::DBCluster'];
+/** Caches: ElastiCache in every form, and MemoryDB. */
+const CACHE_TYPES = ['AWS::ElastiCache::ReplicationGroup', 'AWS::ElastiCache::CacheCluster', 'AWS::ElastiCache::ServerlessCache', 'AWS::MemoryDB::Cluster'];
+
 export const CONTROL_DEFINITIONS: readonly ControlDefinition[] = [
   // 1. Infrastructure
   { id: 'COMPUTE-PLATFORM', title: 'Production compute platform (multi-AZ, autoscaled clusters)', severity: 'Critical', area: 'Infrastructure', owner: 'DevOps', risk: gap('No production clusters deployed', 'Development on local/staging only'), verification: 'synth', sources: ['1.1'] },
-  { id: 'DB-HA', title: 'Database high availability with automated failover', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No replication or failover', 'Single PostgreSQL instance'), verification: 'synth', sources: ['1.2'], extraRules: ['AwsSolutions-RDS3'] },
-  { id: 'DB-BACKUP', title: 'Automated database backups with point-in-time recovery and deletion protection', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No automated backup or DR strategy', 'Manual backups only'), verification: 'synth', sources: ['1.5', '1.2'], extraRules: ['AwsSolutions-RDS10', 'AwsSolutions-RDS2'] },
+  { id: 'DB-HA', title: 'Database high availability with automated failover', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No replication or failover', 'Single PostgreSQL instance'), verification: 'synth', sources: ['1.2'], extraRules: ['AwsSolutions-RDS3', 'NIST.800.53.R5-RDSMultiAZSupport'], aboutTypes: DATABASE_TYPES },
+  { id: 'DB-BACKUP', title: 'Automated database backups with point-in-time recovery and deletion protection', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No automated backup or DR strategy', 'Manual backups only'), verification: 'synth', sources: ['1.5', '1.2'], extraRules: ['AwsSolutions-RDS10', 'AwsSolutions-RDS2', 'NIST.800.53.R5-RDSInstanceBackupEnabled', 'NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled'], aboutTypes: DATABASE_TYPES },
   { id: 'DB-POOLING', title: 'Database connection pooling (RDS Proxy with TLS)', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No replication or failover; connection pooling with PgBouncer not set up', 'Single PostgreSQL instance'), verification: 'synth', sources: ['1.2'] },
-  { id: 'CACHE-HA', title: 'Redis cluster: failover, persistence, encryption', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No clustering or persistence', 'Single Redis instance'), verification: 'synth', sources: ['1.3'], extraRules: ['AwsSolutions-AEC3', 'AwsSolutions-AEC4', 'AwsSolutions-AEC6'] },
+  { id: 'CACHE-HA', title: 'Redis cluster: failover, persistence, encryption', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No clustering or persistence', 'Single Redis instance'), verification: 'synth', sources: ['1.3'], extraRules: ['AwsSolutions-AEC3', 'AwsSolutions-AEC4', 'AwsSolutions-AEC6'], aboutTypes: CACHE_TYPES },
   { id: 'CDN', title: 'CDN with cache rules and edge protection', severity: 'Medium', area: 'Infrastructure', owner: 'DevOps', risk: gap('Incomplete CDN configuration', 'Basic Cloudflare setup'), verification: 'synth', sources: ['1.4'] },
   { id: 'BACKUP-DR', title: 'Automated backups copied to a second region, with a DR plan', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No automated backup or DR strategy', 'Manual backups only'), verification: 'synth', sources: ['1.5'] },
   { id: 'RTO-RPO', title: 'Recovery time and recovery point objectives met by the design', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No automated backup or DR strategy; recovery procedures untested', 'Manual backups only'), verification: 'synth', sources: ['1.5'] },
@@ -35,7 +44,7 @@ export const CONTROL_DEFINITIONS: readonly ControlDefinition[] = [
   { id: 'CONTRACT-AUDIT', title: 'Smart contract audit by a third party', severity: 'Critical', area: 'Security', owner: 'Security', risk: gap('No third-party audit completed', 'Internal testing only'), verification: 'attested', sources: ['2.1'] },
   { id: 'SECURITY-HARDENING', title: 'Security hardening (API security, rate limiting, privileged actions)', severity: 'Critical', area: 'Security', owner: 'Security', risk: 'Privileged actions, provider credentials, billing controls, and publishing actions may lack enterprise-grade security requirements. Gap 2.2: Missing rate limiting, API keys, threat detection.', verification: 'synth', sources: ['2.2', '/security/hardening'] },
   { id: 'WAF', title: 'Web application firewall with rate limiting and managed rules', severity: 'Critical', area: 'Security', owner: 'Security', risk: gap('Missing rate limiting, API keys, threat detection', 'Basic authentication only'), verification: 'synth', sources: ['2.2', '1.4'] },
-  { id: 'SECRET-ROTATION', title: 'Secrets in a secrets manager, rotated, with customer-managed keys', severity: 'High', area: 'Security', owner: 'Security', risk: gap('No centralized secrets management', 'Environment variables'), verification: 'synth', sources: ['2.3'], extraRules: ['AwsSolutions-SMG4'], liveCheck: 'secret-rotation' },
+  { id: 'SECRET-ROTATION', title: 'Secrets in a secrets manager, rotated, with customer-managed keys', severity: 'High', area: 'Security', owner: 'Security', risk: gap('No centralized secrets management', 'Environment variables'), verification: 'synth', sources: ['2.3'], extraRules: ['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerUsingKMSKey'], liveCheck: 'secret-rotation' },
   { id: 'MULTISIG-WALLETS', title: 'Multi-signature wallets for treasury and operations', severity: 'Critical', area: 'Security', owner: 'Security', risk: gap('No multi-sig implementation', 'Single-owner test wallets'), verification: 'attested', sources: ['2.4'] },
   { id: 'SECURITY-MONITORING', title: 'Real-time security monitoring and alerting', severity: 'High', area: 'Security', owner: 'Security', risk: gap('No SIEM or security alerting', 'Basic logging only'), verification: 'synth', sources: ['2.5'] },
   { id: 'AUDIT-TRAIL', title: 'Audit logs', severity: 'High', area: 'Security', owner: 'Security / Compliance', risk: 'Enterprise customers may lack evidence of who performed sensitive actions and whether actions succeeded, failed, or were blocked.', verification: 'synth', sources: ['/security/audit-logs', '2.3'] },
@@ -120,6 +129,7 @@ export function buildCatalogue(rules: readonly ReadinessRule[] = READINESS_RULES
       rules: [...own.map(ruleIdOf), ...(d.extraRules ?? [])],
       tests: [...new Set(own.map((r) => r.test))],
       ...(d.liveCheck ? { liveCheck: d.liveCheck } : {}),
+      ...(d.aboutTypes ? { aboutTypes: d.aboutTypes } : {}),
     };
   });
 }
