@@ -24,8 +24,13 @@ const gap = (g: string, current: string) => `${g} (current state: ${current}).`;
 
 /** Databases: RDS and Aurora, and the engines no Readiness rule reads yet (DocumentDB, Neptune). */
 const DATABASE_TYPES = ['AWS::RDS::DBCluster', 'AWS::RDS::DBInstance', 'AWS::DocDB::DBCluster', 'AWS::DocDBElastic::Cluster', 'AWS::Neptune::DBCluster'];
-/** Caches: ElastiCache in every form, and MemoryDB. */
-const CACHE_TYPES = ['AWS::ElastiCache::ReplicationGroup', 'AWS::ElastiCache::CacheCluster', 'AWS::ElastiCache::ServerlessCache', 'AWS::MemoryDB::Cluster'];
+/**
+ * Redis-compatible caches: ElastiCache replication groups and serverless caches, and MemoryDB. (A
+ * Redis `AWS::ElastiCache::CacheCluster` is read by Readiness-CACHE-HA; a Memcached one is not a Redis.)
+ */
+const CACHE_TYPES = ['AWS::ElastiCache::ReplicationGroup', 'AWS::ElastiCache::ServerlessCache', 'AWS::MemoryDB::Cluster'];
+/** Databases whose backups no Readiness-BACKUP-DR check reads yet. */
+const UNREAD_BACKUP_TYPES = ['AWS::DocDB::DBCluster', 'AWS::DocDBElastic::Cluster', 'AWS::Neptune::DBCluster'];
 
 export const CONTROL_DEFINITIONS: readonly ControlDefinition[] = [
   // 1. Infrastructure
@@ -35,7 +40,7 @@ export const CONTROL_DEFINITIONS: readonly ControlDefinition[] = [
   { id: 'DB-POOLING', title: 'Database connection pooling (RDS Proxy with TLS)', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No replication or failover; connection pooling with PgBouncer not set up', 'Single PostgreSQL instance'), verification: 'synth', sources: ['1.2'] },
   { id: 'CACHE-HA', title: 'Redis cluster: failover, persistence, encryption', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No clustering or persistence', 'Single Redis instance'), verification: 'synth', sources: ['1.3'], extraRules: ['AwsSolutions-AEC3', 'AwsSolutions-AEC4', 'AwsSolutions-AEC6'], aboutTypes: CACHE_TYPES },
   { id: 'CDN', title: 'CDN with cache rules and edge protection', severity: 'Medium', area: 'Infrastructure', owner: 'DevOps', risk: gap('Incomplete CDN configuration', 'Basic Cloudflare setup'), verification: 'synth', sources: ['1.4'] },
-  { id: 'BACKUP-DR', title: 'Automated backups copied to a second region, with a DR plan', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No automated backup or DR strategy', 'Manual backups only'), verification: 'synth', sources: ['1.5'] },
+  { id: 'BACKUP-DR', title: 'Automated backups copied to a second region, with a DR plan', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No automated backup or DR strategy', 'Manual backups only'), verification: 'synth', sources: ['1.5'], aboutTypes: UNREAD_BACKUP_TYPES },
   { id: 'RTO-RPO', title: 'Recovery time and recovery point objectives met by the design', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No automated backup or DR strategy; recovery procedures untested', 'Manual backups only'), verification: 'synth', sources: ['1.5'] },
   { id: 'RUNTIME-WIRING', title: 'Runtime wiring: every dependency a workload needs at start-up is reachable and usable (secrets and their keys, database authentication, alarm delivery, metrics that exist)', severity: 'Critical', area: 'Infrastructure', owner: 'DevOps', risk: 'A stack that passes every per-resource check may still fail once deployed: tasks cannot decrypt their secrets, no client can log in to the database, alarms watch metrics AWS never publishes or cannot reach their topic.', verification: 'synth', sources: ['1.1', '1.2', '4.2'] },
   { id: 'DATA-RETENTION', title: 'Stateful resources and logs are retained (no data loss on stack changes)', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No data retention policies; a stack deletion removes databases, buckets, keys and logs', 'Basic data handling'), verification: 'synth', sources: ['1.5', '5.3'] },

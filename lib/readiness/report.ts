@@ -176,9 +176,15 @@ function controlReport(control: ReadinessControl, inputs: ReportInputs): Control
     } else if (control.verification === 'synth' && notUnderstood.length === 0) {
       notApplicable = true;
       const types = typesOf(control, inputs);
+      const skipped = inputs.resources.filter((r) => types.includes(r.cfnResourceType)).map((r) => `${r.cfnResourceType} ${r.node.path}`);
       parts.push({
         status: 'not-applicable',
-        reason: types.length > 0 ? `No resource of type ${types.join(', ')} in scope.` : `No resource in scope that ${control.rules.join(', ')} applies to.`,
+        reason:
+          skipped.length > 0
+            ? `Nothing to check: its rules apply to none of the ${skipped.length} resource${skipped.length === 1 ? '' : 's'} of their types in scope (${skipped.slice(0, 3).join('; ')}${skipped.length > 3 ? '; ...' : ''}).`
+            : types.length > 0
+              ? `No resource of type ${types.join(', ')} in scope.`
+              : `No resource in scope that ${control.rules.join(', ')} applies to.`,
       });
     }
   }

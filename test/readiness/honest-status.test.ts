@@ -1,6 +1,7 @@
 import { App, CfnResource, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as memorydb from 'aws-cdk-lib/aws-memorydb';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -85,6 +86,19 @@ describe('the launch gate: a Critical control that is not applicable must be dec
     expect(e.launch.violations[0].description).toMatch(/not applicable without a declaration.*WAF/);
   });
 
+  test('a Network Load Balancer, which no WAF rule covers, is nothing to check: not applicable, and it blocks', () => {
+    const e = evaluate(
+      (s) =>
+        new elbv2.CfnLoadBalancer(s, 'Nlb', { type: 'network', scheme: 'internet-facing', subnets: ['subnet-1', 'subnet-2'] }),
+      { rules: waf, gate: 'launch' },
+    );
+    expect(control(e, 'WAF')).toMatchObject({
+      status: 'not-applicable',
+      statusReason: expect.stringMatching(/^Nothing to check: its rules apply to none of the 1 resource of their types in scope \(AWS::ElasticLoadBalancingV2::LoadBalancer Orders\/Nlb\)/),
+    });
+    expect(e.report.gate!.blocking).toContain('WAF');
+  });
+
   test('declared in the stage config (owner, reason), it does not block', () => {
     const config: StageConfig = { ...CONFIG, notApplicable: { WAF: { owner: 'Security', reason: 'This stage has no public HTTP entry point: workers only.' } } };
     const e = evaluate((s) => new sns.Topic(s, 'Events'), { rules: waf, gate: 'launch', config });
@@ -134,9 +148,18 @@ describe('resources a control is about but no rule of it reads make it missing',
     expect(control(postgres, 'DB-HA')).toMatchObject({ status: 'ready' });
   });
 
-  test('a DocumentDB cluster makes DB-HA and DB-BACKUP missing', () => {
-    const e = evaluate((s) => new docdb.CfnDBCluster(s, 'Catalog', { storageEncrypted: true, backupRetentionPeriod: 7 }));
-    for (const id of ['DB-HA', 'DB-BACKUP']) {
+  test('a Memcached cluster is not a Redis: CACHE-HA is not applicable and says what it skipped', () => {
+    const e = evaluate((s) => new elasticache.CfnCacheCluster(s, 'Fragments', { engine: 'memcached', cacheNodeType: 'cache.t4g.small', numCacheNodes: 2 }));
+    expect(control(e, 'CACHE-HA')).toMatchObject({
+      status: 'not-applicable',
+      statusReason: expect.stringMatching(/its rules apply to none of the 1 resource of their types in scope \(AWS::ElastiCache::CacheCluster Orders\/Fragments\)/),
+    });
+  });
+
+  test('a DocumentDB cluster makes DB-HA, DB-BACKUP and BACKUP-DR missing', () => {
+    const rules = READINESS_RULES.filter((r) => ['DB-HA', 'DB-BACKUP', 'BACKUP-DR'].includes(r.id));
+    const e = evaluate((s) => new docdb.CfnDBCluster(s, 'Catalog', { storageEncrypted: true, backupRetentionPeriod: 7 }), { rules });
+    for (const id of ['DB-HA', 'DB-BACKUP', 'BACKUP-DR']) {
       expect(control(e, id)).toMatchObject({ status: 'missing', notUnderstood: ['AWS::DocDB::DBCluster Orders/Catalog'] });
     }
   });
