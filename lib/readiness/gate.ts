@@ -265,6 +265,18 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
     rules: checks.rules,
   });
 
+  // A declaration on a control that has something to check hides nothing, but it is stale: say so.
+  for (const c of built.controls) {
+    if (options.config?.notApplicable?.[c.id] && c.status !== 'not-applicable') {
+      attestationViolations.push({
+        ruleName: 'Readiness-NOT-APPLICABLE-STALE',
+        description: `notApplicable["${c.id}"] is declared, but ${c.id} has something to check in this scope (status ${c.status}): remove the declaration.`,
+        severity: 'warning',
+        violatingResources: [{ constructPath: pathOf(scope), locations: [`notApplicable.${c.id}`] }],
+      });
+    }
+  }
+
   const launchViolations: PolicyViolation[] =
     options.gate === 'launch' && built.gate && built.gate.blocking.length > 0
       ? [

@@ -108,6 +108,14 @@ describe('the launch gate: a Critical control that is not applicable must be dec
       notApplicableDeclaration: { owner: 'Security' },
     });
     expect(e.report.gate!.blocking).not.toContain('WAF');
+    expect(e.scopeRules.violations).toEqual([]);
+  });
+
+  test('a declaration on a control that has something to check is reported stale (a warning) and changes nothing', () => {
+    const config: StageConfig = { ...CONFIG, notApplicable: { 'DB-HA': { owner: 'Data team', reason: 'No database here, the service is stateless.' } } };
+    const e = evaluate((s) => multiAzPostgres(s, 'Db'), { config });
+    expect(control(e, 'DB-HA').status).toBe('ready');
+    expect(e.scopeRules.violations).toEqual([expect.objectContaining({ ruleName: 'Readiness-NOT-APPLICABLE-STALE', severity: 'warning' })]);
   });
 });
 
