@@ -29,6 +29,8 @@ const DATABASE_TYPES = ['AWS::RDS::DBCluster', 'AWS::RDS::DBInstance', 'AWS::Doc
  * Redis `AWS::ElastiCache::CacheCluster` is read by Readiness-CACHE-HA; a Memcached one is not a Redis.)
  */
 const CACHE_TYPES = ['AWS::ElastiCache::ReplicationGroup', 'AWS::ElastiCache::ServerlessCache', 'AWS::MemoryDB::Cluster'];
+/** Public entry points Readiness-WAF cannot read: HTTP/WebSocket APIs (no WAF association) and Lambda function URLs. */
+const UNREAD_ENTRY_TYPES = ['AWS::ApiGatewayV2::Api', 'AWS::Lambda::Url'];
 /** Databases whose backups no Readiness-BACKUP-DR check reads yet. */
 const UNREAD_BACKUP_TYPES = ['AWS::DocDB::DBCluster', 'AWS::DocDBElastic::Cluster', 'AWS::Neptune::DBCluster'];
 
@@ -48,7 +50,7 @@ export const CONTROL_DEFINITIONS: readonly ControlDefinition[] = [
   // 2. Security
   { id: 'CONTRACT-AUDIT', title: 'Smart contract audit by a third party', severity: 'Critical', area: 'Security', owner: 'Security', risk: gap('No third-party audit completed', 'Internal testing only'), verification: 'attested', sources: ['2.1'] },
   { id: 'SECURITY-HARDENING', title: 'Security hardening (API security, rate limiting, privileged actions)', severity: 'Critical', area: 'Security', owner: 'Security', risk: 'Privileged actions, provider credentials, billing controls, and publishing actions may lack enterprise-grade security requirements. Gap 2.2: Missing rate limiting, API keys, threat detection.', verification: 'synth', sources: ['2.2', '/security/hardening'] },
-  { id: 'WAF', title: 'Web application firewall with rate limiting and managed rules', severity: 'Critical', area: 'Security', owner: 'Security', risk: gap('Missing rate limiting, API keys, threat detection', 'Basic authentication only'), verification: 'synth', sources: ['2.2', '1.4'] },
+  { id: 'WAF', title: 'Web application firewall with rate limiting and managed rules', severity: 'Critical', area: 'Security', owner: 'Security', risk: gap('Missing rate limiting, API keys, threat detection', 'Basic authentication only'), verification: 'synth', sources: ['2.2', '1.4'] , aboutTypes: UNREAD_ENTRY_TYPES },
   { id: 'SECRET-ROTATION', title: 'Secrets in a secrets manager, rotated, with customer-managed keys', severity: 'High', area: 'Security', owner: 'Security', risk: gap('No centralized secrets management', 'Environment variables'), verification: 'synth', sources: ['2.3'], extraRules: ['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerUsingKMSKey'], liveCheck: 'secret-rotation' },
   { id: 'MULTISIG-WALLETS', title: 'Multi-signature wallets for treasury and operations', severity: 'Critical', area: 'Security', owner: 'Security', risk: gap('No multi-sig implementation', 'Single-owner test wallets'), verification: 'attested', sources: ['2.4'] },
   { id: 'SECURITY-MONITORING', title: 'Real-time security monitoring and alerting', severity: 'High', area: 'Security', owner: 'Security', risk: gap('No SIEM or security alerting', 'Basic logging only'), verification: 'synth', sources: ['2.5'] },

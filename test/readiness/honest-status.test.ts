@@ -99,6 +99,11 @@ describe('the launch gate: a Critical control that is not applicable must be dec
     expect(e.report.gate!.blocking).toContain('WAF');
   });
 
+  test('an HTTP API (API Gateway v2, no WAF association possible) makes WAF missing, not applicable', () => {
+    const e = evaluate((s) => new CfnResource(s, 'HttpApi', { type: 'AWS::ApiGatewayV2::Api', properties: { Name: 'orders', ProtocolType: 'HTTP' } }), { rules: waf, gate: 'launch' });
+    expect(control(e, 'WAF')).toMatchObject({ status: 'missing', notUnderstood: ['AWS::ApiGatewayV2::Api Orders/HttpApi'] });
+  });
+
   test('declared in the stage config (owner, reason), it does not block', () => {
     const config: StageConfig = { ...CONFIG, notApplicable: { WAF: { owner: 'Security', reason: 'This stage has no public HTTP entry point: workers only.' } } };
     const e = evaluate((s) => new sns.Topic(s, 'Events'), { rules: waf, gate: 'launch', config });
