@@ -3,6 +3,7 @@ import { App } from 'aws-cdk-lib';
 import { stageConstructId, StageName, STAGE_NAMES } from '../lib/config/stage-config';
 import { STAGES } from '../lib/config/stages';
 import { enforceReadiness } from '../lib/readiness/gate';
+import { ValidationError } from '../lib/validation/rule-table';
 import { ReadinessStage } from '../lib/stacks/readiness-stage';
 
 /** Which stages to build: `-c stage=prod` picks one; no context builds all three. */
@@ -32,9 +33,25 @@ export function enforceStages(stages: readonly ReadinessStage[], gate?: 'launch'
   for (const stage of stages) enforceReadiness(stage, { stage: stage.config.stage, config: stage.config, gate });
 }
 
+/**
+ * Builds the app; a bad stage, gate or stage config prints its message (every field, value and fix)
+ * and exits 1, without a stack trace. Returns the app, or undefined when it could not be built.
+ */
+export function main(app: App = new App(), report: (message: string) => void = (m) => process.stderr.write(m)): App | undefined {
+  try {
+    const gate = selectGate(app.node.tryGetContext('gate'));
+    enforceStages(buildApp(app), gate);
+  } catch (e) {
+    // A config or context mistake is the user's to fix: the message says how. Anything else is a bug: keep its trace.
+    const message = (e as Error)?.message ?? String(e);
+    if (!(e instanceof ValidationError) && !/^Unknown (stage|gate) /.test(message)) throw e;
+    report(`${message}\n`);
+    process.exitCode = 1;
+    return undefined;
+  }
+  return app;
+}
+
 if (require.main === module) {
-  const app = new App();
-  const gate = selectGate(app.node.tryGetContext('gate'));
-  enforceStages(buildApp(app), gate);
-  app.synth();
+  main()?.synth();
 }

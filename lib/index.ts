@@ -4,6 +4,13 @@
 export * from './config/stage-config';
 export * from './config/stages';
 export * from './config/validate-config';
+export {
+  attestationProblems,
+  attestationLapse,
+  evidenceUrlProblems,
+  DEFAULT_ATTESTATION_MAX_AGE_DAYS,
+  WAIVER_HORIZON_DAYS,
+} from './config/readiness-policy';
 export * from './validation/rule-table';
 export * from './stacks/readiness-stage';
 export * from './stacks/network-stack';

@@ -325,6 +325,33 @@ export interface AttestationConfig {
   readonly reason?: string;
 }
 
+/** A Critical control declared not applicable to this stage (the launch gate accepts it only with a declaration). */
+export interface NotApplicableDeclaration {
+  /** Who answers for the declaration. */
+  readonly owner: string;
+  /** Why the control does not apply (at least 20 characters), e.g. "the product stores no card data". */
+  readonly reason: string;
+}
+
+/** Limits on attestations and waivers in this stage. */
+export interface ReadinessPolicyConfig {
+  /**
+   * Days an attestation holds; an older one makes its control missing.
+   * @default 180
+   */
+  readonly attestationMaxAgeDays?: number;
+  /**
+   * Per-control maximum age of attestations in days (1 to 365), e.g. `{ INSURANCE: 365 }`.
+   * @default - attestationMaxAgeDays
+   */
+  readonly attestationMaxAgeDaysByControl?: Readonly<Record<string, number>>;
+  /**
+   * How far ahead a waiver may expire, in days (prod at most 90, other stages at most 180).
+   * @default - 90 in prod, 180 elsewhere
+   */
+  readonly waiverHorizonDays?: number;
+}
+
 export interface StageConfig {
   /** The stage name: `dev`, `staging` or `prod`. */
   readonly stage: StageName;
@@ -353,6 +380,17 @@ export interface StageConfig {
   readonly attestations: Readonly<Record<string, AttestationConfig>>;
   /** Tags put on every resource of the stage (cost allocation, ownership). */
   readonly tags: Readonly<Record<string, string>>;
+  /**
+   * Critical controls that do not apply to this stage, by control ID, with owner and reason. Without a
+   * declaration, a Critical control with nothing to check blocks the launch gate.
+   * @default - none declared
+   */
+  readonly notApplicable?: Readonly<Record<string, NotApplicableDeclaration>>;
+  /**
+   * Maximum ages of attestations and the waiver horizon.
+   * @default - attestations hold 180 days; waivers expire within 90 days in prod, 180 elsewhere
+   */
+  readonly readiness?: ReadinessPolicyConfig;
 }
 
 /** The construct ID of a stage: `Dev`, `Staging`, `Prod`. Construct IDs are API: never change them. */

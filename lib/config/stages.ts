@@ -7,26 +7,15 @@ import { StageConfig, StageName } from './stage-config';
 const PLACEHOLDER_ACCOUNT = '111111111111';
 
 /**
- * Attestations from the readiness controls page (owners and evidence pages as published there).
- * The host is a placeholder like the account: point it at the real readiness pages.
+ * Attestations: none shipped. The readiness controls page names owners for LEGAL-PAGES,
+ * INCIDENT-RESPONSE, CUSTOMER-ROLLOUT, LAUNCH-CONTROL-ROOM, TENANT-ISOLATION, ADMIN-CONTROLS,
+ * ACCESS-REVIEW and BILLING-VALIDATION, but no evidence page a reviewer can open exists yet, so these
+ * controls are reported missing until their owners attest them with a real https evidence URL, e.g.
+ *   'LEGAL-PAGES': { owner: 'Operations / Legal', evidenceUrl: 'https://<your docs host>/legal', date: 'YYYY-MM-DD', status: 'ready' }
+ * An attestation holds 180 days (`readiness.attestationMaxAgeDays`); a placeholder host
+ * (example.com, .invalid, .test, localhost, an IP address) fails config validation.
  */
-const EVIDENCE = 'https://readiness.example.com';
-const ATTESTATIONS: StageConfig['attestations'] = {
-  'LEGAL-PAGES': { owner: 'Operations / Legal', evidenceUrl: `${EVIDENCE}/legal`, date: '2026-11-01', status: 'ready' },
-  'INCIDENT-RESPONSE': { owner: 'Operations', evidenceUrl: `${EVIDENCE}/observability/incident-response`, date: '2026-11-01', status: 'ready' },
-  'CUSTOMER-ROLLOUT': { owner: 'Customer Success', evidenceUrl: `${EVIDENCE}/customer-rollout`, date: '2026-11-01', status: 'ready' },
-  'LAUNCH-CONTROL-ROOM': { owner: 'Launch Commander', evidenceUrl: `${EVIDENCE}/launch/control-room`, date: '2026-11-01', status: 'ready' },
-  'TENANT-ISOLATION': { owner: 'Security / Platform', evidenceUrl: `${EVIDENCE}/security/tenant-isolation`, date: '2026-11-01', status: 'ready' },
-  'ADMIN-CONTROLS': { owner: 'Security / Admin', evidenceUrl: `${EVIDENCE}/security/admin-controls`, date: '2026-11-01', status: 'ready' },
-  'ACCESS-REVIEW': { owner: 'Security / Customer Success', evidenceUrl: `${EVIDENCE}/security/access-review`, date: '2026-11-01', status: 'ready' },
-  'BILLING-VALIDATION': {
-    owner: 'Finance / Operations',
-    evidenceUrl: `${EVIDENCE}/pricing`,
-    date: '2026-11-01',
-    status: 'conditional',
-    reason: 'Billing foundation is implemented, but final Stripe checkout validation remains dependent on real test/live keys.',
-  },
-};
+const ATTESTATIONS: StageConfig['attestations'] = {};
 
 export const DEV: StageConfig = {
   stage: 'dev',

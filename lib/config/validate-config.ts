@@ -1,5 +1,14 @@
+import {
+  ATTESTATION_MAX_AGE_CEILING_DAYS,
+  attestationProblems,
+  evidenceUrlProblems,
+  WAIVER_HORIZON_DAYS,
+} from './readiness-policy';
 import { AttestationConfig, FAILURE_SCOPES, StageConfig, STAGE_NAMES } from './stage-config';
-import { assertValid, is, ValidationRule } from '../validation/rule-table';
+import { collectProblems, is, ValidationError, ValidationRule } from '../validation/rule-table';
+
+/** A zone of `region`: the region code and one letter (`eu-west-1a`). */
+const isZoneOf = (az: unknown, region: string) => typeof az === 'string' && az.length === region.length + 1 && az.startsWith(region) && /[a-z]$/.test(az);
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const isProd = (c: StageConfig) => c.stage === 'prod';
@@ -27,7 +36,7 @@ const DR_RULES: readonly ValidationRule<StageConfig>[] = [
   {
     field: 'dr.drAvailabilityZones',
     value: (c) => c.dr.drAvailabilityZones,
-    check: (v: string[], c) => Array.isArray(v) && v.length >= 2 && new Set(v).size === v.length && v.every((az) => az.startsWith(c.drRegion) && /[a-z]$/.test(az)),
+    check: (v: string[], c) => Array.isArray(v) && v.length >= 2 && new Set(v).size === v.length && v.every((az) => isZoneOf(az, c.drRegion)),
     fix: 'list at least 2 zones of the DR region, each once, e.g. ["eu-central-1a", "eu-central-1b"]',
   },
   { field: 'dr.monthlyBudgetUsd', value: (c) => c.dr.monthlyBudgetUsd, check: (v) => minutes(v) && v > 0, fix: 'use a positive monthly budget in USD' },
@@ -196,24 +205,53 @@ const SERVICE_RULES: readonly ValidationRule<StageConfig>[] = [
 const badAttestations = (ok: (a: AttestationConfig) => boolean) => (c: StageConfig) =>
   Object.fromEntries(Object.entries(c.attestations ?? {}).filter(([, a]) => !ok(a)));
 const none = (v: object) => Object.keys(v).length === 0;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-/** Evidence for attested readiness controls (`attestations.<CONTROL-ID>`). */
-const ATTESTATION_RULES: readonly ValidationRule<StageConfig>[] = [
-  { field: 'attestations', value: (c) => Object.keys(c.attestations ?? {}).filter((id) => !/^[A-Z0-9]+(-[A-Z0-9]+)*$/.test(id)), check: (v: string[]) => v.length === 0, fix: 'key attestations by catalogue control ID, e.g. "LEGAL-PAGES"' },
-  { field: 'attestations.*.owner', value: badAttestations((a) => is.nonEmptyString(a.owner)), check: none, fix: 'name who answers for the evidence, e.g. "Operations / Legal"' },
-  { field: 'attestations.*.evidenceUrl', value: badAttestations((a) => /^https:\/\/\S+$/.test(a.evidenceUrl)), check: none, fix: 'link the evidence with an https URL' },
+const CONTROL_ID = /^[A-Z0-9]+(-[A-Z0-9]+)*$/;
+/** Attestation rules checked at `now` (an injectable clock for tests). */
+const attestationRules = (now: Date): readonly ValidationRule<StageConfig>[] => {
+  const problemsOf = (a: AttestationConfig) => attestationProblems(a, now);
+  const failing = (field: string) => badAttestations((a) => !problemsOf(a).some((p) => p.startsWith(field)));
+  return [
+    { field: 'attestations', value: (c) => c.attestations, check: (v) => v !== null && typeof v === 'object' && !Array.isArray(v), fix: 'give an object keyed by control ID ({} when nothing is attested)' },
+    { field: 'attestations', value: (c) => Object.keys(c.attestations ?? {}).filter((id) => !CONTROL_ID.test(id)), check: (v: string[]) => v.length === 0, fix: 'key attestations by catalogue control ID, e.g. "LEGAL-PAGES"' },
+    { field: 'attestations.*.owner', value: failing('owner'), check: none, fix: 'name who answers for the evidence, e.g. "Operations / Legal"' },
+    {
+      field: 'attestations.*.evidenceUrl',
+      value: badAttestations((a) => evidenceUrlProblems(a.evidenceUrl).length === 0),
+      check: none,
+      fix: 'link the evidence with an https URL on a real host (not example.com/.org/.net, .example, .invalid, .test, localhost or an IP address)',
+    },
+    {
+      field: 'attestations.*.date',
+      value: failing('date'),
+      check: none,
+      fix: `use the attestation date as a calendar date YYYY-MM-DD, not in the future and at most ${ATTESTATION_MAX_AGE_CEILING_DAYS} days old`,
+    },
+    { field: 'attestations.*.status', value: failing('status'), check: none, fix: 'use "ready" or "conditional"' },
+    { field: 'attestations.*.reason', value: failing('reason'), check: none, fix: 'a conditional attestation says what is outstanding in at least 20 characters' },
+  ];
+};
+
+/** Critical controls declared not applicable, and the limits on attestations and waivers. */
+const READINESS_POLICY_RULES: readonly ValidationRule<StageConfig>[] = [
+  { field: 'notApplicable', value: (c) => Object.keys(c.notApplicable ?? {}).filter((id) => !CONTROL_ID.test(id)), check: (v: string[]) => v.length === 0, fix: 'key declarations by catalogue control ID, e.g. "WAF"' },
   {
-    field: 'attestations.*.date',
-    value: badAttestations((a) => ISO_DATE.test(a.date) && !Number.isNaN(Date.parse(a.date)) && Date.parse(a.date) <= Date.now()),
+    field: 'notApplicable.*',
+    value: (c) => Object.fromEntries(Object.entries(c.notApplicable ?? {}).filter(([, d]) => !is.nonEmptyString(d?.owner) || typeof d?.reason !== 'string' || d.reason.trim().length < 20)),
     check: none,
-    fix: 'use the attestation date as YYYY-MM-DD, not in the future',
+    fix: 'each declaration names an owner and says in at least 20 characters why the control does not apply',
   },
-  { field: 'attestations.*.status', value: badAttestations((a) => a.status === 'ready' || a.status === 'conditional'), check: none, fix: 'use "ready" or "conditional"' },
+  { field: 'readiness.attestationMaxAgeDays', value: (c) => c.readiness?.attestationMaxAgeDays, check: (v) => v === undefined || is.intBetween(1, ATTESTATION_MAX_AGE_CEILING_DAYS)(v), fix: `use 1 to ${ATTESTATION_MAX_AGE_CEILING_DAYS} days` },
   {
-    field: 'attestations.*.reason',
-    value: badAttestations((a) => a.status !== 'conditional' || (typeof a.reason === 'string' && a.reason.trim().length >= 20)),
+    field: 'readiness.attestationMaxAgeDaysByControl',
+    value: (c) => Object.fromEntries(Object.entries(c.readiness?.attestationMaxAgeDaysByControl ?? {}).filter(([id, d]) => !CONTROL_ID.test(id) || !is.intBetween(1, ATTESTATION_MAX_AGE_CEILING_DAYS)(d))),
     check: none,
-    fix: 'a conditional attestation says what is outstanding in at least 20 characters',
+    fix: `key by control ID, 1 to ${ATTESTATION_MAX_AGE_CEILING_DAYS} days each`,
+  },
+  {
+    field: 'readiness.waiverHorizonDays',
+    value: (c) => c.readiness?.waiverHorizonDays,
+    check: (v, c) => v === undefined || is.intBetween(1, WAIVER_HORIZON_DAYS[c.stage] ?? 90)(v),
+    fix: `use 1 to ${WAIVER_HORIZON_DAYS.prod} days in prod, 1 to ${WAIVER_HORIZON_DAYS.staging} elsewhere`,
   },
 ];
 
@@ -236,8 +274,8 @@ export const STAGE_CONFIG_RULES: readonly ValidationRule<StageConfig>[] = [
   {
     field: 'availabilityZones',
     value: (c) => c.availabilityZones,
-    check: (v: string[], c) => Array.isArray(v) && v.length > 0 && v.every((az) => az.startsWith(c.region) && /[a-z]$/.test(az)),
-    fix: 'list zones of the primary region, e.g. ["eu-west-1a", "eu-west-1b", "eu-west-1c"]',
+    check: (v: string[], c) => Array.isArray(v) && v.length > 0 && v.every((az) => isZoneOf(az, c.region)),
+    fix: 'list zones of the primary region, the region code and one letter, e.g. ["eu-west-1a", "eu-west-1b", "eu-west-1c"]',
   },
   {
     field: 'availabilityZones',
@@ -332,10 +370,53 @@ export const STAGE_CONFIG_RULES: readonly ValidationRule<StageConfig>[] = [
   { field: 'security.unusedAccessAgeDays', value: (c) => c.security.unusedAccessAgeDays, check: is.intBetween(1, 365), fix: 'use 1 to 365 days (the IAM Access Analyzer limit)' },
   ...OBSERVABILITY_RULES,
   ...SERVICE_RULES,
-  ...ATTESTATION_RULES,
+  ...READINESS_POLICY_RULES,
 ];
 
-/** Throws one error that names every bad field of the stage config, its value and the fix. */
-export function validateStageConfig(config: StageConfig): void {
-  assertValid(`Stage config "${config.stage}"`, config, STAGE_CONFIG_RULES);
+/** The sections every stage config has; a missing one is reported alone, before the fields in it. */
+const SECTIONS = ['network', 'database', 'cache', 'observability', 'security', 'service', 'edge', 'dr', 'attestations', 'tags'] as const;
+
+/**
+ * A row whose reader or condition trips over a missing part of the config reports the field as
+ * missing instead of throwing `TypeError: Cannot read properties of undefined`.
+ */
+function tolerant(rule: ValidationRule<StageConfig>): ValidationRule<StageConfig> {
+  return {
+    ...rule,
+    value: (c) => {
+      try {
+        return rule.value(c);
+      } catch {
+        return undefined;
+      }
+    },
+    when: rule.when
+      ? (c) => {
+          try {
+            return rule.when!(c);
+          } catch {
+            return true;
+          }
+        }
+      : undefined,
+  };
 }
+
+/**
+ * Throws one error that names every bad field of the stage config, its value and the fix.
+ * `now` is the clock attestation dates are checked against (tests inject one).
+ */
+export function validateStageConfig(config: StageConfig, now: Date = new Date()): void {
+  const label = `Stage config "${(config as Partial<StageConfig> | undefined)?.stage}"`;
+  if (config === null || typeof config !== 'object') throw new ValidationError(label, [{ field: '(config)', value: config, fix: 'pass a StageConfig object' }]);
+  const missing = SECTIONS.filter((s) => config[s] === null || typeof config[s] !== 'object');
+  if (missing.length > 0) {
+    throw new ValidationError(
+      label,
+      missing.map((s) => ({ field: s, value: config[s], fix: `add the "${s}" section (see lib/config/stages.ts for a complete stage)` })),
+    );
+  }
+  const problems = collectProblems(config, [...STAGE_CONFIG_RULES, ...attestationRules(now)].map(tolerant));
+  if (problems.length > 0) throw new ValidationError(label, problems);
+}
+

@@ -10,7 +10,11 @@ import { ReadinessControl } from './types';
 
 /** A catalogue entry before its rules and tests are derived from the registered rules. */
 export interface ControlDefinition extends Omit<ReadinessControl, 'rules' | 'tests'> {
-  /** Rule IDs outside the Readiness pack whose results also decide the control (e.g. `AwsSolutions-RDS3`). */
+  /**
+   * Rule IDs outside the Readiness pack whose results also decide the control (e.g. `AwsSolutions-RDS3`,
+   * `NIST.800.53.R5-RDSMultiAZSupport`). Waiving the control waives them; acknowledging one of them
+   * without `waive()` is an error in prod.
+   */
   readonly extraRules?: readonly string[];
 }
 
@@ -18,15 +22,27 @@ export interface ControlDefinition extends Omit<ReadinessControl, 'rules' | 'tes
 // (Engineering, DevOps, Security, Legal, Support).
 const gap = (g: string, current: string) => `${g} (current state: ${current}).`;
 
+/** Databases: RDS and Aurora, and the engines no Readiness rule reads yet (DocumentDB, Neptune). */
+const DATABASE_TYPES = ['AWS::RDS::DBCluster', 'AWS::RDS::DBInstance', 'AWS::DocDB::DBCluster', 'AWS::DocDBElastic::Cluster', 'AWS::Neptune::DBCluster'];
+/**
+ * Redis-compatible caches: ElastiCache replication groups and serverless caches, and MemoryDB. (A
+ * Redis `AWS::ElastiCache::CacheCluster` is read by Readiness-CACHE-HA; a Memcached one is not a Redis.)
+ */
+const CACHE_TYPES = ['AWS::ElastiCache::ReplicationGroup', 'AWS::ElastiCache::ServerlessCache', 'AWS::MemoryDB::Cluster'];
+/** Public entry points Readiness-WAF cannot read: HTTP/WebSocket APIs (no WAF association) and Lambda function URLs. */
+const UNREAD_ENTRY_TYPES = ['AWS::ApiGatewayV2::Api', 'AWS::Lambda::Url'];
+/** Databases whose backups no Readiness-BACKUP-DR check reads yet. */
+const UNREAD_BACKUP_TYPES = ['AWS::DocDB::DBCluster', 'AWS::DocDBElastic::Cluster', 'AWS::Neptune::DBCluster'];
+
 export const CONTROL_DEFINITIONS: readonly ControlDefinition[] = [
   // 1. Infrastructure
   { id: 'COMPUTE-PLATFORM', title: 'Production compute platform (multi-AZ, autoscaled clusters)', severity: 'Critical', area: 'Infrastructure', owner: 'DevOps', risk: gap('No production clusters deployed', 'Development on local/staging only'), verification: 'synth', sources: ['1.1'] },
-  { id: 'DB-HA', title: 'Database high availability with automated failover', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No replication or failover', 'Single PostgreSQL instance'), verification: 'synth', sources: ['1.2'], extraRules: ['AwsSolutions-RDS3'] },
-  { id: 'DB-BACKUP', title: 'Automated database backups with point-in-time recovery and deletion protection', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No automated backup or DR strategy', 'Manual backups only'), verification: 'synth', sources: ['1.5', '1.2'], extraRules: ['AwsSolutions-RDS10', 'AwsSolutions-RDS2'] },
+  { id: 'DB-HA', title: 'Database high availability with automated failover', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No replication or failover', 'Single PostgreSQL instance'), verification: 'synth', sources: ['1.2'], extraRules: ['AwsSolutions-RDS3', 'NIST.800.53.R5-RDSMultiAZSupport'], aboutTypes: DATABASE_TYPES },
+  { id: 'DB-BACKUP', title: 'Automated database backups with point-in-time recovery and deletion protection', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No automated backup or DR strategy', 'Manual backups only'), verification: 'synth', sources: ['1.5', '1.2'], extraRules: ['AwsSolutions-RDS10', 'AwsSolutions-RDS2', 'NIST.800.53.R5-RDSInstanceBackupEnabled', 'NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled'], aboutTypes: DATABASE_TYPES },
   { id: 'DB-POOLING', title: 'Database connection pooling (RDS Proxy with TLS)', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No replication or failover; connection pooling with PgBouncer not set up', 'Single PostgreSQL instance'), verification: 'synth', sources: ['1.2'] },
-  { id: 'CACHE-HA', title: 'Redis cluster: failover, persistence, encryption', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No clustering or persistence', 'Single Redis instance'), verification: 'synth', sources: ['1.3'], extraRules: ['AwsSolutions-AEC3', 'AwsSolutions-AEC4', 'AwsSolutions-AEC6'] },
+  { id: 'CACHE-HA', title: 'Redis cluster: failover, persistence, encryption', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No clustering or persistence', 'Single Redis instance'), verification: 'synth', sources: ['1.3'], extraRules: ['AwsSolutions-AEC3', 'AwsSolutions-AEC4', 'AwsSolutions-AEC6'], aboutTypes: CACHE_TYPES },
   { id: 'CDN', title: 'CDN with cache rules and edge protection', severity: 'Medium', area: 'Infrastructure', owner: 'DevOps', risk: gap('Incomplete CDN configuration', 'Basic Cloudflare setup'), verification: 'synth', sources: ['1.4'] },
-  { id: 'BACKUP-DR', title: 'Automated backups copied to a second region, with a DR plan', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No automated backup or DR strategy', 'Manual backups only'), verification: 'synth', sources: ['1.5'] },
+  { id: 'BACKUP-DR', title: 'Automated backups copied to a second region, with a DR plan', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No automated backup or DR strategy', 'Manual backups only'), verification: 'synth', sources: ['1.5'], aboutTypes: UNREAD_BACKUP_TYPES },
   { id: 'RTO-RPO', title: 'Recovery time and recovery point objectives met by the design', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No automated backup or DR strategy; recovery procedures untested', 'Manual backups only'), verification: 'synth', sources: ['1.5'] },
   { id: 'RUNTIME-WIRING', title: 'Runtime wiring: every dependency a workload needs at start-up is reachable and usable (secrets and their keys, database authentication, alarm delivery, metrics that exist)', severity: 'Critical', area: 'Infrastructure', owner: 'DevOps', risk: 'A stack that passes every per-resource check may still fail once deployed: tasks cannot decrypt their secrets, no client can log in to the database, alarms watch metrics AWS never publishes or cannot reach their topic.', verification: 'synth', sources: ['1.1', '1.2', '4.2'] },
   { id: 'DATA-RETENTION', title: 'Stateful resources and logs are retained (no data loss on stack changes)', severity: 'High', area: 'Infrastructure', owner: 'DevOps', risk: gap('No data retention policies; a stack deletion removes databases, buckets, keys and logs', 'Basic data handling'), verification: 'synth', sources: ['1.5', '5.3'] },
@@ -34,8 +50,8 @@ export const CONTROL_DEFINITIONS: readonly ControlDefinition[] = [
   // 2. Security
   { id: 'CONTRACT-AUDIT', title: 'Smart contract audit by a third party', severity: 'Critical', area: 'Security', owner: 'Security', risk: gap('No third-party audit completed', 'Internal testing only'), verification: 'attested', sources: ['2.1'] },
   { id: 'SECURITY-HARDENING', title: 'Security hardening (API security, rate limiting, privileged actions)', severity: 'Critical', area: 'Security', owner: 'Security', risk: 'Privileged actions, provider credentials, billing controls, and publishing actions may lack enterprise-grade security requirements. Gap 2.2: Missing rate limiting, API keys, threat detection.', verification: 'synth', sources: ['2.2', '/security/hardening'] },
-  { id: 'WAF', title: 'Web application firewall with rate limiting and managed rules', severity: 'Critical', area: 'Security', owner: 'Security', risk: gap('Missing rate limiting, API keys, threat detection', 'Basic authentication only'), verification: 'synth', sources: ['2.2', '1.4'] },
-  { id: 'SECRET-ROTATION', title: 'Secrets in a secrets manager, rotated, with customer-managed keys', severity: 'High', area: 'Security', owner: 'Security', risk: gap('No centralized secrets management', 'Environment variables'), verification: 'synth', sources: ['2.3'], extraRules: ['AwsSolutions-SMG4'], liveCheck: 'secret-rotation' },
+  { id: 'WAF', title: 'Web application firewall with rate limiting and managed rules', severity: 'Critical', area: 'Security', owner: 'Security', risk: gap('Missing rate limiting, API keys, threat detection', 'Basic authentication only'), verification: 'synth', sources: ['2.2', '1.4'] , aboutTypes: UNREAD_ENTRY_TYPES },
+  { id: 'SECRET-ROTATION', title: 'Secrets in a secrets manager, rotated, with customer-managed keys', severity: 'High', area: 'Security', owner: 'Security', risk: gap('No centralized secrets management', 'Environment variables'), verification: 'synth', sources: ['2.3'], extraRules: ['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerUsingKMSKey'], liveCheck: 'secret-rotation' },
   { id: 'MULTISIG-WALLETS', title: 'Multi-signature wallets for treasury and operations', severity: 'Critical', area: 'Security', owner: 'Security', risk: gap('No multi-sig implementation', 'Single-owner test wallets'), verification: 'attested', sources: ['2.4'] },
   { id: 'SECURITY-MONITORING', title: 'Real-time security monitoring and alerting', severity: 'High', area: 'Security', owner: 'Security', risk: gap('No SIEM or security alerting', 'Basic logging only'), verification: 'synth', sources: ['2.5'] },
   { id: 'AUDIT-TRAIL', title: 'Audit logs', severity: 'High', area: 'Security', owner: 'Security / Compliance', risk: 'Enterprise customers may lack evidence of who performed sensitive actions and whether actions succeeded, failed, or were blocked.', verification: 'synth', sources: ['/security/audit-logs', '2.3'] },
@@ -120,6 +136,7 @@ export function buildCatalogue(rules: readonly ReadinessRule[] = READINESS_RULES
       rules: [...own.map(ruleIdOf), ...(d.extraRules ?? [])],
       tests: [...new Set(own.map((r) => r.test))],
       ...(d.liveCheck ? { liveCheck: d.liveCheck } : {}),
+      ...(d.aboutTypes ? { aboutTypes: d.aboutTypes } : {}),
     };
   });
 }

@@ -20,6 +20,7 @@ import {
 import { FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { NagMessageLevel } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { attestationProblems, waiverHorizonDays } from '../config/readiness-policy';
 import { StageConfig, StageName } from '../config/stage-config';
 import { isAcknowledged } from '../aspects/acknowledgments';
 import { StagedAwsSolutionsChecks } from '../aspects/aws-solutions';
@@ -35,7 +36,7 @@ import { buildReport, renderMarkdown } from './report';
 import { REPORT_SECTIONS } from './sections';
 import { ReportSection, ReportSectionProvider } from './sections/section';
 import { ReadinessReport } from './types';
-import { checkAcknowledgments, checkWaivers, collectWaivers, isCoveredByWaiver } from './waivers';
+import { checkAcknowledgments, checkWaivers, collectWaivers, isCoveredByWaiver, needsWaiver } from './waivers';
 
 export interface EnforceReadinessOptions {
   /** Stage whose levels apply: prod makes every finding an error. */
@@ -81,7 +82,7 @@ export interface EnforceReadinessOptions {
    */
   readonly writeReport?: boolean;
   /**
-   * The clock waivers expire against.
+   * The clock waivers expire against and attestations age against.
    * @default - the current time
    */
   readonly now?: Date;
@@ -197,12 +198,13 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
   const results = [...checks.results, ...scoped.results, ...awsResults, ...nistResults];
 
   const found = collectWaivers(scope);
-  const waiverCheck = checkWaivers(found, results, options.stage, now, controls);
-  // A Readiness rule acknowledged without waive() has no owner and no expiry: an error in every stage,
-  // and the report shows its finding as missing, not waived.
-  const ackCheck = checkAcknowledgments(scope, controls);
+  const waiverCheck = checkWaivers(found, results, options.stage, now, controls, waiverHorizonDays(options.stage, options.config));
+  // A rule of a control acknowledged without waive() has no owner and no expiry: an error (Readiness
+  // rules in every stage, the control's AwsSolutions/NIST rules in prod), and the report shows its
+  // finding as missing, not waived.
+  const ackCheck = checkAcknowledgments(scope, controls, options.stage);
   const reported = results.map((r) =>
-    r.acknowledged && r.ruleId.startsWith('Readiness-') && !isCoveredByWaiver(r, found) ? { ...r, acknowledged: false } : r,
+    r.acknowledged && needsWaiver(r.ruleId, controls) && !isCoveredByWaiver(r, found) ? { ...r, acknowledged: false } : r,
   );
 
   // Attestations name catalogue controls that are attested; anything else is a typo.
@@ -214,6 +216,27 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
       severity: 'warning',
       violatingResources: [{ constructPath: pathOf(scope), locations: [`attestations.${id}`] }],
     }));
+  // Attestations passed straight to enforceReadiness meet the bar of the config validation.
+  for (const [id, attestation] of Object.entries(options.config?.attestations ?? {})) {
+    const problems = attestationProblems(attestation, now);
+    if (problems.length === 0) continue;
+    attestationViolations.push({
+      ruleName: 'Readiness-ATTESTATION-INVALID',
+      description: `attestations["${id}"] cannot be trusted: ${problems.join('; ')}. The control is reported missing.`,
+      fix: 'Give an owner, an https evidence URL on a real host, the calendar date it was attested (not in the future) and "ready" or "conditional" with a reason.',
+      severity: 'error',
+      violatingResources: [{ constructPath: pathOf(scope), locations: [`attestations.${id}`] }],
+    });
+  }
+  for (const id of Object.keys(options.config?.notApplicable ?? {})) {
+    if (controlById(id, controls)) continue;
+    attestationViolations.push({
+      ruleName: 'Readiness-NOT-APPLICABLE-UNKNOWN',
+      description: `notApplicable["${id}"] names no control of the catalogue; use a control ID.`,
+      severity: 'warning',
+      violatingResources: [{ constructPath: pathOf(scope), locations: [`notApplicable.${id}`] }],
+    });
+  }
 
   const resources = scope.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c));
   const sectionContext = { stage: options.stage, config: options.config, results: reported };
@@ -239,14 +262,29 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
     resources,
     now,
     launchGate: options.gate === 'launch',
+    rules: checks.rules,
   });
 
+  // A declaration on a control that has something to check hides nothing, but it is stale: say so.
+  for (const c of built.controls) {
+    if (options.config?.notApplicable?.[c.id] && c.status !== 'not-applicable') {
+      attestationViolations.push({
+        ruleName: 'Readiness-NOT-APPLICABLE-STALE',
+        description: `notApplicable["${c.id}"] is declared, but ${c.id} has something to check in this scope (status ${c.status}): remove the declaration.`,
+        severity: 'warning',
+        violatingResources: [{ constructPath: pathOf(scope), locations: [`notApplicable.${c.id}`] }],
+      });
+    }
+  }
+
   const launchViolations: PolicyViolation[] =
-    options.gate === 'launch' && built.gate && !built.gate.passed
+    options.gate === 'launch' && built.gate && built.gate.blocking.length > 0
       ? [
           {
             ruleName: 'Readiness-LAUNCH-GATE',
-            description: `Launch gate: Critical controls are missing: ${built.gate.blocking.join(', ')}. See the readiness report for each control's reason.`,
+            description:
+              `Launch gate: Critical controls are missing, or not applicable without a declaration (notApplicable in the stage config): ` +
+              `${built.gate.blocking.join(', ')}. See the readiness report for each control's reason.`,
             severity: 'error',
             violatingResources: [{ constructPath: pathOf(scope), locations: [...built.gate.blocking] }],
           },
@@ -280,6 +318,11 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
         ],
   );
 
+  // The report's gate is the synth outcome: it fails exactly when the summary error fails synth.
+  const finalReport: ReadinessReport = {
+    ...built,
+    gate: { launch: options.gate === 'launch', passed: total === 0, blocking: built.gate?.blocking ?? [], errors: Object.fromEntries(errors) },
+  };
   return {
     awsSolutions,
     nist,
@@ -289,7 +332,7 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
     launch,
     summary,
     results,
-    report: built,
+    report: finalReport,
   };
 }
 
@@ -304,18 +347,40 @@ export function writeReport(outdir: string, readinessReport: ReadinessReport): {
   return { json, markdown };
 }
 
-/** Every unacknowledged error of a run, one line each, for a terminal. */
-export function errorListing(scope: IConstruct, stage: StageName, evaluation: ReadinessEvaluation, reportPath?: string): string {
+/**
+ * How to waive a finding of a control's rule: the CLI suggests `Acknowledge with 'Readiness::...'`,
+ * which the gate rejects (no owner, no expiry). Undefined for rules no control is decided by.
+ */
+export function waiveHint(ruleName: string, constructPath: string, stage: StageName, config?: StageConfig, controls = buildCatalogue()): string | undefined {
+  const base = ruleName.replace(/\[.*\]$/, '');
+  const control = controls.find((c) => c.rules.includes(base));
+  if (!control) return undefined;
+  const days = waiverHorizonDays(stage, config);
+  const critical = stage === 'prod' && control.severity === 'Critical';
+  return critical
+    ? `fix it: ${control.id} is Critical and cannot be waived in prod`
+    : `instead of acknowledging, waive(<construct at ${constructPath}>, { control: '${control.id}', reason, owner, expires: 'YYYY-MM-DD' }) ` +
+        `(import { waive } from the readiness library; expires within ${days} days)`;
+}
+
+/** Every unacknowledged error of a run, one line each, for a terminal, with how to waive a control's finding. */
+export function errorListing(scope: IConstruct, stage: StageName, evaluation: ReadinessEvaluation, reportPath?: string, config?: StageConfig): string {
   const lines: string[] = [];
+  let count = 0;
   for (const r of [evaluation.awsSolutions, evaluation.nist, evaluation.readiness, evaluation.scopeRules, evaluation.waivers, evaluation.launch]) {
     for (const v of r.violations) {
       if (v.severity !== 'error') continue;
-      for (const res of v.violatingResources) lines.push(`  ${v.ruleName}  ${res.constructPath ?? ''}  ${v.description}`);
+      for (const res of v.violatingResources) {
+        count++;
+        lines.push(`  ${v.ruleName}  ${res.constructPath ?? ''}  ${v.description}`);
+        const hint = res.constructPath ? waiveHint(v.ruleName, res.constructPath, stage, config) : undefined;
+        if (hint) lines.push(`      -> ${hint}`);
+      }
     }
   }
   const where = scope.node.path ? `'${scope.node.path}/**'` : `'**'`;
   return (
-    `\nReadiness gate (${stage}, scope ${scope.node.path || 'app'}): ${lines.length} unacknowledged error${lines.length === 1 ? '' : 's'}\n` +
+    `\nReadiness gate (${stage}, scope ${scope.node.path || 'app'}): ${count} unacknowledged error${count === 1 ? '' : 's'}\n` +
     `${lines.join('\n')}\n` +
     (reportPath ? `Report: ${reportPath}\n` : '') +
     `Details per finding: cdk synth ${where}\n`
@@ -349,7 +414,7 @@ export class ReadinessGate {
     // (top-level ones by default), so findings in nested stages would fail synth silently.
     const cliReports = [false, 'false'].includes(this.scope.node.tryGetContext(FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT));
     if (cliReports && evaluation.summary.violations.length > 0) {
-      process.stderr.write(errorListing(this.scope, this.options.stage, evaluation, written?.markdown));
+      process.stderr.write(errorListing(this.scope, this.options.stage, evaluation, written?.markdown, this.options.config));
     }
     return evaluation;
   }

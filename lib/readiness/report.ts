@@ -4,8 +4,11 @@
  */
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { attestationLapse, attestationMaxAgeDays, attestationProblems } from '../config/readiness-policy';
 import { StageConfig, StageName } from '../config/stage-config';
 import { isFailure, RuleResult } from '../aspects/results';
+import { ReadinessRule, ruleIdOf } from '../aspects/rule';
+import { isClusterMember } from '../aspects/rules/database/engines';
 import { isEnforced } from './catalogue';
 import { cell, ReportSection, table } from './sections/section';
 import {
@@ -21,7 +24,12 @@ import {
 } from './types';
 
 export const SEVERITIES: readonly Severity[] = ['Critical', 'High', 'Medium', 'Low'];
-export const STATUSES: readonly ControlStatus[] = ['ready', 'conditional', 'missing'];
+export const STATUSES: readonly ControlStatus[] = ['ready', 'conditional', 'missing', 'not-applicable'];
+
+/** A count per status, all zero. */
+export function zeroCounts(): Record<ControlStatus, number> {
+  return { 'ready': 0, 'conditional': 0, 'missing': 0, 'not-applicable': 0 };
+}
 const AREAS: readonly ControlArea[] = [
   'Infrastructure',
   'Security',
@@ -55,6 +63,11 @@ export interface ReportInputs {
   readonly resources: readonly CfnResource[];
   readonly now: Date;
   readonly launchGate: boolean;
+  /**
+   * The Readiness rules of the run, for the resource types each control's rules read.
+   * @default - the types are not named in the not-applicable reason
+   */
+  readonly rules?: readonly ReadinessRule[];
 }
 
 /** Where a resource is: construct path, logical ID, the deployed stack name and its type. */
@@ -72,7 +85,8 @@ export function evidenceOf(construct: IConstruct, note?: string): EvidenceItem {
   };
 }
 
-const RANK: Record<ControlStatus, number> = { ready: 0, conditional: 1, missing: 2 };
+// Not applicable outranks ready (nothing was proven) and yields to anything that needs work.
+const RANK: Record<ControlStatus, number> = { 'ready': 0, 'not-applicable': 1, 'conditional': 2, 'missing': 3 };
 const worst = (a: Part, b: Part): Part => (RANK[b.status] > RANK[a.status] ? b : a);
 interface Part {
   readonly status: ControlStatus;
@@ -101,6 +115,33 @@ function dedupeEvidence(items: EvidenceItem[]): void {
   items.splice(0, items.length, ...out);
 }
 
+/** The resource types the control's Readiness rules read, and the ones it is about. */
+function typesOf(control: ReadinessControl, inputs: ReportInputs): string[] {
+  const ruleTypes = (inputs.rules ?? [])
+    .filter((r) => r.kind === 'resource' && control.rules.includes(ruleIdOf(r)))
+    .flatMap((r) => (r.kind === 'resource' ? r.resourceTypes : []));
+  return [...new Set([...ruleTypes, ...(control.aboutTypes ?? [])])];
+}
+
+/**
+ * Resources of a type the control is about that none of its Readiness rules evaluated (each rule
+ * said "not applicable" or never ran on it): `<type> <path>`. An RDS instance in a DB cluster is
+ * decided by its cluster. AwsSolutions and NIST results do not count: those packs may be off.
+ */
+function notUnderstoodResources(control: ReadinessControl, inputs: ReportInputs): string[] {
+  if (!control.aboutTypes || control.aboutTypes.length === 0) return [];
+  const about = new Set(control.aboutTypes);
+  const readiness = new Set(control.rules.filter((r) => r.startsWith('Readiness-')));
+  const evaluated = new Set<IConstruct>();
+  for (const r of inputs.results) {
+    if (readiness.has(r.ruleId) && r.compliance !== 'not-applicable') evaluated.add(r.construct);
+  }
+  return inputs.resources
+    .filter((r) => about.has(r.cfnResourceType) && !evaluated.has(r))
+    .filter((r) => !(r.cfnResourceType === 'AWS::RDS::DBInstance' && isClusterMember(r)))
+    .map((r) => `${r.cfnResourceType} ${r.node.path}`);
+}
+
 function controlReport(control: ReadinessControl, inputs: ReportInputs): ControlReport {
   const ruleIds = new Set(control.rules);
   const mine = inputs.results.filter((r) => ruleIds.has(r.ruleId));
@@ -119,6 +160,7 @@ function controlReport(control: ReadinessControl, inputs: ReportInputs): Control
   let notApplicable = false;
   const enforced = isEnforced(control);
   const activeHere = control.rules.some((r) => inputs.activeRules.has(r));
+  const notUnderstood = control.verification === 'synth' ? notUnderstoodResources(control, inputs) : [];
   if (control.verification === 'synth' && !enforced) {
     parts.push({ status: 'missing', reason: 'Not yet enforced: no Readiness rule for this control is registered.' });
   } else if (enforced || control.rules.length > 0) {
@@ -130,28 +172,59 @@ function controlReport(control: ReadinessControl, inputs: ReportInputs): Control
       parts.push({ status: 'ready', reason: `${compliant.length} check${compliant.length === 1 ? '' : 's'} passed (${control.rules.join(', ')}).` });
     } else if (enforced && !activeHere) {
       notApplicable = true;
-      parts.push({ status: 'ready', reason: `Its rules do not run in ${inputs.stage}.` });
-    } else if (control.verification === 'synth') {
+      parts.push({ status: 'not-applicable', reason: `Its rules do not run in ${inputs.stage}.` });
+    } else if (control.verification === 'synth' && notUnderstood.length === 0) {
       notApplicable = true;
-      parts.push({ status: 'ready', reason: `Nothing to check: no resource in scope that ${control.rules.join(', ')} applies to.` });
+      const types = typesOf(control, inputs);
+      const skipped = inputs.resources.filter((r) => types.includes(r.cfnResourceType)).map((r) => `${r.cfnResourceType} ${r.node.path}`);
+      parts.push({
+        status: 'not-applicable',
+        reason:
+          skipped.length > 0
+            ? `Nothing to check: its rules apply to none of the ${skipped.length} resource${skipped.length === 1 ? '' : 's'} of their types in scope (${skipped.slice(0, 3).join('; ')}${skipped.length > 3 ? '; ...' : ''}).`
+            : types.length > 0
+              ? `No resource of type ${types.join(', ')} in scope.`
+              : `No resource in scope that ${control.rules.join(', ')} applies to.`,
+      });
     }
+  }
+  if (notUnderstood.length > 0) {
+    const shown = notUnderstood.slice(0, 3).join('; ') + (notUnderstood.length > 3 ? `; and ${notUnderstood.length - 3} more` : '');
+    parts.push({ status: 'missing', reason: `Not understood: ${shown} (no rule of ${control.id} reads it: check it by hand and waive, or replace it with a supported resource).` });
   }
   const attestation = inputs.config?.attestations?.[control.id];
   if (control.verification === 'attested') {
     if (!attestation) {
       parts.push({ status: 'missing', reason: `No attestation: add attestations["${control.id}"] (owner, evidenceUrl, date, status) to the stage config.` });
     } else {
+      const problems = attestationProblems(attestation, inputs.now);
+      const maxAge = attestationMaxAgeDays(inputs.config, control.id);
+      const lapsed = problems.length === 0 ? attestationLapse(attestation, maxAge, inputs.now) : undefined;
       evidence.push({ constructPath: '', note: `Attested by ${attestation.owner} on ${attestation.date}: ${attestation.evidenceUrl}` });
-      parts.push(
-        attestation.status === 'ready'
-          ? { status: 'ready', reason: `Attested ready by ${attestation.owner} on ${attestation.date}.` }
-          : { status: 'conditional', reason: `Attested conditional by ${attestation.owner} on ${attestation.date}: ${attestation.reason ?? ''}` },
-      );
+      if (problems.length > 0) {
+        parts.push({ status: 'missing', reason: `Attestation rejected: ${problems.join('; ')}.` });
+      } else if (lapsed) {
+        parts.push({ status: 'missing', reason: `Attestation by ${attestation.owner} of ${attestation.date} lapsed on ${lapsed} (older than ${maxAge} days): attest again.` });
+      } else {
+        parts.push(
+          attestation.status === 'ready'
+            ? { status: 'ready', reason: `Attested ready by ${attestation.owner} on ${attestation.date}.` }
+            : { status: 'conditional', reason: `Attested conditional by ${attestation.owner} on ${attestation.date}: ${attestation.reason ?? ''}` },
+        );
+      }
     }
   }
   let result = parts.reduce(worst, { status: 'ready', reason: 'No checks apply.' });
   if (parts.length > 0 && result.status === 'ready' && parts.every((p) => p.status === 'ready')) {
     result = { status: 'ready', reason: parts.map((p) => p.reason).join(' ') };
+  }
+  if (parts.length === 0) {
+    notApplicable = true;
+    result = { status: 'not-applicable', reason: 'No check applies.' };
+  }
+  const declared = inputs.config?.notApplicable?.[control.id];
+  if (result.status === 'not-applicable' && declared) {
+    result = { status: 'not-applicable', reason: `${result.reason} Declared not applicable by ${declared.owner}: ${declared.reason}` };
   }
   let live: ControlReport['live'];
   if (control.liveCheck) {
@@ -186,19 +259,24 @@ function controlReport(control: ReadinessControl, inputs: ReportInputs): Control
     sources: control.sources,
     ...(attestation && control.verification === 'attested' ? { attestation } : {}),
     ...(notApplicable ? { notApplicable } : {}),
+    ...(result.status === 'not-applicable' && declared ? { notApplicableDeclaration: { owner: declared.owner, reason: declared.reason } } : {}),
+    ...(notUnderstood.length > 0 ? { notUnderstood } : {}),
     ...(live ? { live } : {}),
   };
 }
 
 export function buildReport(inputs: ReportInputs): ReadinessReport {
   const controls = inputs.controls.map((c) => controlReport(c, inputs));
-  const byStatus = { ready: 0, conditional: 0, missing: 0 };
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, { ready: 0, conditional: 0, missing: 0 }])) as Record<Severity, Record<ControlStatus, number>>;
+  const byStatus = zeroCounts();
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, zeroCounts()])) as Record<Severity, Record<ControlStatus, number>>;
   for (const c of controls) {
     byStatus[c.status]++;
     bySeverity[c.severity][c.status]++;
   }
-  const blocking = controls.filter((c) => c.severity === 'Critical' && c.status === 'missing').map((c) => c.id);
+  // A Critical control blocks launch when missing, or when nothing proved it and no one declared it not applicable.
+  const blocking = controls
+    .filter((c) => c.severity === 'Critical' && (c.status === 'missing' || (c.status === 'not-applicable' && !c.notApplicableDeclaration)))
+    .map((c) => c.id);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     stage: inputs.stage,
@@ -212,7 +290,7 @@ export function buildReport(inputs: ReportInputs): ReadinessReport {
   };
 }
 
-const STATUS_MARK: Record<ControlStatus, string> = { ready: 'ready', conditional: 'conditional', missing: '**missing**' };
+const STATUS_MARK: Record<ControlStatus, string> = { 'ready': 'ready', 'conditional': 'conditional', 'missing': '**missing**', 'not-applicable': 'not applicable' };
 
 function evidenceCell(c: ControlReport): string {
   const items = c.evidence.map((e) => (e.logicalId ? `${e.constructPath} (${e.logicalId})` : e.note ?? e.constructPath));
@@ -228,17 +306,32 @@ export function renderMarkdown(report: ReadinessReport): string {
   out.push('');
   out.push(
     `Scope \`${report.scopePath || '(app)'}\`, generated ${report.generatedAt}. ` +
-      `**${summary.byStatus.ready} ready, ${summary.byStatus.conditional} conditional, ${summary.byStatus.missing} missing** of ${summary.total} controls.`,
+      `**${summary.byStatus.ready} ready, ${summary.byStatus.conditional} conditional, ${summary.byStatus.missing} missing, ` +
+      `${summary.byStatus['not-applicable'] ?? 0} not applicable** of ${summary.total} controls (not applicable is never counted as ready).`,
   );
   out.push('');
-  out.push(table(['Severity', 'ready', 'conditional', 'missing'], SEVERITIES.map((s) => [s, ...STATUSES.map((st) => summary.bySeverity[s][st])])));
+  out.push(
+    table(
+      ['Severity', 'ready', 'conditional', 'missing', 'not applicable'],
+      SEVERITIES.map((s) => [s, ...STATUSES.map((st) => summary.bySeverity[s][st] ?? 0)]),
+    ),
+  );
   out.push('');
-  if (report.gate?.launch) {
+  if (report.gate) {
+    const errors = Object.entries(report.gate.errors ?? {});
     out.push(
       report.gate.passed
-        ? 'Launch gate: **passed** (no Critical control is missing).'
-        : `Launch gate: **blocked** by missing Critical controls: ${report.gate.blocking.join(', ')}.`,
+        ? `Gate: **passed** (synth succeeds${report.gate.launch ? ', launch gate on' : ''}).`
+        : `Gate: **failed** (synth fails${errors.length > 0 ? `: ${errors.map(([id, n]) => `${id} x${n}`).join(', ')}` : ''}).`,
     );
+    if (report.gate.launch) {
+      out.push('');
+      out.push(
+        report.gate.blocking.length === 0
+          ? 'Launch gate: **passed** (no Critical control is missing or undeclared not applicable).'
+          : `Launch gate: **blocked** by Critical controls that are missing or not applicable without a declaration: ${report.gate.blocking.join(', ')}.`,
+      );
+    }
     out.push('');
   }
   for (const area of AREAS) {

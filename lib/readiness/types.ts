@@ -9,7 +9,11 @@ export type Severity = 'Critical' | 'High' | 'Medium' | 'Low';
 /** How a control is proven: a rule over the synthesized templates, the deployed account, or a person's attestation. */
 export type Verification = 'synth' | 'live' | 'attested';
 
-export type ControlStatus = 'ready' | 'conditional' | 'missing';
+/**
+ * `not-applicable`: nothing in scope for the control's rules to check (never counted as ready; the
+ * launch gate accepts it for a Critical control only when the stage config declares it).
+ */
+export type ControlStatus = 'ready' | 'conditional' | 'missing' | 'not-applicable';
 
 /** Report sections, one table each in the Markdown report (gap-analysis chapters). */
 export type ControlArea =
@@ -43,6 +47,12 @@ export interface ReadinessControl {
   readonly tests: readonly string[];
   /** Also needs a live check by `readiness verify` before it is fully ready. */
   readonly liveCheck?: 'alarms' | 'secret-rotation';
+  /**
+   * CloudFormation types the control is about beyond those its rules read (`AWS::MemoryDB::Cluster`
+   * for CACHE-HA): a resource of one of them that no Readiness rule of the control evaluated makes
+   * the control missing ("not understood").
+   */
+  readonly aboutTypes?: readonly string[];
 }
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -93,8 +103,12 @@ export interface ControlReport {
   readonly sources: readonly string[];
   /** The attestation from the stage config, for attested controls that have one. */
   readonly attestation?: AttestationConfig;
-  /** True when the control's rules found no resource to check in this scope (ready by absence). */
+  /** True when the control's rules found no resource to check in this scope (status `not-applicable`). */
   readonly notApplicable?: boolean;
+  /** The stage config's declaration that the control does not apply (Critical controls under the launch gate). */
+  readonly notApplicableDeclaration?: { readonly owner: string; readonly reason: string };
+  /** Resources of a type the control is about that none of its rules evaluated (`<type> <path>`). */
+  readonly notUnderstood?: readonly string[];
   /** What `readiness verify` must check live, with the logical IDs to look up. */
   readonly live?: { readonly check: 'alarms' | 'secret-rotation'; readonly resources: readonly EvidenceItem[] };
 }
@@ -113,8 +127,18 @@ export interface ReadinessReport {
   readonly controls: readonly ControlReport[];
   /** Every waiver in scope, valid or not (always written by the gate; optional for older readers). */
   readonly waivers?: readonly WaiverRecord[];
-  /** The launch gate (`-c gate=launch`): Critical controls that are missing block synth. */
-  readonly gate?: { readonly launch: boolean; readonly passed: boolean; readonly blocking: readonly string[] };
+  /**
+   * The gate's outcome. `passed` is the synth outcome: false when any check of the run has an error
+   * (rule findings, waiver problems, and with `launch` the blocking Critical controls). `blocking`:
+   * Critical controls that block the launch gate (missing, or not applicable without a declaration).
+   */
+  readonly gate?: {
+    readonly launch: boolean;
+    readonly passed: boolean;
+    readonly blocking: readonly string[];
+    /** Errors that fail synth, by rule ID (count of findings). */
+    readonly errors?: Readonly<Record<string, number>>;
+  };
   /** Extra sections contributed by areas (RTO/RPO table, capacity arithmetic, DR runbook, ...). */
   readonly sections: readonly { readonly title: string; readonly markdown: string; readonly data?: unknown }[];
 }

@@ -5,8 +5,9 @@
  * A Readiness rule acknowledged any other way (a plain `Validations.acknowledge`) has no owner and no
  * expiry: the gate fails on it in every stage (`checkAcknowledgments`).
  */
-import { PolicyViolation, Validations } from 'aws-cdk-lib';
+import { App, PolicyViolation, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { addDays, isCalendarDate, WAIVER_HORIZON_DAYS } from '../config/readiness-policy';
 import { StageName } from '../config/stage-config';
 import { ownAcknowledgments } from '../aspects/acknowledgments';
 import { isFailure, RuleResult } from '../aspects/results';
@@ -20,7 +21,10 @@ export interface WaiverProps {
   readonly reason: string;
   /** Who answers for the waiver (a team or a person). */
   readonly owner: string;
-  /** Last day the waiver holds, `YYYY-MM-DD` (or a Date). After it, synth fails. */
+  /**
+   * Last day the waiver holds, `YYYY-MM-DD` (or a Date). After it, synth fails. At most 90 days ahead
+   * in prod and 180 elsewhere (`readiness.waiverHorizonDays` in the stage config can shorten it).
+   */
   readonly expires: string | Date;
 }
 
@@ -42,10 +46,18 @@ function toIsoDate(expires: string | Date): string {
     if (Number.isNaN(expires.getTime())) throw new Error('waive(): expires is an invalid Date');
     return expires.toISOString().slice(0, 10);
   }
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(expires) || Number.isNaN(Date.parse(expires))) {
-    throw new Error(`waive(): expires "${expires}" is not a date; use YYYY-MM-DD`);
+  if (!isCalendarDate(expires)) {
+    throw new Error(`waive(): expires "${expires}" is not a calendar date; use YYYY-MM-DD`);
   }
   return expires;
+}
+
+/** Why a waiver may not sit on `construct` (App, Stage or Stack: it would cover every resource below), or undefined. */
+function rootProblem(construct: IConstruct): string | undefined {
+  if (App.isApp(construct)) return 'on the App';
+  if (Stage.isStage(construct)) return `on the Stage ${construct.node.path}`;
+  if (Stack.isStack(construct)) return `on the whole stack ${construct.node.path}`;
+  return undefined;
 }
 
 /** The control and rule IDs a waiver's `control` names. */
@@ -69,6 +81,10 @@ export function resolveWaiverTarget(target: string, controls: readonly Readiness
  * Critical control in prod.
  */
 export function waive(construct: IConstruct, props: WaiverProps): void {
+  const root = rootProblem(construct);
+  if (root) {
+    throw new Error(`waive(): a waiver ${root} would cover every resource below it; waive the construct inside a stack that has the finding (e.g. the database)`);
+  }
   const { control, ruleIds } = resolveWaiverTarget(props.control);
   const expires = toIsoDate(props.expires);
   const reason = String(props.reason ?? '');
@@ -111,8 +127,10 @@ export interface WaiverCheck {
 }
 
 /**
- * Checks every waiver against the rule results of the run: expiry, a matching finding, reason length,
- * and no Critical control waived in prod. Each problem is an error in every stage.
+ * Checks every waiver against the rule results of the run: a calendar expiry date that has not
+ * passed and lies within the stage's horizon, a construct inside a stack (not an App, Stage or Stack),
+ * a matching finding, reason length, an owner, and no Critical control waived in prod. Each problem
+ * is an error in every stage.
  */
 export function checkWaivers(
   waivers: readonly FoundWaiver[],
@@ -120,7 +138,9 @@ export function checkWaivers(
   stage: StageName,
   now: Date,
   controls: readonly ReadinessControl[] = CONTROLS,
+  horizonDays: number = WAIVER_HORIZON_DAYS[stage],
 ): WaiverCheck {
+  const latest = addDays(now.toISOString().slice(0, 10), horizonDays);
   const today = now.toISOString().slice(0, 10);
   const records: WaiverRecord[] = [];
   const byProblem = new Map<string, { description: string; paths: string[] }>();
@@ -132,6 +152,22 @@ export function checkWaivers(
   for (const w of waivers) {
     const path = w.construct.node.path;
     const problems: string[] = [];
+    if (!isCalendarDate(w.expires)) {
+      problems.push(`expires "${w.expires}" is not a calendar date`);
+      flag('Readiness-WAIVER-DATE', 'The waiver\'s expiry is not a calendar date (YYYY-MM-DD): give the last day it holds.', path);
+    } else if (w.expires > latest) {
+      problems.push(`expires ${w.expires}, more than ${horizonDays} days ahead (latest ${latest})`);
+      flag(
+        'Readiness-WAIVER-HORIZON',
+        `The waiver expires more than ${horizonDays} days ahead (${stage}: the latest allowed is ${latest}): set an earlier expiry and review it then.`,
+        path,
+      );
+    }
+    const root = rootProblem(w.construct);
+    if (root) {
+      problems.push(`placed ${root}`);
+      flag('Readiness-WAIVER-SCOPE', 'The waiver sits on an App, Stage or Stack and covers every resource below it: waive the construct inside a stack that has the finding.', path);
+    }
     if (w.expires < today) {
       problems.push(`expired on ${w.expires}`);
       flag('Readiness-WAIVER-EXPIRED', 'The waiver has expired: fix the finding or renew the waiver with a new date and reason.', path);
@@ -184,15 +220,30 @@ function reportPathOf(construct: IConstruct): string {
   return construct.node.path || construct.node.children.find((c) => c.node.children.length > 0)?.node.path || '/';
 }
 
+/** Rule IDs that decide a control (its Readiness rules and its AwsSolutions/NIST extra rules). */
+export function controlRuleIds(controls: readonly ReadinessControl[] = CONTROLS): Set<string> {
+  return new Set(controls.flatMap((c) => c.rules));
+}
+
+/** True when `ruleId` (or its base rule) must be waived with `waive()`, not acknowledged. */
+export function needsWaiver(ruleId: string, controls: readonly ReadinessControl[] = CONTROLS): boolean {
+  const base = ruleId.replace(/\[.*\]$/, '');
+  if (base.startsWith('Readiness-')) return true;
+  return controlRuleIds(controls).has(base);
+}
+
 /**
- * Finds Readiness rules acknowledged on `scope`, below it or on its ancestors (whose
- * acknowledgments reach into it) without a `waive()` record for that rule on the same construct: a
- * plain `Validations.of(c).acknowledge({ id: 'Readiness-...' })` silences a rule with no owner and
- * no expiry. Each is an error in every stage. AwsSolutions and NIST acknowledgments stay allowed
- * (cdk-nag's own mechanism). A waiver of a rule covers an acknowledgment of one of its findings
- * (`Readiness-X[finding]`).
+ * Finds rules acknowledged on `scope`, below it or on its ancestors (whose acknowledgments reach
+ * into it) without a `waive()` record for that rule on the same construct: a plain
+ * `Validations.of(c).acknowledge({ id })` silences a rule with no owner and no expiry.
+ * - A Readiness rule: an error in every stage.
+ * - An AwsSolutions or NIST rule that decides a control (the catalogue's extra rules, such as
+ *   `AwsSolutions-RDS3` for DB-HA): an error in prod, a warning elsewhere.
+ * Other AwsSolutions and NIST acknowledgments stay allowed (cdk-nag's own mechanism). A waiver of a
+ * rule covers an acknowledgment of one of its findings (`Readiness-X[finding]`).
  */
-export function checkAcknowledgments(scope: IConstruct, controls: readonly ReadinessControl[] = CONTROLS): WaiverCheck {
+export function checkAcknowledgments(scope: IConstruct, controls: readonly ReadinessControl[] = CONTROLS, stage: StageName = 'prod'): WaiverCheck {
+  const extra = new Set([...controlRuleIds(controls)].filter((id) => !id.startsWith('Readiness-')));
   const constructs: IConstruct[] = [];
   for (let c = scope.node.scope; c; c = c.node.scope) constructs.push(c);
   constructs.push(...scope.node.findAll());
@@ -200,7 +251,7 @@ export function checkAcknowledgments(scope: IConstruct, controls: readonly Readi
   const violations: PolicyViolation[] = [];
   for (const c of constructs) {
     if (c.node.metadata.length === 0) continue;
-    const acks = [...ownAcknowledgments(c).entries()].filter(([id]) => id.startsWith('Readiness-'));
+    const acks = [...ownAcknowledgments(c).entries()].filter(([id]) => id.startsWith('Readiness-') || extra.has(id.replace(/\[.*\]$/, '')));
     if (acks.length === 0) continue;
     const waived = ownWaivedRules(c);
     const path = c.node.path || '<app>';
@@ -208,14 +259,16 @@ export function checkAcknowledgments(scope: IConstruct, controls: readonly Readi
       const base = ruleId.replace(/\[.*\]$/, '');
       if (waived.has(ruleId) || waived.has(base)) continue;
       const problem = 'acknowledged without waive(): no owner, no expiry';
-      records.push({ control: controlOfRule(base, controls)?.id ?? base, ruleId, constructPath: path, reason, owner: '', expires: '', problems: [problem] });
+      const control = controlOfRule(base, controls)?.id ?? base;
+      records.push({ control, ruleId, constructPath: path, reason, owner: '', expires: '', problems: [problem] });
+      const readinessRule = base.startsWith('Readiness-');
       violations.push({
         ruleName: ACK_WITHOUT_WAIVER_RULE,
         description:
           `${ruleId} acknowledged at ${path} without waive(): use waive(construct, { control, reason, owner, expires }) ` +
-          'so the waiver has an owner and an expiry',
-        fix: 'Replace Validations.of(construct).acknowledge({ id, reason }) for Readiness rules with waive(construct, { control, reason, owner, expires }), or fix the finding.',
-        severity: 'error',
+          `so the waiver has an owner and an expiry${readinessRule ? '' : ` (${base} decides control ${control})`}`,
+        fix: 'Replace Validations.of(construct).acknowledge({ id, reason }) for the rules of a control with waive(construct, { control, reason, owner, expires }), or fix the finding.',
+        severity: readinessRule || stage === 'prod' ? 'error' : 'warning',
         violatingResources: [{ constructPath: reportPathOf(c), locations: ['Metadata'] }],
       });
     }

@@ -52,7 +52,7 @@ interface Target {
   readonly region: string;
 }
 
-const RANK: Record<ControlStatus, number> = { ready: 0, conditional: 1, missing: 2 };
+const RANK: Record<ControlStatus, number> = { 'ready': 0, 'not-applicable': 1, 'conditional': 2, 'missing': 3 };
 
 export function worstStatus(statuses: readonly ControlStatus[]): ControlStatus {
   return statuses.reduce<ControlStatus>((worst, s) => (RANK[s] > RANK[worst] ? s : worst), 'ready');
@@ -249,6 +249,8 @@ export function mergeStatus(control: ControlReport, live: LiveControlResult | un
   if (!live) return control.status;
   if (control.status === 'missing' || live.status === 'missing') return 'missing';
   if (live.status === 'conditional') return 'conditional';
+  // Nothing to check at synth stays so: a live pass does not make it ready.
+  if (control.status === 'not-applicable') return 'not-applicable';
   const attestation = (control as { attestation?: { status?: string } }).attestation;
   const otherReason = control.waivers.length > 0 || control.findings.length > 0 || attestation?.status === 'conditional';
   if (control.status === 'conditional' && otherReason) return 'conditional';
@@ -269,7 +271,7 @@ export function mergeLiveResults(
     return { ...c, synthStatus: c.status, status, statusReason, liveResult };
   });
   const byStatus = (list: readonly { status: ControlStatus }[]): Record<ControlStatus, number> => {
-    const counts: Record<ControlStatus, number> = { ready: 0, conditional: 0, missing: 0 };
+    const counts: Record<ControlStatus, number> = { 'ready': 0, 'conditional': 0, 'missing': 0, 'not-applicable': 0 };
     for (const c of list) counts[c.status] += 1;
     return counts;
   };

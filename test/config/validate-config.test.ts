@@ -67,3 +67,27 @@ describe('stage config validation', () => {
     );
   });
 });
+
+describe('stage config validation: structure and zones', () => {
+  test('a missing section is a field error, not a TypeError', () => {
+    const { dr: _dr, observability: _obs, ...rest } = PROD;
+    const run = () => validateStageConfig(rest as unknown as StageConfig);
+    expect(run).toThrow(ValidationError);
+    expect(run).toThrow(/observability = \(missing\): add the "observability" section/);
+    expect(run).toThrow(/dr = \(missing\): add the "dr" section/);
+    expect(run).not.toThrow(/Cannot read properties/);
+  });
+
+  test('a missing nested object is a field error too', () => {
+    const config = { ...PROD, observability: { ...PROD.observability, slo: undefined } } as unknown as StageConfig;
+    expect(() => validateStageConfig(config)).toThrow(/observability\.slo\.availabilityPercent = \(missing\)/);
+  });
+
+  test.each([['eu-west-1zz'], ['eu-west-1-a'], ['eu-west-1'], ['eu-west-10a']])('zone %s is not a zone of eu-west-1', (az) => {
+    expect(problemsOf({ ...PROD, availabilityZones: ['eu-west-1a', 'eu-west-1b', az] })).toContain('availabilityZones');
+  });
+
+  test('DR zones follow the DR region\'s naming pattern', () => {
+    expect(problemsOf({ ...PROD, dr: { ...PROD.dr, drAvailabilityZones: ['eu-central-1a', 'eu-central-1bb'] } })).toContain('dr.drAvailabilityZones');
+  });
+});

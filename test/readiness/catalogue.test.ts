@@ -66,7 +66,7 @@ describe('the control catalogue', () => {
       expect(control!.tests).toContain(rule.test);
       expect(controlOfRule(ruleIdOf(rule))?.id).toBe(rule.controlId);
     }
-    expect(byId.get('DB-HA')!.rules).toEqual(['Readiness-DB-HA', 'AwsSolutions-RDS3']);
+    expect(byId.get('DB-HA')!.rules).toEqual(['Readiness-DB-HA', 'AwsSolutions-RDS3', 'NIST.800.53.R5-RDSMultiAZSupport']);
   });
 
   test('every rule cites a test file that exists', () => {

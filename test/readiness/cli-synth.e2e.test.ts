@@ -34,6 +34,16 @@ describe('cdk synth (CLI) of a user app with readiness gaps', () => {
     expect(output).toContain(ruleId);
   });
 
+  test('says how to waive() each finding of a control, not the CLI\'s acknowledge hint alone', () => {
+    expect(output).toMatch(/Readiness-DB-HA .*\n\s+-> instead of acknowledging, waive\(<construct at [^>]+>, \{ control: 'DB-HA', reason, owner, expires: 'YYYY-MM-DD' \}\)/);
+  });
+
+  test('the report\'s gate outcome agrees with the failed synth', () => {
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'readiness', 'prod.json'), 'utf8'));
+    expect(report.gate).toMatchObject({ launch: false, passed: false, errors: expect.objectContaining({ 'Readiness-DB-HA': expect.any(Number) }) });
+    expect(fs.readFileSync(path.join(outdir, 'readiness', 'prod.md'), 'utf8')).toMatch(/Gate: \*\*failed\*\*/);
+  });
+
   test('writes the report into the -o directory', () => {
     const report = JSON.parse(fs.readFileSync(path.join(outdir, 'readiness', 'prod.json'), 'utf8'));
     expect(report.controls.find((c: { id: string }) => c.id === 'CACHE-HA').status).toBe('missing');

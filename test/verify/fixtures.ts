@@ -76,12 +76,12 @@ export function fixtureReport(overrides: Partial<ReadinessReport> = {}): Readine
     generatedAt: '2026-11-20T10:00:00.000Z',
     summary: {
       total: 3,
-      byStatus: { ready: 1, conditional: 2, missing: 0 },
+      byStatus: { ready: 1, conditional: 2, missing: 0, 'not-applicable': 0 },
       bySeverity: {
-        Critical: { ready: 1, conditional: 1, missing: 0 },
-        High: { ready: 0, conditional: 1, missing: 0 },
-        Medium: { ready: 0, conditional: 0, missing: 0 },
-        Low: { ready: 0, conditional: 0, missing: 0 },
+        Critical: { ready: 1, conditional: 1, missing: 0, 'not-applicable': 0 },
+        High: { ready: 0, conditional: 1, missing: 0, 'not-applicable': 0 },
+        Medium: { ready: 0, conditional: 0, missing: 0, 'not-applicable': 0 },
+        Low: { ready: 0, conditional: 0, missing: 0, 'not-applicable': 0 },
       },
     },
     controls,

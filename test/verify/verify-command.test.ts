@@ -131,7 +131,7 @@ describe('readiness verify against a healthy stage', () => {
     expect(dbHa.liveResult).toBeUndefined();
     expect(dbHa.status).toBe('ready');
     expect(live).toMatchObject({ liveSchemaVersion: 1, schemaVersion: 1, stage: 'prod', live: { verifiedAt: NOW.toISOString(), regions: [REGION], drift: [] } });
-    expect(live.summary.byStatus).toEqual({ ready: 3, conditional: 0, missing: 0 });
+    expect(live.summary.byStatus).toEqual({ ready: 3, conditional: 0, missing: 0, 'not-applicable': 0 });
   });
 
   test('writes the Markdown report too', () => {
@@ -225,7 +225,7 @@ describe('readiness verify options and output', () => {
     const out = path.join(path.dirname(assembly), 'evidence');
     const result = await run(['verify', '--stage', 'prod', '--assembly', assembly, '--region', REGION, '--format', 'json', '--out', out]);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ stage: 'prod', live: { byStatus: { ready: 2, conditional: 0, missing: 0 } } });
+    expect(JSON.parse(result.stdout)).toMatchObject({ stage: 'prod', live: { byStatus: { ready: 2, conditional: 0, missing: 0, 'not-applicable': 0 } } });
     expect(fs.existsSync(path.join(out, 'prod.live.json'))).toBe(true);
     expect(fs.existsSync(path.join(out, 'prod.live.md'))).toBe(true);
     expect(fs.existsSync(path.join(assembly, 'readiness', 'prod.live.json'))).toBe(false);
@@ -315,6 +315,7 @@ describe('mergeStatus', () => {
     expect(mergeStatus({ ...control, status: 'missing' }, live('ready'))).toBe('missing');
     expect(mergeStatus({ ...control, status: 'ready' }, live('missing'))).toBe('missing');
     expect(mergeStatus({ ...control, status: 'ready' }, live('conditional'))).toBe('conditional');
+    expect(mergeStatus({ ...control, status: 'not-applicable' }, live('ready'))).toBe('not-applicable');
     // Only the attestation's status matters here; the rest of its config is the writer's business.
     const attested = { ...control, status: 'conditional', attestation: { status: 'conditional' } } as unknown as ControlReport;
     expect(mergeStatus(attested, live('ready'))).toBe('conditional');
