@@ -12,6 +12,7 @@ import { RecoveryObjectivesMet } from './dr/recovery-objectives-met';
 import { StatefulResourcesDrilled } from './dr/stateful-resources-drilled';
 import { AlarmedAndRouted } from './observability/alarmed-and-routed';
 import { AlarmMetricsExist } from './observability/alarm-metrics-exist';
+import { NodeAlarmsComplete } from './observability/node-alarms-complete';
 import { ObservabilityInPlace } from './observability/observability-in-place';
 import { PublicEndpointCanaried } from './observability/public-endpoint-canaried';
 import { SloBurnRateAlerted } from './observability/slo-burn-rate-alerted';
@@ -61,6 +62,7 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   BudgetDefined,
   AlarmedAndRouted,
   AlarmMetricsExist,
+  NodeAlarmsComplete,
   SloBurnRateAlerted,
   PublicEndpointCanaried,
   ObservabilityInPlace,
