@@ -12,6 +12,7 @@ import { RecoveryObjectivesMet } from './dr/recovery-objectives-met';
 import { StatefulResourcesDrilled } from './dr/stateful-resources-drilled';
 import { AlarmedAndRouted } from './observability/alarmed-and-routed';
 import { AlarmMetricsExist } from './observability/alarm-metrics-exist';
+import { AlarmsDeliverable } from './observability/alarms-deliverable';
 import { NodeAlarmsComplete } from './observability/node-alarms-complete';
 import { ObservabilityInPlace } from './observability/observability-in-place';
 import { PublicEndpointCanaried } from './observability/public-endpoint-canaried';
@@ -62,6 +63,7 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   BudgetDefined,
   AlarmedAndRouted,
   AlarmMetricsExist,
+  AlarmsDeliverable,
   NodeAlarmsComplete,
   SloBurnRateAlerted,
   PublicEndpointCanaried,

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { logicalIdOf, memoPerRun, numberOf, prop, resourcesOfType, stringOf } from '../../rule-helpers';
 import { ResourceRule } from '../../rule';
+import { referencedResource } from '../intrinsics';
 import { referenceTest } from '../service/references';
 import { ALARM_TYPE } from './alarm-graph';
 
@@ -66,7 +67,7 @@ export function nodeSuffixes(group: CfnResource): { suffixes: string[] } | { unk
 }
 
 /** The suffix after the group's ID in a rendered node ID (`<id>-002`), or undefined when it names another group or cannot be read. */
-function suffixFor(watch: NodeWatch, refers: (stack: Stack, v: unknown) => boolean, literalId: string | undefined, lid: string): string | undefined {
+function suffixFor(watch: NodeWatch, group: CfnResource, refers: (stack: Stack, v: unknown) => boolean, literalId: string | undefined, lid: string): string | undefined {
   const v = watch.value;
   if (typeof v === 'string') return literalId !== undefined && v.startsWith(`${literalId}-`) ? v.slice(literalId.length) : undefined;
   if (!v || typeof v !== 'object') return undefined;
@@ -76,7 +77,8 @@ function suffixFor(watch: NodeWatch, refers: (stack: Stack, v: unknown) => boole
     if (!rest.every((p) => typeof p === 'string')) return undefined;
     const tail = join[0] + (rest as string[]).join(join[0]);
     if (typeof head === 'string') return literalId !== undefined && `${head}${tail}`.startsWith(`${literalId}-`) ? `${head}${tail}`.slice(literalId.length) : undefined;
-    return refers(watch.stack, head) ? tail : undefined;
+    // Before synthesis a reference to another stack still renders as its Ref.
+    return refers(watch.stack, head) || referencedResource(watch.alarm, head) === group ? tail : undefined;
   }
   const sub = (v as any)['Fn::Sub'];
   if (typeof sub === 'string' && sub.startsWith(`\${${lid}}`)) return sub.slice(lid.length + 3);
@@ -107,7 +109,7 @@ export const NodeAlarmsComplete: ResourceRule = {
     const literalId = stringOf(node, prop(node, 'ReplicationGroupId'));
     const watched = new Map<string, Set<string>>();
     for (const w of nodeWatches(node.node.root)) {
-      const suffix = suffixFor(w, refers, literalId, lid);
+      const suffix = suffixFor(w, node, refers, literalId, lid);
       if (suffix === undefined) continue;
       const set = watched.get(w.metricName) ?? new Set<string>();
       set.add(suffix);
