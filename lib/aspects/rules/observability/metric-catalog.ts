@@ -53,6 +53,13 @@ export const METRIC_SUPPLEMENT: readonly Supplement[] = [
   },
   {
     namespace: 'AWS/RDS',
+    // Aurora Global Database: per cluster, optionally split by the primary's Region.
+    metrics: ['AuroraGlobalDBReplicationLag', 'AuroraGlobalDBRPOLag', 'AuroraGlobalDBProgressLag', 'AuroraGlobalDBReplicatedWriteIO', 'AuroraGlobalDBDataTransferBytes'],
+    dimensionSets: [['DBClusterIdentifier'], ['DBClusterIdentifier', 'SourceRegion'], ['SourceRegion']],
+    source: `${AURORA_METRICS} ; ${AURORA_DIMENSIONS}`,
+  },
+  {
+    namespace: 'AWS/RDS',
     // Client-side proxy metrics: dimension sets 1 (ProxyName) and 2 (ProxyName, EndpointName).
     metrics: [
       'ClientConnections', 'ClientConnectionsClosed', 'ClientConnectionsNoTLS', 'ClientConnectionsReceived', 'ClientConnectionsSetupFailedAuth',
