@@ -1,6 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { logicalIdOf, prop, stringOf } from '../../rule-helpers';
+import { jsonOf, logicalIdOf, prop, stringOf } from '../../rule-helpers';
 import { ResourceRule } from '../../rule';
 import { referencedResource } from '../intrinsics';
 import { ALARM_TYPE } from './alarm-graph';
@@ -109,7 +109,9 @@ function checkMetric(node: CfnResource, m: WatchedMetric): { applicable: boolean
     const value = d?.Value;
     const enumerated = ENUMERATED_VALUES[namespace]?.[name] ?? spec.pinnedValues[name];
     const pattern = PATTERNED_VALUES[namespace]?.[name];
-    if (enumerated || pattern) {
+    // The stack's own Region (an env-agnostic stack) is a region code by definition.
+    const ownRegion = pattern !== undefined && jsonOf(Stack.of(node).resolve(value)) === '{"Ref":"AWS::Region"}';
+    if ((enumerated || pattern) && !ownRegion) {
       const literal = stringOf(node, value);
       if (literal === undefined) findings.push(`${at}: Dimensions.${name} cannot be read (AWS publishes ${enumerated ? enumerated.join(', ') : String(pattern)})`);
       else if (enumerated && !enumerated.includes(literal)) findings.push(`${at}: Dimensions.${name}="${literal}" is not a value AWS publishes (${enumerated.join(', ')})`);

@@ -88,6 +88,13 @@ describe('Readiness-ALARM-METRIC-EXISTS', () => {
     expect(findings(check(rule, alarmOn(stack, 'Query', query)))).toMatch(/Metrics\[0\].Expression: not understood/);
   });
 
+  test('AWS WAF: Region is a region code (the stack\'s own AWS::Region counts), not a name', () => {
+    const waf = (region: string) => new cloudwatch.Metric({ namespace: 'AWS/WAFV2', metricName: 'BlockedRequests', dimensionsMap: { WebACL: 'api', Rule: 'ALL', Region: region } });
+    expect(check(rule, alarmOn(stack, 'Own', waf(stack.region)))).toBe(NagRuleCompliance.COMPLIANT);
+    expect(check(rule, alarmOn(stack, 'Literal', waf('eu-west-1')))).toBe(NagRuleCompliance.COMPLIANT);
+    expect(findings(check(rule, alarmOn(stack, 'Named', waf('Ireland'))))).toMatch(/Dimensions.Region="Ireland" does not match/);
+  });
+
   test('custom namespaces are not applicable (an application metric, Container Insights)', () => {
     const own = new cloudwatch.Metric({ namespace: 'Orders', metricName: 'Failed' });
     expect(check(rule, alarmOn(stack, 'Own', own))).toBe(NagRuleCompliance.NOT_APPLICABLE);
