@@ -7,6 +7,17 @@ import { refersTo } from '../service/references';
 import { ALARM_TYPE, COMPOSITE_TYPE } from './alarm-graph';
 
 const RULE_TYPE = 'AWS::Events::Rule';
+const VAULT_TYPE = 'AWS::Backup::BackupVault';
+const BUDGET_TYPE = 'AWS::Budgets::Budget';
+
+/** The service principal that publishes each resource type's notifications. */
+const PUBLISHER: Readonly<Record<string, string>> = {
+  [ALARM_TYPE]: 'cloudwatch.amazonaws.com',
+  [COMPOSITE_TYPE]: 'cloudwatch.amazonaws.com',
+  [RULE_TYPE]: 'events.amazonaws.com',
+  [VAULT_TYPE]: 'backup.amazonaws.com',
+  [BUDGET_TYPE]: 'budgets.amazonaws.com',
+};
 const TOPIC_TYPE = 'AWS::SNS::Topic';
 const KEY_TYPE = 'AWS::KMS::Key';
 const ALIAS_TYPE = 'AWS::KMS::Alias';
@@ -111,8 +122,8 @@ function topicGap(topic: CfnResource, service: string): string | undefined {
     if (prop(key, 'Enabled') !== undefined && stringOf(key, prop(key, 'Enabled')) !== 'true') return `key ${pathOf(key)} of topic ${pathOf(topic)} is not Enabled`;
   }
   const policies = resourcesOfType(topic.node.root, 'AWS::SNS::TopicPolicy').filter((p) => asList(prop(p, 'Topics')).some((t) => refersTo(Stack.of(p), t, topic)));
-  // Without a topic policy SNS's default one admits the account's own alarms, but no EventBridge rule.
-  if (policies.length === 0) return service === 'events.amazonaws.com' ? `topic ${pathOf(topic)} has no topic policy allowing ${service} sns:Publish` : undefined;
+  // Without a topic policy SNS's default one admits the account's own alarms, but no other service.
+  if (policies.length === 0) return service !== 'cloudwatch.amazonaws.com' ? `topic ${pathOf(topic)} has no topic policy allowing ${service} sns:Publish` : undefined;
   for (const policy of policies) {
     const statements = statementsOf(prop(policy, 'PolicyDocument'));
     if (!statements) return `topic policy ${pathOf(policy)} cannot be read`;
@@ -125,6 +136,17 @@ function topicGap(topic: CfnResource, service: string): string | undefined {
 /** `[where, value, role]` of every notification target of an alarm, composite alarm or EventBridge rule. */
 function targetsOf(node: CfnResource): [string, unknown, unknown][] {
   if (node.cfnResourceType === RULE_TYPE) return asList(prop(node, 'Targets')).map((t: any, i) => [`Targets[${i}].Arn`, t?.Arn, t?.RoleArn]);
+  if (node.cfnResourceType === VAULT_TYPE) {
+    const topic = (prop(node, 'Notifications') as any)?.SNSTopicArn;
+    return topic === undefined ? [] : [['Notifications.SNSTopicArn', topic, undefined]];
+  }
+  if (node.cfnResourceType === BUDGET_TYPE) {
+    return asList(prop(node, 'NotificationsWithSubscribers')).flatMap((n: any, i) =>
+      asList(n?.Subscribers)
+        .map((sub: any, j): [string, unknown, unknown] => [`NotificationsWithSubscribers[${i}].Subscribers[${j}].Address`, sub?.SubscriptionType === 'SNS' ? sub.Address : undefined, undefined])
+        .filter(([, v]) => v !== undefined),
+    );
+  }
   return ['AlarmActions', 'OKActions', 'InsufficientDataActions'].flatMap((name) => asList(prop(node, name)).map((a, i): [string, unknown, unknown] => [`${name}[${i}]`, a, undefined]));
 }
 
@@ -158,8 +180,9 @@ function roleTopicGap(topic: CfnResource, role: unknown): string | undefined {
 
 /**
  * Readiness-ALARM-DELIVERABLE: every alarm action (AlarmActions, OKActions, InsufficientDataActions of
- * metric and composite alarms) and EventBridge rule target that is an SNS topic can be published to by
- * the service that publishes (cloudwatch.amazonaws.com, events.amazonaws.com): a topic encrypted with a
+ * metric and composite alarms), EventBridge rule target, AWS Backup vault notification and AWS Budgets
+ * subscriber that is an SNS topic can be published to by the service that publishes
+ * (cloudwatch, events, backup, budgets .amazonaws.com): a topic encrypted with a
  * customer key whose key policy allows it kms:GenerateDataKey* and kms:Decrypt (never alias/aws/sns), and
  * a topic policy, where one exists, that allows it sns:Publish and does not deny it.
  */
@@ -168,16 +191,16 @@ export const AlarmsDeliverable: ResourceRule = {
   id: 'ALARM-DELIVERABLE',
   controlId: 'RUNTIME-WIRING',
   category: 'operations',
-  resourceTypes: [ALARM_TYPE, COMPOSITE_TYPE, RULE_TYPE],
-  info: 'An alarm or EventBridge rule notifies an SNS topic its service cannot publish to (key policy or topic policy): the alarm fires and nobody is told.',
+  resourceTypes: Object.keys(PUBLISHER),
+  info: 'An alarm, EventBridge rule, backup vault or budget notifies an SNS topic its service cannot publish to (key policy or topic policy): the alarm fires and nobody is told.',
   explanation:
-    'CloudWatch (alarms) and EventBridge (rules) publish as their service principals and call KMS themselves: the key of an encrypted topic must allow ' +
-    'cloudwatch.amazonaws.com / events.amazonaws.com kms:GenerateDataKey* and kms:Decrypt in its key policy (the account-root statement does not cover services), ' +
+    'CloudWatch (alarms), EventBridge (rules), AWS Backup (vault notifications) and AWS Budgets publish as their service principals and call KMS themselves: ' +
+    'the key of an encrypted topic must allow cloudwatch / events / backup / budgets .amazonaws.com kms:GenerateDataKey* and kms:Decrypt in its key policy (the account-root statement does not cover services), ' +
     'and the AWS managed alias/aws/sns key can never allow them. A topic policy replaces SNS\'s default one: it must allow the service sns:Publish. ' +
     'OnCallTopics does both; with your own key, key.addToResourcePolicy(...) for the publishers, and topic.addToResourcePolicy(...) for sns:Publish.',
   test: 'test/aspects/rules/observability/alarms-deliverable.test.ts',
   check: (node: CfnResource): NagRuleResult => {
-    const service = node.cfnResourceType === RULE_TYPE ? 'events.amazonaws.com' : 'cloudwatch.amazonaws.com';
+    const service = PUBLISHER[node.cfnResourceType];
     const findings: string[] = [];
     let sns = 0;
     for (const [where, value, role] of targetsOf(node)) {

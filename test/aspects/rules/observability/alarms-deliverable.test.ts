@@ -1,6 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -125,6 +127,33 @@ describe('Readiness-ALARM-DELIVERABLE', () => {
     const composite = new cloudwatch.CompositeAlarm(stack, 'Both', { alarmRule: cloudwatch.AlarmRule.fromAlarm(a1, cloudwatch.AlarmState.ALARM) });
     composite.addOkAction(new actions.SnsAction(ok));
     expect(findings(check(rule, composite))).toMatch(/^OKActions\[0\]: key UserStack\/K4/);
+  });
+
+  test('AWS Backup vault notifications and AWS Budgets subscribers need their own service in the key and topic policies', () => {
+    const stack = userStack();
+    const topic = new sns.Topic(stack, 'Ops', { masterKey: keyFor(stack, 'Key', ['cloudwatch.amazonaws.com']) });
+    topic.addToResourcePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], principals: [new iam.ServicePrincipal('backup.amazonaws.com')], resources: [topic.topicArn] }));
+    const vault = new backup.CfnBackupVault(stack, 'Vault', { backupVaultName: 'v', notifications: { snsTopicArn: topic.topicArn, backupVaultEvents: ['BACKUP_JOB_FAILED'] } });
+    expect(findings(check(rule, vault))).toMatch(/^Notifications.SNSTopicArn: key UserStack\/Key\/Resource of topic UserStack\/Ops\/Resource: no statement allows backup.amazonaws.com kms:GenerateDataKey\*$/);
+    const budget = new budgets.CfnBudget(stack, 'Budget', {
+      budget: { budgetType: 'COST', timeUnit: 'MONTHLY', budgetLimit: { amount: 100, unit: 'USD' } },
+      notificationsWithSubscribers: [
+        { notification: { notificationType: 'ACTUAL', comparisonOperator: 'GREATER_THAN', threshold: 80 }, subscribers: [{ subscriptionType: 'EMAIL', address: 'a@example.com' }, { subscriptionType: 'SNS', address: topic.topicArn }] },
+      ],
+    });
+    expect(findings(check(rule, budget))).toMatch(/^NotificationsWithSubscribers\[0\].Subscribers\[1\].Address: key .* no statement allows budgets.amazonaws.com kms:GenerateDataKey\*$/);
+
+    const fixed = new sns.Topic(stack, 'Fixed', { masterKey: keyFor(stack, 'Key2', ['backup.amazonaws.com', 'budgets.amazonaws.com']) });
+    const vault2 = new backup.BackupVault(stack, 'Vault2', { notificationTopic: fixed });
+    // aws-backup's BackupVault grants backup.amazonaws.com sns:Publish (and the key); Budgets needs the topic policy added.
+    expect(check(rule, vault2)).toBe(NagRuleCompliance.COMPLIANT);
+    const budget2 = new budgets.CfnBudget(stack, 'Budget2', {
+      budget: { budgetType: 'COST', timeUnit: 'MONTHLY', budgetLimit: { amount: 100, unit: 'USD' } },
+      notificationsWithSubscribers: [{ notification: { notificationType: 'ACTUAL', comparisonOperator: 'GREATER_THAN', threshold: 80 }, subscribers: [{ subscriptionType: 'SNS', address: fixed.topicArn }] }],
+    });
+    expect(findings(check(rule, budget2))).toMatch(/no statement allows budgets.amazonaws.com sns:Publish/);
+    fixed.addToResourcePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], principals: [new iam.ServicePrincipal('budgets.amazonaws.com')], resources: [fixed.topicArn] }));
+    expect(check(rule, budget2)).toBe(NagRuleCompliance.COMPLIANT);
   });
 
   test('a topic outside the app cannot be checked (never a pass); scaling-only alarms are not applicable', () => {

@@ -30,12 +30,12 @@ describe('the prod stage (global-database mode: DR-region topics too) passes the
     expect(result.violations).toEqual([]);
   });
 
-  test('the proxy alarms, the cache nodes, the DR and us-east-1 topics and the security-findings rules are checked, not skipped', () => {
+  test('the proxy alarms, the cache nodes, the DR and us-east-1 topics, the security-findings rules, the vault and the budget are checked, not skipped', () => {
     const metrics = result.compliant(AlarmMetricsExist);
     expect(metrics).toEqual(expect.arrayContaining(['Prod/Observability/DatabaseAlarms/ProxyAvailability/Resource', 'Prod/Observability/DatabaseAlarms/ProxyConnectionSaturation/Resource']));
     expect(result.compliant(NodeAlarmsComplete)).toEqual(['Prod/Data/Cache/Resource']);
     const delivered = result.compliant(AlarmsDeliverable);
-    for (const prefix of ['Prod/Observability/', 'Prod/EdgeObservability/', 'Prod/Dr/', 'Prod/Alerting/SecurityFindings/']) {
+    for (const prefix of ['Prod/Observability/', 'Prod/EdgeObservability/', 'Prod/Dr/', 'Prod/Alerting/SecurityFindings/', 'Prod/Backup/', 'Prod/Resilience/']) {
       expect(delivered.some((p) => p.startsWith(prefix))).toBe(true);
     }
   });
