@@ -25,8 +25,11 @@ const ALIAS_TYPE = 'AWS::KMS::Alias';
 /** What the publishing service calls on the topic's key when it publishes. */
 const KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
 
-/** Condition keys the publishing service sets itself: an Allow under them still matches its own requests. */
-const SERVICE_CONTEXT_KEYS = ['aws:sourceaccount', 'aws:sourcearn', 'aws:sourceorgid', 'aws:sourceowner', 'kms:encryptioncontext:aws:sns:topicarn', 'kms:calleraccount', 'kms:viaservice'];
+/**
+ * Condition keys the publishing service sets itself: an Allow under them still matches its own requests.
+ * Not kms:ViaService or kms:CallerAccount: the service calls KMS directly, from its own account.
+ */
+const SERVICE_CONTEXT_KEYS = ['aws:sourceaccount', 'aws:sourcearn', 'aws:sourceorgid', 'aws:sourceowner', 'kms:encryptioncontext:aws:sns:topicarn'];
 
 type Statement = { Effect?: unknown; Principal?: unknown; Action?: unknown; NotAction?: unknown; Condition?: unknown; NotPrincipal?: unknown };
 

@@ -116,6 +116,19 @@ describe('Readiness-ALARM-DELIVERABLE', () => {
     const a2 = queueAlarm(stack, 'A2');
     a2.addAlarmAction(new actions.SnsAction(conditioned));
     expect(findings(check(rule, a2))).toMatch(/no statement allows cloudwatch.amazonaws.com/);
+    // CloudWatch calls KMS itself, from its own account: kms:CallerAccount (as on alias/aws/sns) never matches it.
+    const callerBound = new sns.Topic(stack, 'CallerBound', {
+      masterKey: keyFor(stack, 'K5', ['cloudwatch.amazonaws.com'], undefined, { StringEquals: { 'kms:CallerAccount': '111111111111' } }),
+    });
+    const a5 = queueAlarm(stack, 'A5');
+    a5.addAlarmAction(new actions.SnsAction(callerBound));
+    expect(findings(check(rule, a5))).toMatch(/no statement allows cloudwatch.amazonaws.com kms:GenerateDataKey\*/);
+    const sourceBound = new sns.Topic(stack, 'SourceBound', {
+      masterKey: keyFor(stack, 'K6', ['cloudwatch.amazonaws.com'], undefined, { StringEquals: { 'aws:SourceAccount': '111111111111' } }),
+    });
+    const a6 = queueAlarm(stack, 'A6');
+    a6.addAlarmAction(new actions.SnsAction(sourceBound));
+    expect(check(rule, a6)).toBe(NagRuleCompliance.COMPLIANT);
 
     const denied = keyFor(stack, 'K3', ['cloudwatch.amazonaws.com']);
     denied.addToResourcePolicy(new iam.PolicyStatement({ sid: 'NoServices', effect: iam.Effect.DENY, actions: ['kms:*'], principals: [new iam.StarPrincipal()], resources: ['*'] }));
