@@ -122,7 +122,7 @@ function addSet(ns: Map<string, Map<string, { sets: Map<string, string[]>; pinne
 }
 
 /**
- * The catalogue, loaded on first call and kept for the process (about 1-2 s: gunzip, JSON and the
+ * The catalogue, loaded on first call and kept for the process (about 0.8 s on an idle core, 1.5 s on a busy one: gunzip, JSON and the
  * database's indexes; `bench/metric-catalog-load.ts` measures it).
  */
 export function metricCatalog(): MetricCatalog {

@@ -7,7 +7,10 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagRuleCompliance } from 'cdk-nag';
 import { AlarmMetricsExist as rule } from '../../../../lib/aspects/rules/observability/alarm-metrics-exist';
 import { metricCatalog, metricCatalogLoadMillis } from '../../../../lib/aspects/rules/observability/metric-catalog';
+import { App } from 'aws-cdk-lib';
 import { ReadinessChecks } from '../../../../lib/aspects/readiness-checks';
+import { enforceReadiness } from '../../../../lib/readiness/gate';
+import { NO_BUNDLING } from '../../../helpers/synth';
 import { ruleIdOf } from '../../../../lib/aspects/rule';
 import { check, userStack } from '../rule-test-kit';
 
@@ -100,6 +103,18 @@ describe('Readiness-ALARM-METRIC-EXISTS', () => {
     expect(check(rule, alarmOn(stack, 'Own', own))).toBe(NagRuleCompliance.NOT_APPLICABLE);
     const ci = new cloudwatch.Metric({ namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount', dimensionsMap: { ClusterName: 'c', ServiceName: 's' } });
     expect(check(rule, alarmOn(stack, 'Ci', ci))).toBe(NagRuleCompliance.NOT_APPLICABLE);
+  });
+
+  test('the gate fails synth of a user app whose proxy alarm uses READ_WRITE, and passes it with READWRITE', () => {
+    const build = (role: string) => {
+      const app = new App({ context: NO_BUNDLING });
+      const s = new Stack(app, 'UserStack');
+      alarmOn(s, 'ProxyUp', rds('AvailabilityPercentage', proxyDims(role)));
+      enforceReadiness(app, { stage: 'prod', rules: [rule], awsSolutions: false, nist: false, writeReport: false });
+      return app;
+    };
+    expect(() => build('READ_WRITE').synth()).toThrow(/Readiness-ALARM-METRIC-EXISTS|Validation failed/);
+    expect(() => build('READWRITE').synth()).not.toThrow();
   });
 
   test('the metric database loads once per process', () => {
