@@ -11,6 +11,9 @@ import { BudgetDefined } from './dr/budget-defined';
 import { RecoveryObjectivesMet } from './dr/recovery-objectives-met';
 import { StatefulResourcesDrilled } from './dr/stateful-resources-drilled';
 import { AlarmedAndRouted } from './observability/alarmed-and-routed';
+import { AlarmMetricsExist } from './observability/alarm-metrics-exist';
+import { AlarmsDeliverable } from './observability/alarms-deliverable';
+import { NodeAlarmsComplete } from './observability/node-alarms-complete';
 import { ObservabilityInPlace } from './observability/observability-in-place';
 import { PublicEndpointCanaried } from './observability/public-endpoint-canaried';
 import { SloBurnRateAlerted } from './observability/slo-burn-rate-alerted';
@@ -59,6 +62,9 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   StatefulResourcesDrilled,
   BudgetDefined,
   AlarmedAndRouted,
+  AlarmMetricsExist,
+  AlarmsDeliverable,
+  NodeAlarmsComplete,
   SloBurnRateAlerted,
   PublicEndpointCanaried,
   ObservabilityInPlace,

@@ -4,7 +4,7 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import { Construct } from 'constructs';
 import { CacheAlarmThresholds } from '../../config/stage-config';
 import { assertValid, ValidationRule } from '../../validation/rule-table';
-import { AlarmKit, FIVE_MINUTES, ONE_MINUTE } from './alarm-kit';
+import { AlarmKit, AlarmSpec, FIVE_MINUTES, ONE_MINUTE } from './alarm-kit';
 import { AlarmRoutingProps } from './routing';
 
 const { GREATER_THAN_THRESHOLD: GT } = cloudwatch.ComparisonOperator;
@@ -20,7 +20,7 @@ export const DEFAULT_CACHE_THRESHOLDS: CacheAlarmThresholds = {
 };
 
 /** CloudWatch alarms on metric math accept at most 10 metrics; a MAX over the nodes uses one per node. */
-const MAX_NODES = 10;
+export const MAX_NODES = 10;
 
 export interface CacheAlarmsProps extends AlarmRoutingProps {
   /** The replication group to watch (its `Ref` is the replication group ID). */
@@ -63,13 +63,17 @@ function topologyOf(props: CacheAlarmsProps): Topology {
 const RULES: readonly ValidationRule<Topology>[] = [
   { field: 'shards', value: (t) => t.shards, check: (v) => Number.isInteger(v) && v >= 1, fix: 'give shards (a literal number) when the replication group has none' },
   { field: 'replicasPerShard', value: (t) => t.replicasPerShard, check: (v) => Number.isInteger(v) && v >= 0 && v <= 5, fix: 'give replicasPerShard (0 to 5) when the replication group has no literal replica count' },
-  {
-    field: 'shards',
-    value: (t) => t.shards,
-    check: (v, t) => v * (t.replicasPerShard + 1) <= MAX_NODES,
-    fix: `watch at most ${MAX_NODES} nodes per CacheAlarms (a CloudWatch metric-math alarm takes 10 metrics): split the shards over several CacheAlarms`,
-  },
 ];
+
+/**
+ * Splits the nodes into groups of at most MAX_NODES, one alarm per group: a metric-math alarm takes
+ * at most 10 metrics, and every node of every shard must be watched.
+ */
+export function nodeGroups<T>(nodes: readonly T[], size = MAX_NODES): T[][] {
+  const groups: T[][] = [];
+  for (let i = 0; i < nodes.length; i += size) groups.push(nodes.slice(i, i + size));
+  return groups;
+}
 
 /**
  * The node IDs ElastiCache gives the members of a replication group: `<id>-001` without cluster mode,
@@ -80,7 +84,8 @@ export function cacheNodeIds(replicationGroupId: string, topology: Topology): { 
   for (let shard = 1; shard <= topology.shards; shard++) {
     for (let node = 1; node <= topology.replicasPerShard + 1; node++) {
       const suffix = topology.clusterMode ? `-${String(shard).padStart(4, '0')}-${String(node).padStart(3, '0')}` : `-${String(node).padStart(3, '0')}`;
-      // The first member is the primary at creation; after a failover roles swap, which MAX over all nodes tolerates.
+      // The first member is the primary at creation only: after a failover it is a replica, so per-node
+      // alarms (replication lag included) watch every member of every shard.
       nodes.push({ id: Fn.join('', [replicationGroupId, suffix]), primary: node === 1 });
     }
   }
@@ -105,17 +110,28 @@ export class CacheAlarms extends Construct {
     const kit = new AlarmKit(this, { critical: props.criticalTopic, warning: props.warningTopic, dashboardName: props.dashboardName });
     const nodes = cacheNodeIds(props.replicationGroup.ref, topology);
 
-    const worst = (metricName: string, statistic: string, label: string, members = nodes, period = ONE_MINUTE, fn: 'MAX' | 'SUM' = 'MAX') => {
+    const worst = (metricName: string, statistic: string, label: string, members = nodes, period = ONE_MINUTE, fn: 'MAX' | 'SUM' = 'MAX', offset = 0) => {
       const usingMetrics: Record<string, cloudwatch.IMetric> = {};
       members.forEach((n, i) => {
-        usingMetrics[`${metricName.toLowerCase()}_${i}`] = new cloudwatch.Metric({ namespace: 'AWS/ElastiCache', metricName, statistic, period, dimensionsMap: { CacheClusterId: n.id } });
+        usingMetrics[`${metricName.toLowerCase()}_${offset + i}`] = new cloudwatch.Metric({ namespace: 'AWS/ElastiCache', metricName, statistic, period, dimensionsMap: { CacheClusterId: n.id } });
       });
       return new cloudwatch.MathExpression({ expression: `${fn}([${Object.keys(usingMetrics).join(',')}])`, usingMetrics, period, label });
     };
+    const groups = nodeGroups(nodes);
+    /**
+     * One alarm per group of at most 10 nodes (the first keeps the plain ID, the others `<id>Part<n>`),
+     * so that a MAX over the nodes stays within CloudWatch's 10 metrics per alarm.
+     */
+    const perNodeAlarms = (id: string, metricName: string, statistic: string, label: string, spec: Omit<AlarmSpec, 'metric'>, period = ONE_MINUTE) => {
+      let offset = 0;
+      return groups.map((members, g) => {
+        const metric = worst(metricName, statistic, groups.length === 1 ? label : `${label}, nodes ${offset + 1}-${offset + members.length}`, members, period, 'MAX', offset);
+        offset += members.length;
+        return { metric, alarm: kit.alarm(g === 0 ? id : `${id}Part${g + 1}`, { ...spec, metric }) };
+      });
+    };
 
-    const cpu = worst('EngineCPUUtilization', 'Average', 'Engine CPU % (worst node)');
-    kit.alarm('EngineCpu', {
-      metric: cpu,
+    const cpu = perNodeAlarms('EngineCpu', 'EngineCPUUtilization', 'Average', 'Engine CPU % (worst node)', {
       threshold: t.engineCpuPercent,
       comparisonOperator: GT,
       evaluationPeriods: 10,
@@ -128,9 +144,7 @@ export class CacheAlarms extends Construct {
         checks: ['SLOWLOG (slow-log group) for O(N) commands such as KEYS or large HGETALL', 'a hot key on one shard (cluster mode) or one node', 'whether more shards or a larger node type are needed'],
       },
     });
-    const memory = worst('DatabaseMemoryUsagePercentage', 'Maximum', 'Memory % of maxmemory (worst node)');
-    kit.alarm('MemoryUsage', {
-      metric: memory,
+    const memory = perNodeAlarms('MemoryUsage', 'DatabaseMemoryUsagePercentage', 'Maximum', 'Memory % of maxmemory (worst node)', {
       threshold: t.memoryPercent,
       comparisonOperator: GT,
       evaluationPeriods: 3,
@@ -141,27 +155,33 @@ export class CacheAlarms extends Construct {
         checks: ['keys without TTL growing (INFO keyspace)', 'a new feature caching larger values', 'whether to scale the node type up'],
       },
     });
-    kit.alarm('Evictions', {
-      metric: worst('Evictions', 'Sum', 'Evictions per 5 min (worst node)', nodes, FIVE_MINUTES),
-      threshold: t.evictionsPer5Min,
-      comparisonOperator: GT,
-      evaluationPeriods: 2,
-      treatMissingData: NOT_BREACHING,
-      severity: 'warning',
-      runbook: {
-        meaning: `More than ${t.evictionsPer5Min} evictions per 5 min: the cache is too small for the working set; sessions or locks may be lost.`,
-        checks: ['memory usage of the nodes', 'the maxmemory-policy of the parameter group', 'keys without TTL'],
+    perNodeAlarms(
+      'Evictions',
+      'Evictions',
+      'Sum',
+      'Evictions per 5 min (worst node)',
+      {
+        threshold: t.evictionsPer5Min,
+        comparisonOperator: GT,
+        evaluationPeriods: 2,
+        treatMissingData: NOT_BREACHING,
+        severity: 'warning',
+        runbook: {
+          meaning: `More than ${t.evictionsPer5Min} evictions per 5 min: the cache is too small for the working set; sessions or locks may be lost.`,
+          checks: ['memory usage of the nodes', 'the maxmemory-policy of the parameter group', 'keys without TTL'],
+        },
       },
-    });
-    const replicas = nodes.filter((n) => !n.primary);
-    if (replicas.length > 0) {
-      kit.alarm('ReplicationLag', {
-        metric: worst('ReplicationLag', 'Maximum', 'Replication lag s (worst replica)', replicas),
+      FIVE_MINUTES,
+    );
+    if (topology.replicasPerShard > 0) {
+      // Every node, the creation-time primaries included: after a failover the old primary is a
+      // replica and reports lag, while the promoted node stops reporting it.
+      perNodeAlarms('ReplicationLag', 'ReplicationLag', 'Maximum', 'Replication lag s (worst replica)', {
         threshold: t.replicationLagSeconds,
         comparisonOperator: GT,
         evaluationPeriods: 5,
         datapointsToAlarm: 3,
-        // Only replicas report lag; after a failover the old primary reports instead.
+        // Only replicas report lag: a primary's silence is expected.
         treatMissingData: NOT_BREACHING,
         severity: 'warning',
         runbook: {
@@ -170,8 +190,7 @@ export class CacheAlarms extends Construct {
         },
       });
     }
-    kit.alarm('Connections', {
-      metric: worst('CurrConnections', 'Maximum', 'Client connections (worst node)'),
+    perNodeAlarms('Connections', 'CurrConnections', 'Maximum', 'Client connections (worst node)', {
       threshold: t.connections,
       comparisonOperator: GT,
       evaluationPeriods: 5,
@@ -189,7 +208,7 @@ export class CacheAlarms extends Construct {
     });
     this.alarms = kit.alarms;
     this.widgets = [
-      new cloudwatch.GraphWidget({ title: 'Cache: engine CPU and memory (saturation)', left: [cpu], right: [memory], width: 12 }),
+      new cloudwatch.GraphWidget({ title: 'Cache: engine CPU and memory (saturation)', left: cpu.map((c) => c.metric), right: memory.map((m) => m.metric), width: 12 }),
       new cloudwatch.GraphWidget({
         title: 'Cache: hits, misses, evictions (traffic/errors)',
         left: [worst('CacheHits', 'Sum', 'Hits (all nodes)', nodes, FIVE_MINUTES, 'SUM'), worst('CacheMisses', 'Sum', 'Misses (all nodes)', nodes, FIVE_MINUTES, 'SUM')],

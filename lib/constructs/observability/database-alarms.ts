@@ -10,6 +10,14 @@ import { AlarmRoutingProps } from './routing';
 const { GREATER_THAN_THRESHOLD: GT, LESS_THAN_THRESHOLD: LT } = cloudwatch.ComparisonOperator;
 const { BREACHING, NOT_BREACHING, MISSING } = cloudwatch.TreatMissingData;
 
+/**
+ * Values RDS Proxy publishes in the `TargetRole` dimension (dimension set ProxyName, TargetGroup,
+ * TargetRole), per the RDS Proxy monitoring documentation: `READWRITE` for the writer, `READ_ONLY`
+ * for readers. The API's `READ_WRITE` (DBProxyTarget.Role, ProxyEndpoint.TargetRole) is not a
+ * metric value: an alarm on it watches a metric that never exists and can never fire.
+ */
+export const PROXY_TARGET_ROLE = { writer: 'READWRITE', reader: 'READ_ONLY' } as const;
+
 /** SRE defaults for a production Aurora PostgreSQL cluster behind RDS Proxy. */
 export const DEFAULT_DATABASE_THRESHOLDS: DatabaseAlarmThresholds = {
   cpuPercent: 80,
@@ -201,7 +209,7 @@ export class DatabaseAlarms extends Construct {
           metricName,
           statistic,
           period: ONE_MINUTE,
-          dimensionsMap: { ProxyName: proxyName, TargetGroup: 'default', TargetRole: 'READ_WRITE' },
+          dimensionsMap: { ProxyName: proxyName, TargetGroup: 'default', TargetRole: PROXY_TARGET_ROLE.writer },
         });
       kit.alarm('ProxyConnectionSaturation', {
         metric: new cloudwatch.MathExpression({

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -36,7 +36,8 @@ export interface OnCallTopicsProps {
    */
   readonly pagerUrlSecretField?: string;
   /**
-   * Key that encrypts both topics.
+   * Key that encrypts both topics. Its key policy gets the publishers' statement (an imported key's
+   * policy cannot be changed: grant them kms:GenerateDataKey* and kms:Decrypt yourself).
    * @default - a new customer-managed key with yearly rotation, retained on stack deletion
    */
   readonly encryptionKey?: kms.IKey;
@@ -111,16 +112,22 @@ export class OnCallTopics extends Construct {
         rotationPeriod: Duration.days(365),
         removalPolicy: RemovalPolicy.RETAIN,
       });
-    if (!props.encryptionKey) {
-      // Alarms and EventBridge publish as services; without key access their messages are dropped silently.
-      this.key.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'AllowAlarmPublishers',
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          principals: publishers.map((s) => new iam.ServicePrincipal(s)),
-          resources: ['*'],
-          conditions: { StringEquals: { 'aws:SourceAccount': account } },
-        }),
+    // Alarms, EventBridge, Backup and Budgets publish as services; without key access their messages are
+    // dropped silently. A given key gets the same statement; an imported key's policy cannot be changed here.
+    const added = this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowAlarmPublishers',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        principals: publishers.map((s) => new iam.ServicePrincipal(s)),
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+      }),
+      /* allowNoOp */ true,
+    );
+    if (!added.statementAdded) {
+      Annotations.of(this).addWarningV2(
+        'readiness:on-call-key-policy',
+        `encryptionKey is imported: its key policy must allow ${publishers.join(', ')} kms:GenerateDataKey* and kms:Decrypt, or alarms and rules cannot publish to the topics`,
       );
     }
 

@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { OnCallTopics } from '../../../lib/constructs/observability/on-call-topics';
 import { newTestApp } from '../../helpers/synth';
@@ -72,5 +73,31 @@ describe('OnCallTopics validation', () => {
     expect(() =>
       new OnCallTopics(stack, 'OnCall', { criticalEmails: ['not-an-email'], pagerUrl: 'http://pager.example.com', pagerUrlSecret: secret }),
     ).toThrow(/criticalEmails = \["not-an-email"\].*\n.*pagerUrl = "http:\/\/pager.example.com": use the https:\/\/.*\n.*pagerUrl.*not both/);
+  });
+});
+
+describe('OnCallTopics with a given key', () => {
+  test('a key of the app gets the publishers statement too (otherwise alarms could not publish)', () => {
+    const stack = new Stack(newTestApp(), 'Alerting', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const key = new kms.Key(stack, 'SharedKey', { enableKeyRotation: true });
+    new OnCallTopics(stack, 'OnCall', { encryptionKey: key });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowAlarmPublishers',
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'backup.amazonaws.com', 'budgets.amazonaws.com'] },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('an imported key, whose policy cannot be changed here, gets a warning naming the grant to add', () => {
+    const stack = new Stack(newTestApp(), 'Alerting', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const key = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    new OnCallTopics(stack, 'OnCall', { encryptionKey: key });
+    Annotations.fromStack(stack).hasWarning('/Alerting/OnCall', Match.stringLikeRegexp('cloudwatch.amazonaws.com.*kms:GenerateDataKey\\* and kms:Decrypt'));
   });
 });
