@@ -130,11 +130,13 @@ function runScopeRules(scope: IConstruct, rules: readonly ScopeRule[], context: 
     let compliant = false;
     let findings: readonly string[] = [];
     let evidence = undefined as RuleResult['evidence'];
+    let conditional: string | undefined;
     try {
       const r = rule.check(scope, context);
       compliant = r.compliant;
       findings = r.findings;
       evidence = r.evidence;
+      conditional = r.compliant ? r.conditional : undefined;
     } catch (e) {
       findings = [`the rule could not read a value: ${(e as Error)?.message ?? String(e)}`];
     }
@@ -148,6 +150,7 @@ function runScopeRules(scope: IConstruct, rules: readonly ScopeRule[], context: 
       message: compliant ? rule.info : `${rule.info} ${findings.join(' ')}`.trim(),
       construct: scope,
       evidence,
+      ...(conditional ? { conditional } : {}),
     });
     if (!compliant && !acknowledged) {
       violations.push({

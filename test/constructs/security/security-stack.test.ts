@@ -106,6 +106,14 @@ describe('SecurityStack (prod config)', () => {
     });
   });
 
+  test('baseline "create" keeps the logical IDs the stack had before the choice existed', () => {
+    const ids = (type: string) => Object.keys(template.findResources(type)).sort();
+    expect(ids('AWS::GuardDuty::Detector')).toEqual(['ThreatDetectionDetector0E1F32F0']);
+    expect(ids('AWS::SecurityHub::Hub')).toEqual(['ThreatDetectionHub2204F40F']);
+    expect(ids('AWS::SecurityHub::Standard')).toEqual(['ThreatDetectionFoundationalBestPracticesB835E942']);
+    expect(ids('AWS::AccessAnalyzer::Analyzer')).toEqual(['AccessAnalyzersExternalAA9D5580', 'AccessAnalyzersUnused0D158372']);
+  });
+
   test('prod stack is termination protected', () => {
     expect(stack.terminationProtection).toBe(true);
   });
@@ -118,6 +126,18 @@ describe('SecurityStack (dev config)', () => {
       ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 365 } } },
     });
     expect(stack.terminationProtection).toBe(false);
+  });
+});
+
+describe('SecurityStack (baseline provided by the organization)', () => {
+  test('creates the trail but no GuardDuty detector, Security Hub or analyzer (one per account and region)', () => {
+    const config = { ...PROD, security: { ...PROD.security, baseline: { mode: 'provided' as const, providedBy: 'AWS Control Tower', evidenceUrl: 'https://lz.example.com/controls' } } };
+    const stack = new SecurityStack(newTestApp(), 'Security', { env: ENV, config });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::CloudTrail::Trail', 1);
+    for (const type of ['AWS::GuardDuty::Detector', 'AWS::SecurityHub::Hub', 'AWS::SecurityHub::Standard', 'AWS::AccessAnalyzer::Analyzer']) template.resourceCountIs(type, 0);
+    expect(stack.threatDetection).toBeUndefined();
+    expect(stack.accessAnalyzers).toBeUndefined();
   });
 });
 
