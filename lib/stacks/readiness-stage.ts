@@ -1,4 +1,4 @@
-import { Fn, Stage, StageProps, Tags } from 'aws-cdk-lib';
+import { Aspects, Fn, Stage, StageProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Stack } from 'aws-cdk-lib';
 import { StageConfig } from '../config/stage-config';
@@ -16,6 +16,7 @@ import { EdgeStack } from './edge-stack';
 import { ServiceStack } from './service-stack';
 import { addGlobalDatabasePrimary } from '../constructs/backup/global-database';
 import { protectStatefulResources } from '../constructs/backup/tags';
+import { ProactiveControlGuards } from '../constructs/security/proactive-controls';
 
 export interface ReadinessStageProps extends StageProps {
   readonly config: StageConfig;
@@ -114,5 +115,13 @@ export class ReadinessStage extends Stage {
     if (config.stage === 'prod') for (const child of this.node.children) if (Stack.isStack(child)) child.terminationProtection = true;
 
     for (const [key, value] of Object.entries(config.tags)) Tags.of(this).add(key, value);
+    // Every key, Lambda permission and Fargate task of the stage, whichever construct made it: grants only
+    // for AWS resources (CT.KMS.PR.3), service invocations from this account (CT.LAMBDA.PR.2), and the
+    // GuardDuty runtime agent pullable wherever GuardDuty manages it.
+    Aspects.of(this).add(
+      new ProactiveControlGuards({
+        guardDutyFargateAgent: config.security.guardDutyFeatures.includes('RUNTIME_MONITORING'),
+      }),
+    );
   }
 }
