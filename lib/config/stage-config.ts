@@ -283,6 +283,13 @@ export interface EdgeConfig {
   readonly certificateArn?: string;
   /** Path patterns served from cache, e.g. `/static/*`. */
   readonly staticPathPatterns: readonly string[];
+  /**
+   * While the origin secret rotates: the load balancer also accepts the previous value (`AWSPREVIOUS`),
+   * so that requests CloudFront sends with the old header keep working until the Edge stack has the new
+   * one. Set it for the rotation deploy only (README, "Origin header").
+   * @default false
+   */
+  readonly acceptPreviousOriginSecret?: boolean;
 }
 
 /** A failure the stage must survive: one instance, one availability zone, or the whole region. */

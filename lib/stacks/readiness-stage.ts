@@ -92,7 +92,11 @@ export class ReadinessStage extends Stage {
       // A WebACL's Ref is "name|id|scope"; its metrics use the name.
       webAclName: Fn.select(0, Fn.split('|', this.service.firewall.webAcl.ref)),
     });
-    if (config.edge.cdn) this.edge = new EdgeStack(this, 'Edge', { config });
+    if (config.edge.cdn) {
+      this.edge = new EdgeStack(this, 'Edge', { config });
+      // CloudFront reads the origin secret's us-east-1 replica, which the Service stack creates.
+      this.edge.addStackDependency(this.service, 'CloudFront sends the origin secret that the Service stack creates and replicates');
+    }
     if (this.edge) {
       this.edgeObservability = new EdgeObservabilityStack(this, 'EdgeObservability', {
         config,
