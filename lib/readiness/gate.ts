@@ -36,6 +36,7 @@ import { REPORT_SECTIONS } from './sections';
 import { ReportSection, ReportSectionProvider } from './sections/section';
 import { ReadinessReport } from './types';
 import { checkAcknowledgments, checkWaivers, collectWaivers, isCoveredByWaiver } from './waivers';
+import { controlTowerPlugin } from '../aspects/control-tower';
 
 export interface EnforceReadinessOptions {
   /** Stage whose levels apply: prod makes every finding an error. */
@@ -60,6 +61,14 @@ export interface EnforceReadinessOptions {
    * @default - true in prod, false elsewhere
    */
   readonly nist?: boolean;
+  /**
+   * Also run AWS Control Tower's proactive controls (cfn-guard and its Control Tower rules, from
+   * `@cdklabs/cdk-validator-cfnguard`) over the scope's templates: the checks Control Tower would run
+   * at deploy time in an account where they are enabled. Acknowledge a deliberate failure on its
+   * resource with `Validations.of(c).acknowledge({ id: 'cdk-validator-cfnguard::<guard rule name>', reason })`.
+   * @default false
+   */
+  readonly controlTower?: boolean;
   /**
    * Readiness rules to apply.
    * @default - READINESS_RULES, every registered rule
@@ -393,6 +402,7 @@ export function enforceReadiness(scope: App | Stage, options: EnforceReadinessOp
       return report([...launch.violations, ...summary.violations]);
     }, gate),
   );
+  if (options.controlTower) plugins.push(controlTowerPlugin(scope));
   Validations.of(scope).addPlugins(...plugins);
   return gate;
 }

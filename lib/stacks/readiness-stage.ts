@@ -17,6 +17,7 @@ import { ServiceStack } from './service-stack';
 import { addGlobalDatabasePrimary } from '../constructs/backup/global-database';
 import { protectStatefulResources } from '../constructs/backup/tags';
 import { ProactiveControlGuards } from '../constructs/security/proactive-controls';
+import { acknowledgeControlTowerExceptions } from '../constructs/security/control-tower-exceptions';
 
 export interface ReadinessStageProps extends StageProps {
   readonly config: StageConfig;
@@ -127,5 +128,7 @@ export class ReadinessStage extends Stage {
         guardDutyFargateAgent: config.security.guardDutyFeatures.includes('RUNTIME_MONITORING'),
       }),
     );
+    // The Control Tower proactive controls the stage fails on purpose, acknowledged on each resource with the reason.
+    acknowledgeControlTowerExceptions(this);
   }
 }

@@ -93,9 +93,10 @@ function allowGuardDutyAgentPull(taskDefinition: ecs.FargateTaskDefinition): voi
       resources: [`arn:${partition}:ecr:${region}:*:repository/${GUARDDUTY_FARGATE_AGENT_REPOSITORY}`],
     }),
   );
+  const rendered = Stack.of(taskDefinition).resolve(partition);
   acknowledge(
     taskDefinition.executionRole?.node.tryFindChild('DefaultPolicy'),
-    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:${region}:*:repository/${GUARDDUTY_FARGATE_AGENT_REPOSITORY}]`,
+    `AwsSolutions-IAM5[Resource::arn:${typeof rendered === 'string' ? rendered : '<AWS::Partition>'}:ecr:${region}:*:repository/${GUARDDUTY_FARGATE_AGENT_REPOSITORY}]`,
     'GuardDuty hosts its Fargate agent in an AWS-owned account that differs per region; the statement is scoped to that repository name and to pulls.',
   );
 }
