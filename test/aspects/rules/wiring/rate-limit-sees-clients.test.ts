@@ -6,7 +6,8 @@ import { NagRuleCompliance } from 'cdk-nag';
 import { ReadinessChecks } from '../../../../lib/aspects/readiness-checks';
 import { RateLimitSeesClients as rule } from '../../../../lib/aspects/rules/wiring/rate-limit-sees-clients';
 import { CloudFrontOriginPrefixList } from '../../../../lib/constructs/edge/cloudfront-origin-prefix-list';
-import { NO_BUNDLING } from '../../../helpers/synth';
+import { DEV, PROD, STAGING } from '../../../../lib/config/stages';
+import { buildStage, NO_BUNDLING } from '../../../helpers/synth';
 
 type Key = 'IP' | 'FORWARDED_IP' | 'CUSTOM_IP';
 interface Options {
@@ -87,5 +88,12 @@ describe('Readiness-RATE-LIMIT-SEES-CLIENTS', () => {
     const { stack } = userApp({ ingress: 'cloudfront', key: 'IP' });
     const report = new ReadinessChecks(undefined, { stage: 'prod', rules: [rule] }).validateScope(stack);
     expect(report.violations.map((v) => v.ruleName)).toEqual([expect.stringMatching(/^Readiness-RATE-LIMIT-SEES-CLIENTS/)]);
+  });
+  test('the shipped stages: behind CloudFront (staging, prod) the regional WebACL is checked and passes; dev faces clients directly', () => {
+    for (const config of [DEV, STAGING, PROD]) {
+      const { stage } = buildStage(config);
+      const acl = stage.service.firewall.webAcl;
+      expect([config.stage, rule.check(acl, {} as never)]).toEqual([config.stage, config.edge.cdn ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NOT_APPLICABLE]);
+    }
   });
 });
