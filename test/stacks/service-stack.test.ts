@@ -261,6 +261,33 @@ describe('prod service tier (Prod/Service, Prod/Edge, Prod/Network)', () => {
     });
   });
 
+  describe('Control Tower proactive controls (ProactiveControlGuards on the stage)', () => {
+    test("both task execution roles may pull GuardDuty's Fargate agent (RUNTIME_MONITORING is on in prod)", () => {
+      const pulls = Object.values(service.findResources('AWS::IAM::Policy')).filter((p: any) =>
+        JSON.stringify(p.Properties.PolicyDocument).includes(':ecr:eu-west-1:*:repository/aws-guardduty-agent-fargate'),
+      );
+      expect(pulls.map((p: any) => JSON.stringify(p.Properties.Roles))).toEqual([expect.stringMatching(/WebTaskDefinitionExecutionRole/), expect.stringMatching(/WorkerTaskDefinitionExecutionRole/)]);
+    });
+
+    test("the Redis AUTH rotation function's permission names the account Secrets Manager invokes it for (CT.LAMBDA.PR.2)", () => {
+      Template.fromStack(stage.data).hasResourceProperties('AWS::Lambda::Permission', {
+        Principal: 'secretsmanager.amazonaws.com',
+        SourceAccount: PROD.account,
+        FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('AuthTokenRotationFunction'), 'Arn'] },
+      });
+    });
+
+    test('every key of the service and edge stacks denies grants that are not for AWS resources (CT.KMS.PR.3)', () => {
+      for (const template of [service, edge]) {
+        const keys = Object.values(template.findResources('AWS::KMS::Key'));
+        expect(keys.length).toBeGreaterThan(0);
+        for (const key of keys) {
+          expect(key.Properties.KeyPolicy.Statement).toContainEqual(expect.objectContaining({ Sid: 'DenyGrantsNotForAwsResources', Effect: 'Deny', Action: 'kms:CreateGrant' }));
+        }
+      }
+    });
+  });
+
   describe('Edge (us-east-1)', () => {
     test('the edge stack is in us-east-1 and every prod stack is termination-protected', () => {
       expect(stage.edge!.region).toBe('us-east-1');
