@@ -28,9 +28,14 @@ export function selectGate(requested: unknown): 'launch' | undefined {
   throw new Error(`Unknown gate ${JSON.stringify(requested)} (context "gate"). Valid gates: launch.`);
 }
 
-/** The readiness gate on every stage: its own levels (prod: errors) and report (`<outdir>/readiness/<stage>.md`). */
+/**
+ * The readiness gate on every stage: its own levels (prod: errors) and report (`<outdir>/readiness/<stage>.md`).
+ * Prod also runs AWS Control Tower's proactive controls (cfn-guard).
+ */
 export function enforceStages(stages: readonly ReadinessStage[], gate?: 'launch'): void {
-  for (const stage of stages) enforceReadiness(stage, { stage: stage.config.stage, config: stage.config, gate });
+  for (const stage of stages) {
+    enforceReadiness(stage, { stage: stage.config.stage, config: stage.config, gate, controlTower: stage.config.stage === 'prod' });
+  }
 }
 
 /**

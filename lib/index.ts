@@ -53,6 +53,7 @@ export type { ControlDefinition } from './readiness/catalogue';
 export { enforceReadiness, evaluateReadiness, ReadinessGate, writeReport } from './readiness/gate';
 export type { EnforceReadinessOptions, ReadinessEvaluation } from './readiness/gate';
 export { waive } from './readiness/waivers';
+export { acknowledgeControlTower, ControlTowerChecks, CONTROL_TOWER_PLUGIN } from './aspects/control-tower';
 export type { WaiverProps } from './readiness/waivers';
 export { buildReport, renderMarkdown } from './readiness/report';
 export { REPORT_SECTIONS } from './readiness/sections';

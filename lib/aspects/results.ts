@@ -23,6 +23,8 @@ export interface RuleResult {
   readonly notes?: readonly string[];
   /** Evidence a scope rule supplied (used instead of the construct itself). */
   readonly evidence?: readonly EvidenceItem[];
+  /** Compliant on a declaration that still has to be proven live: the control is `conditional` with this reason. */
+  readonly conditional?: string;
 }
 
 export function complianceOf(result: NagRuleResult | undefined, error: unknown): Compliance[] {

@@ -68,6 +68,12 @@ export interface ScopeRuleResult {
   readonly findings: readonly string[];
   /** Resources (or notes) that make it compliant, for the report. */
   readonly evidence: readonly EvidenceItem[];
+  /**
+   * Compliant only on a declaration the templates cannot prove (e.g. a security baseline the
+   * organization provides): the report shows the control `conditional` with this reason, never `ready`.
+   * @default - none: a compliant result is ready
+   */
+  readonly conditional?: string;
 }
 
 export interface ScopeRule extends RuleBase {

@@ -162,7 +162,29 @@ export type GuardDutyFeatureName =
   | 'LAMBDA_NETWORK_LOGS'
   | 'EKS_AUDIT_LOGS';
 
+/**
+ * Who runs the account-and-region security services (GuardDuty detector, Security Hub, IAM Access
+ * Analyzers). Each exists at most once per account and region: a second stage in the same account and
+ * region, or an organization that already enabled them, makes a second copy fail at deploy time.
+ * - `create`: the stage's Security stack creates them (standalone accounts; one stage per account and region).
+ * - `provided`: the organization or landing zone (AWS Control Tower, a delegated administrator) runs
+ *   them in this account and region; the stage creates none and names who provides them and where the
+ *   evidence is. The audit-trail and security-monitoring controls are then `conditional`: provided by the
+ *   organization, to be proven live.
+ */
+export type SecurityBaselineConfig =
+  | { readonly mode: 'create' }
+  | {
+      readonly mode: 'provided';
+      /** Who runs the baseline in this account and region, e.g. `AWS Control Tower (security account 999999999999)`. */
+      readonly providedBy: string;
+      /** Where a reviewer finds the evidence (https URL: the landing zone's controls page, the delegated-admin console). */
+      readonly evidenceUrl: string;
+    };
+
 export interface SecurityConfig {
+  /** Create the account-and-region security services in this stage, or declare them provided by the organization. */
+  readonly baseline: SecurityBaselineConfig;
   /** Days audit log files are locked (S3 Object Lock) and kept; the audit trail's retention. */
   readonly auditRetentionDays: number;
   /** Days after which audit log files move to archive storage (Glacier Flexible Retrieval). */
@@ -261,6 +283,13 @@ export interface EdgeConfig {
   readonly certificateArn?: string;
   /** Path patterns served from cache, e.g. `/static/*`. */
   readonly staticPathPatterns: readonly string[];
+  /**
+   * While the origin secret rotates: the load balancer also accepts the previous value (`AWSPREVIOUS`),
+   * so that requests CloudFront sends with the old header keep working until the Edge stack has the new
+   * one. Set it for the rotation deploy only (README, "Origin header").
+   * @default false
+   */
+  readonly acceptPreviousOriginSecret?: boolean;
 }
 
 /** A failure the stage must survive: one instance, one availability zone, or the whole region. */

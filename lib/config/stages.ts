@@ -1,10 +1,14 @@
 import { StageConfig, StageName } from './stage-config';
 
 /**
- * The shipped stage configurations. The account is a placeholder so that synth works offline;
- * replace it (or override it in bin/) before deploying.
+ * The shipped stage configurations. The accounts are placeholders so that synth works offline;
+ * replace them (or override them in bin/) before deploying. Each stage has its own account: GuardDuty,
+ * Security Hub and the IAM Access Analyzers exist once per account and region, so two stages in one
+ * account and region cannot both create them (Readiness-ACCOUNT-SINGLETONS).
  */
-const PLACEHOLDER_ACCOUNT = '111111111111';
+const DEV_ACCOUNT = '111111111111';
+const STAGING_ACCOUNT = '222222222222';
+const PROD_ACCOUNT = '333333333333';
 
 /**
  * Attestations: none shipped. The readiness controls page names owners for LEGAL-PAGES,
@@ -19,7 +23,7 @@ const ATTESTATIONS: StageConfig['attestations'] = {};
 
 export const DEV: StageConfig = {
   stage: 'dev',
-  account: PLACEHOLDER_ACCOUNT,
+  account: DEV_ACCOUNT,
   region: 'eu-west-1',
   drRegion: 'eu-central-1',
   availabilityZones: ['eu-west-1a', 'eu-west-1b'],
@@ -59,6 +63,10 @@ export const DEV: StageConfig = {
     service: { error5xxPercent: 10, p99LatencyMs: 3000, cpuPercent: 90, memoryPercent: 90, queueOldestMessageSeconds: 1800, wafBlockedPer5Min: 500 },
   },
   security: {
+    // A standalone placeholder account: the stage creates GuardDuty, Security Hub and the analyzers. Under
+    // AWS Control Tower or an organization that runs them, declare
+    // { mode: 'provided', providedBy: 'AWS Control Tower (audit account ...)', evidenceUrl: 'https://...' }.
+    baseline: { mode: 'create' },
     auditRetentionDays: 365,
     auditArchiveAfterDays: 90,
     auditLockMode: 'GOVERNANCE',
@@ -69,8 +77,8 @@ export const DEV: StageConfig = {
     unusedAccessAgeDays: 90,
   },
   service: {
-    image: `${PLACEHOLDER_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/marketplace/api:1.0.0`,
-    certificateArn: `arn:aws:acm:eu-west-1:${PLACEHOLDER_ACCOUNT}:certificate/00000000-0000-0000-0000-000000000000`,
+    image: `${DEV_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/marketplace/api:1.0.0`,
+    certificateArn: `arn:aws:acm:eu-west-1:${DEV_ACCOUNT}:certificate/00000000-0000-0000-0000-000000000000`,
     containerPort: 8080,
     desiredTasks: 2,
     minTasks: 2,
@@ -86,7 +94,7 @@ export const DEV: StageConfig = {
     waf: { rateLimitPer5Min: 2000, sensitivePaths: ['/login', '/checkout'], sensitivePathRateLimitPer5Min: 100, blockAnonymousIps: false },
     capacity: { targetConcurrentUsers: 10000, concurrencyPerTask: 500 },
     worker: {
-      image: `${PLACEHOLDER_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/marketplace/worker:1.0.0`,
+      image: `${DEV_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/marketplace/worker:1.0.0`,
       cpu: 512,
       memoryMiB: 1024,
       minTasks: 1,
@@ -130,7 +138,7 @@ export const DEV: StageConfig = {
 
 export const STAGING: StageConfig = {
   stage: 'staging',
-  account: PLACEHOLDER_ACCOUNT,
+  account: STAGING_ACCOUNT,
   region: 'eu-west-1',
   drRegion: 'eu-central-1',
   availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
@@ -170,6 +178,10 @@ export const STAGING: StageConfig = {
     service: { error5xxPercent: 5, p99LatencyMs: 2000, cpuPercent: 80, memoryPercent: 85, queueOldestMessageSeconds: 900, wafBlockedPer5Min: 1000 },
   },
   security: {
+    // A standalone placeholder account: the stage creates GuardDuty, Security Hub and the analyzers. Under
+    // AWS Control Tower or an organization that runs them, declare
+    // { mode: 'provided', providedBy: 'AWS Control Tower (audit account ...)', evidenceUrl: 'https://...' }.
+    baseline: { mode: 'create' },
     auditRetentionDays: 365,
     auditArchiveAfterDays: 90,
     auditLockMode: 'GOVERNANCE',
@@ -180,8 +192,8 @@ export const STAGING: StageConfig = {
     unusedAccessAgeDays: 90,
   },
   service: {
-    image: `${PLACEHOLDER_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/marketplace/api:1.0.0`,
-    certificateArn: `arn:aws:acm:eu-west-1:${PLACEHOLDER_ACCOUNT}:certificate/00000000-0000-0000-0000-000000000000`,
+    image: `${STAGING_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/marketplace/api:1.0.0`,
+    certificateArn: `arn:aws:acm:eu-west-1:${STAGING_ACCOUNT}:certificate/00000000-0000-0000-0000-000000000000`,
     containerPort: 8080,
     desiredTasks: 2,
     minTasks: 2,
@@ -197,7 +209,7 @@ export const STAGING: StageConfig = {
     waf: { rateLimitPer5Min: 2000, sensitivePaths: ['/login', '/checkout'], sensitivePathRateLimitPer5Min: 100, blockAnonymousIps: false },
     capacity: { targetConcurrentUsers: 10000, concurrencyPerTask: 500 },
     worker: {
-      image: `${PLACEHOLDER_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/marketplace/worker:1.0.0`,
+      image: `${STAGING_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/marketplace/worker:1.0.0`,
       cpu: 512,
       memoryMiB: 1024,
       minTasks: 2,
@@ -212,7 +224,7 @@ export const STAGING: StageConfig = {
     originDomainName: 'origin.staging.marketplace.example.com',
     // An alias with its own certificate: the default *.cloudfront.net certificate still accepts TLS 1.0.
     domainNames: ['staging.marketplace.example.com'],
-    certificateArn: `arn:aws:acm:us-east-1:${PLACEHOLDER_ACCOUNT}:certificate/00000000-0000-0000-0000-000000000002`,
+    certificateArn: `arn:aws:acm:us-east-1:${STAGING_ACCOUNT}:certificate/00000000-0000-0000-0000-000000000002`,
     staticPathPatterns: ['/static/*', '/assets/*'],
   },
   dr: {
@@ -243,7 +255,7 @@ export const STAGING: StageConfig = {
 
 export const PROD: StageConfig = {
   stage: 'prod',
-  account: PLACEHOLDER_ACCOUNT,
+  account: PROD_ACCOUNT,
   region: 'eu-west-1',
   drRegion: 'eu-central-1',
   availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
@@ -285,6 +297,10 @@ export const PROD: StageConfig = {
     service: { error5xxPercent: 2, p99LatencyMs: 1500, cpuPercent: 80, memoryPercent: 85, queueOldestMessageSeconds: 300, wafBlockedPer5Min: 2000 },
   },
   security: {
+    // A standalone placeholder account: the stage creates GuardDuty, Security Hub and the analyzers. Under
+    // AWS Control Tower or an organization that runs them, declare
+    // { mode: 'provided', providedBy: 'AWS Control Tower (audit account ...)', evidenceUrl: 'https://...' }.
+    baseline: { mode: 'create' },
     auditRetentionDays: 365,
     auditArchiveAfterDays: 90,
     auditLockMode: 'COMPLIANCE',
@@ -295,8 +311,8 @@ export const PROD: StageConfig = {
     unusedAccessAgeDays: 90,
   },
   service: {
-    image: `${PLACEHOLDER_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/marketplace/api:1.0.0`,
-    certificateArn: `arn:aws:acm:eu-west-1:${PLACEHOLDER_ACCOUNT}:certificate/00000000-0000-0000-0000-000000000000`,
+    image: `${PROD_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/marketplace/api:1.0.0`,
+    certificateArn: `arn:aws:acm:eu-west-1:${PROD_ACCOUNT}:certificate/00000000-0000-0000-0000-000000000000`,
     containerPort: 8080,
     desiredTasks: 3,
     minTasks: 3,
@@ -312,7 +328,7 @@ export const PROD: StageConfig = {
     waf: { rateLimitPer5Min: 2000, sensitivePaths: ['/login', '/checkout'], sensitivePathRateLimitPer5Min: 100, blockAnonymousIps: true },
     capacity: { targetConcurrentUsers: 10000, concurrencyPerTask: 500 },
     worker: {
-      image: `${PLACEHOLDER_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/marketplace/worker:1.0.0`,
+      image: `${PROD_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/marketplace/worker:1.0.0`,
       cpu: 512,
       memoryMiB: 1024,
       minTasks: 2,
@@ -326,7 +342,7 @@ export const PROD: StageConfig = {
     cdn: true,
     originDomainName: 'origin.marketplace.example.com',
     domainNames: ['marketplace.example.com'],
-    certificateArn: `arn:aws:acm:us-east-1:${PLACEHOLDER_ACCOUNT}:certificate/00000000-0000-0000-0000-000000000001`,
+    certificateArn: `arn:aws:acm:us-east-1:${PROD_ACCOUNT}:certificate/00000000-0000-0000-0000-000000000001`,
     staticPathPatterns: ['/static/*', '/assets/*'],
   },
   dr: {

@@ -37,6 +37,7 @@ import { REPORT_SECTIONS } from './sections';
 import { ReportSection, ReportSectionProvider } from './sections/section';
 import { ReadinessReport } from './types';
 import { checkAcknowledgments, checkWaivers, collectWaivers, isCoveredByWaiver, needsWaiver } from './waivers';
+import { controlTowerPlugin } from '../aspects/control-tower';
 
 export interface EnforceReadinessOptions {
   /** Stage whose levels apply: prod makes every finding an error. */
@@ -61,6 +62,14 @@ export interface EnforceReadinessOptions {
    * @default - true in prod, false elsewhere
    */
   readonly nist?: boolean;
+  /**
+   * Also run AWS Control Tower's proactive controls (cfn-guard and its Control Tower rules, from
+   * `@cdklabs/cdk-validator-cfnguard`) over the scope's templates: the checks Control Tower would run
+   * at deploy time in an account where they are enabled. Acknowledge a deliberate failure on its
+   * resource with `Validations.of(c).acknowledge({ id: 'cdk-validator-cfnguard::<guard rule name>', reason })`.
+   * @default false
+   */
+  readonly controlTower?: boolean;
   /**
    * Readiness rules to apply.
    * @default - READINESS_RULES, every registered rule
@@ -131,11 +140,13 @@ function runScopeRules(scope: IConstruct, rules: readonly ScopeRule[], context: 
     let compliant = false;
     let findings: readonly string[] = [];
     let evidence = undefined as RuleResult['evidence'];
+    let conditional: string | undefined;
     try {
       const r = rule.check(scope, context);
       compliant = r.compliant;
       findings = r.findings;
       evidence = r.evidence;
+      conditional = r.compliant ? r.conditional : undefined;
     } catch (e) {
       findings = [`the rule could not read a value: ${(e as Error)?.message ?? String(e)}`];
     }
@@ -149,6 +160,7 @@ function runScopeRules(scope: IConstruct, rules: readonly ScopeRule[], context: 
       message: compliant ? rule.info : `${rule.info} ${findings.join(' ')}`.trim(),
       construct: scope,
       evidence,
+      ...(conditional ? { conditional } : {}),
     });
     if (!compliant && !acknowledged) {
       violations.push({
@@ -455,6 +467,7 @@ export function enforceReadiness(scope: App | Stage, options: EnforceReadinessOp
       return report([...launch.violations, ...summary.violations]);
     }, gate),
   );
+  if (options.controlTower) plugins.push(controlTowerPlugin(scope));
   Validations.of(scope).addPlugins(...plugins);
   return gate;
 }

@@ -168,6 +168,9 @@ function controlReport(control: ReadinessControl, inputs: ReportInputs): Control
       parts.push({ status: 'missing', reason: `${failing.length} finding${failing.length === 1 ? '' : 's'}: ${listPaths(failing)}.` });
     } else if (waived.length > 0) {
       parts.push({ status: 'conditional', reason: `Waived: ${listPaths(waived)} (see waivers).` });
+    } else if (compliant.some((r) => r.conditional)) {
+      const reasons = [...new Set(compliant.filter((r) => r.conditional).map((r) => `${r.ruleId}: ${r.conditional}`))];
+      parts.push({ status: 'conditional', reason: reasons.join(' ') });
     } else if (compliant.length > 0) {
       parts.push({ status: 'ready', reason: `${compliant.length} check${compliant.length === 1 ? '' : 's'} passed (${control.rules.join(', ')}).` });
     } else if (enforced && !activeHere) {

@@ -1,4 +1,4 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { SecretValue, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -6,6 +6,7 @@ import { StageConfig } from '../config/stage-config';
 import { CdnDistribution } from '../constructs/edge/cdn-distribution';
 import { WebFirewall } from '../constructs/firewall/web-firewall';
 import { acknowledge } from '../constructs/service/task-helpers';
+import { ORIGIN_VERIFY_FIELD, ORIGIN_VERIFY_HEADER, originSecretName } from './service-stack';
 
 /** CloudFront and CLOUDFRONT-scope WebACLs live in us-east-1 whatever the stage's region. */
 export const EDGE_REGION = 'us-east-1';
@@ -46,6 +47,11 @@ export class EdgeStack extends Stack {
       domainNames: [...edge.domainNames],
       certificate: edge.certificateArn ? acm.Certificate.fromCertificateArn(this, 'Certificate', edge.certificateArn) : undefined,
       staticPathPatterns: [...edge.staticPathPatterns],
+      // The replica of the Service stack's origin secret in us-east-1, resolved at deploy time by name.
+      originVerifyHeader: {
+        name: ORIGIN_VERIFY_HEADER,
+        value: SecretValue.secretsManager(originSecretName(config.stage), { jsonField: ORIGIN_VERIFY_FIELD }),
+      },
     });
     acknowledge(this.cdn.distribution, 'AwsSolutions-CFR1', 'The marketplace serves buyers worldwide; abuse is handled by the WebACL (rate limits, IP reputation, managed rules), not by country.');
   }

@@ -1,4 +1,4 @@
-import { Fn, Stage, StageProps, Tags } from 'aws-cdk-lib';
+import { Aspects, Fn, Stage, StageProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Stack } from 'aws-cdk-lib';
 import { StageConfig } from '../config/stage-config';
@@ -16,6 +16,8 @@ import { EdgeStack } from './edge-stack';
 import { ServiceStack } from './service-stack';
 import { addGlobalDatabasePrimary } from '../constructs/backup/global-database';
 import { protectStatefulResources } from '../constructs/backup/tags';
+import { ProactiveControlGuards } from '../constructs/security/proactive-controls';
+import { acknowledgeControlTowerExceptions } from '../constructs/security/control-tower-exceptions';
 
 export interface ReadinessStageProps extends StageProps {
   readonly config: StageConfig;
@@ -91,7 +93,11 @@ export class ReadinessStage extends Stage {
       // A WebACL's Ref is "name|id|scope"; its metrics use the name.
       webAclName: Fn.select(0, Fn.split('|', this.service.firewall.webAcl.ref)),
     });
-    if (config.edge.cdn) this.edge = new EdgeStack(this, 'Edge', { config });
+    if (config.edge.cdn) {
+      this.edge = new EdgeStack(this, 'Edge', { config });
+      // CloudFront reads the origin secret's us-east-1 replica, which the Service stack creates.
+      this.edge.addStackDependency(this.service, 'CloudFront sends the origin secret that the Service stack creates and replicates');
+    }
     if (this.edge) {
       this.edgeObservability = new EdgeObservabilityStack(this, 'EdgeObservability', {
         config,
@@ -114,5 +120,15 @@ export class ReadinessStage extends Stage {
     if (config.stage === 'prod') for (const child of this.node.children) if (Stack.isStack(child)) child.terminationProtection = true;
 
     for (const [key, value] of Object.entries(config.tags)) Tags.of(this).add(key, value);
+    // Every key, Lambda permission and Fargate task of the stage, whichever construct made it: grants only
+    // for AWS resources (CT.KMS.PR.3), service invocations from this account (CT.LAMBDA.PR.2), and the
+    // GuardDuty runtime agent pullable wherever GuardDuty manages it.
+    Aspects.of(this).add(
+      new ProactiveControlGuards({
+        guardDutyFargateAgent: config.security.guardDutyFeatures.includes('RUNTIME_MONITORING'),
+      }),
+    );
+    // The Control Tower proactive controls the stage fails on purpose, acknowledged on each resource with the reason.
+    acknowledgeControlTowerExceptions(this);
   }
 }

@@ -12,13 +12,17 @@ export interface SecurityStackProps extends StackProps {
 }
 
 /**
- * Account and region singletons of a stage: the audit trail, GuardDuty, Security Hub and the IAM
- * Access Analyzers. Stateful (the audit bucket and its key are retained). Construct IDs are API.
+ * The security baseline of a stage: the audit trail, and the account-and-region singletons GuardDuty,
+ * Security Hub and the IAM Access Analyzers. With `security.baseline.mode: 'provided'` the organization
+ * runs the singletons in this account and region and the stack creates only the trail (a trail is not a
+ * singleton). Stateful (the audit bucket and its key are retained). Construct IDs are API.
  */
 export class SecurityStack extends Stack {
   public readonly auditTrail: AuditTrail;
-  public readonly threatDetection: ThreatDetection;
-  public readonly accessAnalyzers: AccessAnalyzers;
+  /** GuardDuty and Security Hub; undefined when the organization provides them. */
+  public readonly threatDetection?: ThreatDetection;
+  /** The IAM Access Analyzers; undefined when the organization provides them. */
+  public readonly accessAnalyzers?: AccessAnalyzers;
 
   constructor(scope: Construct, id: string, props: SecurityStackProps) {
     super(scope, id, { ...props, terminationProtection: props.config.stage === 'prod' });
@@ -31,7 +35,10 @@ export class SecurityStack extends Stack {
       logGroupRetention: sec.auditLogGroupRetentionDays as logs.RetentionDays,
       customerDataBuckets: sec.customerDataBuckets.map((name) => s3.Bucket.fromBucketName(this, `CustomerData-${name}`, name)),
     });
-    this.threatDetection = new ThreatDetection(this, 'ThreatDetection', { guardDutyFeatures: sec.guardDutyFeatures });
-    this.accessAnalyzers = new AccessAnalyzers(this, 'AccessAnalyzers', { unusedAccessAge: Duration.days(sec.unusedAccessAgeDays) });
+    // Same construct IDs as before the choice existed: `create` keeps every logical ID.
+    if (sec.baseline.mode === 'create') {
+      this.threatDetection = new ThreatDetection(this, 'ThreatDetection', { guardDutyFeatures: sec.guardDutyFeatures });
+      this.accessAnalyzers = new AccessAnalyzers(this, 'AccessAnalyzers', { unusedAccessAge: Duration.days(sec.unusedAccessAgeDays) });
+    }
   }
 }

@@ -59,4 +59,18 @@ describe('security config', () => {
     // The same values are acceptable outside prod.
     expect(() => validateStageConfig({ ...bad, stage: 'staging' })).not.toThrow();
   });
+  test('each shipped stage has its own account, so account singletons cannot collide between stages', () => {
+    expect(new Set([DEV, STAGING, PROD].map((c) => `${c.account}/${c.region}`)).size).toBe(3);
+    expect([DEV, STAGING, PROD].map((c) => c.account)).toEqual(['111111111111', '222222222222', '333333333333']);
+  });
+
+  test('a provided baseline names who provides it and the evidence URL; "create" needs neither', () => {
+    const provided = (baseline: unknown) => withSecurity(PROD, { baseline: baseline as StageConfig['security']['baseline'] });
+    expect(() => validateStageConfig(provided({ mode: 'create' }))).not.toThrow();
+    expect(() => validateStageConfig(provided({ mode: 'provided', providedBy: 'AWS Control Tower', evidenceUrl: 'https://lz.example.com' }))).not.toThrow();
+    expect(() => validateStageConfig(provided({ mode: 'provided', providedBy: '', evidenceUrl: 'wiki' }))).toThrow(
+      /security\.baseline\.providedBy = "": name who runs the baseline[\s\S]*security\.baseline\.evidenceUrl = "wiki": give the https:\/\/ URL/,
+    );
+    expect(() => validateStageConfig(provided({ mode: 'organization' }))).toThrow(/security\.baseline\.mode = "organization": use "create"/);
+  });
 });

@@ -38,7 +38,7 @@ describe('prod stage: backup, DR, drills and cost stacks', () => {
           Match.objectLike({
             RuleName: 'SnapshotCopiedToDrRegion',
             ScheduleExpression: 'cron(0 0/1 * * ? *)',
-            CopyActions: [{ DestinationBackupVaultArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':backup:eu-central-1:111111111111:backup-vault:readiness-prod-dr']] }, Lifecycle: { DeleteAfterDays: 35 } }],
+            CopyActions: [{ DestinationBackupVaultArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:backup:eu-central-1:${PROD.account}:backup-vault:readiness-prod-dr`]] }, Lifecycle: { DeleteAfterDays: 35 } }],
           }),
         ]),
       },

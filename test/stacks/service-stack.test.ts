@@ -147,24 +147,36 @@ describe('prod service tier (Prod/Service, Prod/Edge, Prod/Network)', () => {
   });
 
   describe('WebFirewall (regional)', () => {
-    test('managed groups, a per-IP rate limit and a stricter one for sensitive paths, metrics on every rule', () => {
+    test('behind CloudFront: content-inspecting managed groups, rate limits per forwarded client address, metrics on every rule', () => {
       const [acl] = Object.values(service.findResources('AWS::WAFv2::WebACL'));
       const rules = acl.Properties.Rules;
       expect(acl.Properties.Scope).toBe('REGIONAL');
+      // The reputation lists read the source address, which is CloudFront's here: they live on the CloudFront WebACL.
       expect(rules.filter((r: any) => r.Statement.ManagedRuleGroupStatement).map((r: any) => r.Statement.ManagedRuleGroupStatement.Name)).toEqual([
         'AWSManagedRulesCommonRuleSet',
         'AWSManagedRulesKnownBadInputsRuleSet',
         'AWSManagedRulesSQLiRuleSet',
-        'AWSManagedRulesAmazonIpReputationList',
-        'AWSManagedRulesAnonymousIpList',
       ]);
       const rate = (name: string) => rules.find((r: any) => r.Name === name);
-      expect(rate('RateLimitPerIp')).toMatchObject({ Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: 2000, AggregateKeyType: 'IP' } } });
+      const forwarded = { AggregateKeyType: 'FORWARDED_IP', ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' } };
+      expect(rate('RateLimitPerIp')).toMatchObject({ Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: 2000, ...forwarded } } });
       expect(rate('RateLimitSensitivePaths').Statement.RateBasedStatement).toMatchObject({
         Limit: 100,
+        ...forwarded,
         ScopeDownStatement: { OrStatement: { Statements: [expect.objectContaining({ ByteMatchStatement: expect.objectContaining({ SearchString: '/login' }) }), expect.anything()] } },
       });
       for (const r of rules) expect(r.VisibilityConfig).toMatchObject({ CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true });
+    });
+
+    test('the CloudFront WebACL, which sees the viewer address, limits per source IP and applies the reputation lists', () => {
+      const [acl] = Object.values(edge.findResources('AWS::WAFv2::WebACL'));
+      const rules = acl.Properties.Rules;
+      expect(rules.map((r: any) => r.Statement.ManagedRuleGroupStatement?.Name).filter(Boolean)).toEqual(
+        expect.arrayContaining(['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesAnonymousIpList']),
+      );
+      for (const name of ['RateLimitPerIp', 'RateLimitSensitivePaths']) {
+        expect(rules.find((r: any) => r.Name === name).Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: 'IP' });
+      }
     });
 
     test('is associated with the load balancer and logs with Authorization and Cookie redacted', () => {
@@ -206,6 +218,73 @@ describe('prod service tier (Prod/Service, Prod/Edge, Prod/Network)', () => {
 
     test('one NAT gateway per AZ', () => {
       network.resourceCountIs('AWS::EC2::NatGateway', 3);
+    });
+  });
+
+  describe('Origin header (only requests through this distribution reach the service)', () => {
+    test('the listener answers 403 by default and forwards only when X-Origin-Verify matches the secret, by dynamic reference', () => {
+      const tg = Object.keys(service.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'))[0];
+      service.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+        Port: 443,
+        DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '403', ContentType: 'text/plain', MessageBody: 'Forbidden' } }],
+      });
+      const secretId = Object.keys(service.findResources('AWS::SecretsManager::Secret', { Properties: { Name: 'readiness/prod/origin-verify' } }))[0];
+      expect(secretId).toBeDefined();
+      service.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+        Priority: 1,
+        Actions: [{ Type: 'forward', TargetGroupArn: { Ref: tg } }],
+        Conditions: [
+          {
+            Field: 'http-header',
+            HttpHeaderConfig: {
+              HttpHeaderName: 'X-Origin-Verify',
+              Values: [{ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:header::}}']] }],
+            },
+          },
+        ],
+      });
+    });
+
+    test('the secret is generated, customer-key encrypted and replicated to us-east-1; CloudFront sends its replica by reference', () => {
+      service.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Name: 'readiness/prod/origin-verify',
+        GenerateSecretString: Match.objectLike({ GenerateStringKey: 'header', PasswordLength: 48 }),
+        KmsKeyId: Match.anyValue(),
+        ReplicaRegions: [{ Region: 'us-east-1' }],
+      });
+      edge.hasResourceProperties('AWS::CloudFront::Distribution', {
+        DistributionConfig: Match.objectLike({
+          Origins: [Match.objectLike({ OriginCustomHeaders: [{ HeaderName: 'X-Origin-Verify', HeaderValue: '{{resolve:secretsmanager:readiness/prod/origin-verify:SecretString:header::}}' }] })],
+        }),
+      });
+      expect(stage.edge!.dependencies).toContain(stage.service);
+    });
+  });
+
+  describe('Control Tower proactive controls (ProactiveControlGuards on the stage)', () => {
+    test("both task execution roles may pull GuardDuty's Fargate agent (RUNTIME_MONITORING is on in prod)", () => {
+      const pulls = Object.values(service.findResources('AWS::IAM::Policy')).filter((p: any) =>
+        JSON.stringify(p.Properties.PolicyDocument).includes(':ecr:eu-west-1:*:repository/aws-guardduty-agent-fargate'),
+      );
+      expect(pulls.map((p: any) => JSON.stringify(p.Properties.Roles))).toEqual([expect.stringMatching(/WebTaskDefinitionExecutionRole/), expect.stringMatching(/WorkerTaskDefinitionExecutionRole/)]);
+    });
+
+    test("the Redis AUTH rotation function's permission names the account Secrets Manager invokes it for (CT.LAMBDA.PR.2)", () => {
+      Template.fromStack(stage.data).hasResourceProperties('AWS::Lambda::Permission', {
+        Principal: 'secretsmanager.amazonaws.com',
+        SourceAccount: PROD.account,
+        FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('AuthTokenRotationFunction'), 'Arn'] },
+      });
+    });
+
+    test('every key of the service and edge stacks denies grants that are not for AWS resources (CT.KMS.PR.3)', () => {
+      for (const template of [service, edge]) {
+        const keys = Object.values(template.findResources('AWS::KMS::Key'));
+        expect(keys.length).toBeGreaterThan(0);
+        for (const key of keys) {
+          expect(key.Properties.KeyPolicy.Statement).toContainEqual(expect.objectContaining({ Sid: 'DenyGrantsNotForAwsResources', Effect: 'Deny', Action: 'kms:CreateGrant' }));
+        }
+      }
     });
   });
 

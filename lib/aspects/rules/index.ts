@@ -34,6 +34,8 @@ import { ServiceAutoscaled } from './service/service-autoscaled';
 import { ServiceDeploysSafely } from './service/service-deploys-safely';
 import { TargetHealthChecked } from './service/target-health-checked';
 import { WebEntryFirewalled } from './service/web-entry-firewalled';
+import { AccountSingletons } from './wiring/account-singletons';
+import { RateLimitSeesClients } from './wiring/rate-limit-sees-clients';
 
 export const READINESS_RULES: readonly ReadinessRule[] = [
   DatabaseHighlyAvailable,
@@ -68,4 +70,6 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   SloBurnRateAlerted,
   PublicEndpointCanaried,
   ObservabilityInPlace,
+  AccountSingletons,
+  RateLimitSeesClients,
 ];

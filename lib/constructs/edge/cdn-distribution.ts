@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -33,6 +33,13 @@ export interface CdnDistributionProps {
    * @default - a new private bucket that is retained
    */
   readonly logBucket?: s3.IBucket;
+  /**
+   * A header CloudFront adds to every origin request, so that the origin can refuse requests that did not
+   * come through this distribution (`ProtectedService.originVerifyHeader`). Give the value as a Secrets
+   * Manager reference: the template carries a dynamic reference, never the value.
+   * @default - no origin header
+   */
+  readonly originVerifyHeader?: { readonly name: string; readonly value: SecretValue };
   /**
    * Edge locations used.
    * @default cloudfront.PriceClass.PRICE_CLASS_100
@@ -72,6 +79,7 @@ export class CdnDistribution extends Construct {
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
       readTimeout: Duration.seconds(30),
       keepaliveTimeout: Duration.seconds(5),
+      customHeaders: props.originVerifyHeader ? { [props.originVerifyHeader.name]: props.originVerifyHeader.value.unsafeUnwrap() } : undefined,
     });
     this.logBucket =
       props.logBucket ??

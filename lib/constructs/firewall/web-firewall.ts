@@ -36,6 +36,19 @@ export interface WebFirewallProps {
    */
   readonly blockAnonymousIps?: boolean;
   /**
+   * Header that carries the client's address, for a REGIONAL WebACL in front of a load balancer that
+   * only CloudFront reaches: there the source IP of every request is a CloudFront edge address, so a
+   * per-IP limit would throttle CloudFront (every user behind one edge at once) and reputation lists
+   * would judge CloudFront. With a header (CloudFront sends `X-Forwarded-For`), the rate rules count
+   * per forwarded address (`FORWARDED_IP`, FallbackBehavior `MATCH`: a request without a valid address is
+   * counted, not waved through), and the IP reputation and anonymous-IP groups, which only read the source
+   * address, are left out: the CLOUDFRONT WebACL in front applies them to the viewer's real address.
+   * The first address of `X-Forwarded-For` is what the client sent, so these limits are a backstop; the
+   * CloudFront WebACL, which sees the viewer's address itself, is the limiter that cannot be spoofed.
+   * @default - the source IP (the WebACL faces clients directly)
+   */
+  readonly clientAddressHeader?: string;
+  /**
    * Key that encrypts the WAF log group.
    * @default - a new customer-managed key with rotation
    */
@@ -55,6 +68,12 @@ const RULES: readonly ValidationRule<WebFirewallProps>[] = [
     value: (p) => p.sensitivePathRateLimitPer5Min,
     check: (v, p) => v === undefined || (is.intBetween(10, 2_000_000_000)(v) && v < (p.rateLimitPer5Min ?? 2000)),
     fix: 'use at least 10 and less than rateLimitPer5Min',
+  },
+  {
+    field: 'clientAddressHeader',
+    value: (p) => p.clientAddressHeader,
+    check: (v, p) => v === undefined || (/^[A-Za-z0-9-]{1,255}$/.test(v) && (p.scope ?? 'REGIONAL') === 'REGIONAL'),
+    fix: 'use a header name such as "X-Forwarded-For", on a REGIONAL WebACL only (a CLOUDFRONT WebACL sees the viewer address itself)',
   },
   {
     field: 'sensitivePaths',
@@ -93,7 +112,15 @@ export class WebFirewall extends Construct {
     const sensitivePaths = props.sensitivePaths ?? ['/login', '/checkout'];
     const sensitiveLimit = props.sensitivePathRateLimitPer5Min ?? 100;
 
-    const groups = [...BASE_MANAGED_GROUPS, ...(props.blockAnonymousIps ? ['AWSManagedRulesAnonymousIpList'] : [])];
+    const forwarded = props.clientAddressHeader;
+    const ipKey: Pick<wafv2.CfnWebACL.RateBasedStatementProperty, 'aggregateKeyType' | 'forwardedIpConfig'> = forwarded
+      ? { aggregateKeyType: 'FORWARDED_IP', forwardedIpConfig: { headerName: forwarded, fallbackBehavior: 'MATCH' } }
+      : { aggregateKeyType: 'IP' };
+    // Reputation lists read the source address only: behind CloudFront they would judge CloudFront.
+    const sourceAddressGroups = new Set(['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesAnonymousIpList']);
+    const groups = [...BASE_MANAGED_GROUPS, ...(props.blockAnonymousIps ? ['AWSManagedRulesAnonymousIpList'] : [])].filter(
+      (name) => !forwarded || !sourceAddressGroups.has(name),
+    );
     const rules: wafv2.CfnWebACL.RuleProperty[] = [];
     let priority = 0;
     for (const name of groups) {
@@ -121,7 +148,7 @@ export class WebFirewall extends Construct {
         statement: {
           rateBasedStatement: {
             limit: sensitiveLimit,
-            aggregateKeyType: 'IP',
+            ...ipKey,
             evaluationWindowSec: 300,
             scopeDownStatement: matches.length === 1 ? matches[0] : { orStatement: { statements: matches } },
           },
@@ -133,7 +160,7 @@ export class WebFirewall extends Construct {
       name: 'RateLimitPerIp',
       priority: priority++,
       action: { block: {} },
-      statement: { rateBasedStatement: { limit: rateLimit, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+      statement: { rateBasedStatement: { limit: rateLimit, ...ipKey, evaluationWindowSec: 300 } },
       visibilityConfig: this.visibility('RateLimitPerIp'),
     });
 

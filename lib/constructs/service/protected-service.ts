@@ -1,4 +1,4 @@
-import { CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -144,6 +144,21 @@ export interface ProtectedServiceProps {
    * @default true
    */
   readonly redirectHttp?: boolean;
+  /**
+   * A header only the CDN in front sends (a CloudFront custom origin header): the listener forwards a
+   * request to the service only when it carries this header with this value, and answers 403 to
+   * everything else, so nobody reaches the service around CloudFront and its WebACL (CloudFront's
+   * origin-facing addresses are shared by every distribution). Give the value as a Secrets Manager
+   * reference (`SecretValue.secretsManager(...)`): the template carries a `{{resolve:secretsmanager:...}}`
+   * dynamic reference, never the value, which CloudFormation resolves at deploy time.
+   * @default - no origin check: every request that reaches the listener is forwarded
+   */
+  readonly originVerifyHeader?: {
+    readonly name: string;
+    readonly value: SecretValue;
+    /** Also accepted while the value rotates (the previous value, which CloudFront may still send). */
+    readonly previousValue?: SecretValue;
+  };
   /**
    * Run the AWS X-Ray daemon as a sidecar and point the SDK at it.
    * @default true
@@ -332,7 +347,15 @@ export class ProtectedService extends Construct {
       availabilityZoneRebalancing: ecs.AvailabilityZoneRebalancing.ENABLED,
     });
 
+    const origin = props.originVerifyHeader;
+    if (origin) {
+      // Requests that did not come through the CDN end here.
+      this.httpsListener.addAction('Default', {
+        action: elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' }),
+      });
+    }
     this.targetGroup = this.httpsListener.addTargets('Service', {
+      ...(origin ? { priority: 1, conditions: [elbv2.ListenerCondition.httpHeader(origin.name, [origin.value, ...(origin.previousValue ? [origin.previousValue] : [])].map((v) => v.unsafeUnwrap()))] } : {}),
       port: containerPort,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targets: [this.service.loadBalancerTarget({ containerName: container.containerName, containerPort })],

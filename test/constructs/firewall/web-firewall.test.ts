@@ -38,4 +38,19 @@ describe('WebFirewall', () => {
       /rateLimitPer5Min = 5[\s\S]*sensitivePathRateLimitPer5Min = 5000[\s\S]*sensitivePaths = \["login"\]/,
     );
   });
+  test('with a client address header: forwarded-IP rate limits (fallback MATCH) and no source-address reputation groups; REGIONAL only', () => {
+    const stack = stackIn('eu-west-1');
+    new WebFirewall(stack, 'Behind', { blockAnonymousIps: true, clientAddressHeader: 'X-Forwarded-For' });
+    const [acl] = Object.values(Template.fromStack(stack).findResources('AWS::WAFv2::WebACL'));
+    expect(acl.Properties.Rules.map((r: any) => r.Name)).toEqual(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesSQLiRuleSet', 'RateLimitSensitivePaths', 'RateLimitPerIp']);
+    for (const name of ['RateLimitSensitivePaths', 'RateLimitPerIp']) {
+      expect(acl.Properties.Rules.find((r: any) => r.Name === name).Statement.RateBasedStatement).toMatchObject({
+        AggregateKeyType: 'FORWARDED_IP',
+        ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' },
+      });
+    }
+    expect(() => new WebFirewall(stackIn('us-east-1'), 'Edge', { scope: 'CLOUDFRONT', clientAddressHeader: 'X-Forwarded-For' })).toThrow(
+      /clientAddressHeader = "X-Forwarded-For": .*REGIONAL WebACL only/,
+    );
+  });
 });

@@ -5,7 +5,11 @@ import { AccessAnalyzers } from '../../../lib/constructs/security/access-analyze
 import { AuditTrail } from '../../../lib/constructs/security/audit-trail';
 import { ThreatDetection } from '../../../lib/constructs/security/threat-detection';
 import { SecurityStack } from '../../../lib/stacks/security-stack';
-import { newTestApp } from '../../helpers/synth';
+import { AuditTrailEnabled } from '../../../lib/aspects/rules/security/audit-trail-enabled';
+import { SecurityMonitoringEnabled } from '../../../lib/aspects/rules/security/security-monitoring-enabled';
+import { AccountSingletons } from '../../../lib/aspects/rules/wiring/account-singletons';
+import { evaluateReadiness } from '../../../lib/readiness/gate';
+import { buildStage, newTestApp } from '../../helpers/synth';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 
@@ -106,6 +110,14 @@ describe('SecurityStack (prod config)', () => {
     });
   });
 
+  test('baseline "create" keeps the logical IDs the stack had before the choice existed', () => {
+    const ids = (type: string) => Object.keys(template.findResources(type)).sort();
+    expect(ids('AWS::GuardDuty::Detector')).toEqual(['ThreatDetectionDetector0E1F32F0']);
+    expect(ids('AWS::SecurityHub::Hub')).toEqual(['ThreatDetectionHub2204F40F']);
+    expect(ids('AWS::SecurityHub::Standard')).toEqual(['ThreatDetectionFoundationalBestPracticesB835E942']);
+    expect(ids('AWS::AccessAnalyzer::Analyzer')).toEqual(['AccessAnalyzersExternalAA9D5580', 'AccessAnalyzersUnused0D158372']);
+  });
+
   test('prod stack is termination protected', () => {
     expect(stack.terminationProtection).toBe(true);
   });
@@ -118,6 +130,29 @@ describe('SecurityStack (dev config)', () => {
       ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 365 } } },
     });
     expect(stack.terminationProtection).toBe(false);
+  });
+});
+
+describe('SecurityStack (baseline provided by the organization)', () => {
+  test('creates the trail but no GuardDuty detector, Security Hub or analyzer (one per account and region)', () => {
+    const config = { ...PROD, security: { ...PROD.security, baseline: { mode: 'provided' as const, providedBy: 'AWS Control Tower', evidenceUrl: 'https://lz.example.com/controls' } } };
+    const stack = new SecurityStack(newTestApp(), 'Security', { env: ENV, config });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::CloudTrail::Trail', 1);
+    for (const type of ['AWS::GuardDuty::Detector', 'AWS::SecurityHub::Hub', 'AWS::SecurityHub::Standard', 'AWS::AccessAnalyzer::Analyzer']) template.resourceCountIs(type, 0);
+    expect(stack.threatDetection).toBeUndefined();
+    expect(stack.accessAnalyzers).toBeUndefined();
+  });
+
+  test('a whole prod stage on a provided baseline passes the security rules: monitoring conditional, trail ready, no singleton', () => {
+    const config = { ...PROD, security: { ...PROD.security, baseline: { mode: 'provided' as const, providedBy: 'AWS Control Tower (audit account 999999999999)', evidenceUrl: 'https://lz.example.com/controls' } } };
+    const { stage } = buildStage(config);
+    const run = evaluateReadiness(stage, { stage: 'prod', config, rules: [SecurityMonitoringEnabled, AuditTrailEnabled, AccountSingletons], awsSolutions: false, nist: false, writeReport: false });
+    expect(run.scopeRules.violations).toEqual([]);
+    const status = (id: string) => run.report.controls.find((c) => c.id === id);
+    expect(status('SECURITY-MONITORING')).toMatchObject({ status: 'conditional', statusReason: expect.stringMatching(/AWS Control Tower \(audit account 999999999999\); evidence https:\/\/lz\.example\.com\/controls\), to be proven live/) });
+    expect(status('AUDIT-TRAIL')?.status).toBe('ready');
+    expect(status('RUNTIME-WIRING')?.findings).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, SecretValue, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -115,6 +115,32 @@ describe('containerImageFromReference', () => {
           Match.objectLike({ Action: Match.arrayWith(['ecr:BatchGetImage']), Resource: 'arn:aws:ecr:eu-west-1:123456789012:repository/marketplace/api' }),
         ]),
       },
+    });
+  });
+});
+
+describe('ProtectedService with an origin header (behind a CDN)', () => {
+  test('403 by default; the service only for requests carrying the header, by dynamic reference, previous value too while rotating', () => {
+    const { stack, base } = fixture();
+    const secret = new secretsmanager.Secret(stack, 'Origin', { generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'header' } });
+    new ProtectedService(stack, 'Web', {
+      ...base,
+      originVerifyHeader: {
+        name: 'X-Origin-Verify',
+        value: secret.secretValueFromJson('header'),
+        previousValue: SecretValue.secretsManager(secret.secretArn, { jsonField: 'header', versionStage: 'AWSPREVIOUS' }),
+      },
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: Match.objectLike({ StatusCode: '403' }) }],
+    });
+    const ref = (stage: string) => ({ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: Match.stringLikeRegexp('^Origin') }, `:SecretString:header:${stage}:}}`]] });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 1,
+      Conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Origin-Verify', Values: [ref(''), ref('AWSPREVIOUS')] } }],
+      Actions: [Match.objectLike({ Type: 'forward' })],
     });
   });
 });

@@ -1,11 +1,13 @@
 import { IConstruct } from 'constructs';
 import { isTrue, prop } from '../../rule-helpers';
 import { RuleContext, ScopeRule, ScopeRuleResult } from '../../rule';
-import { evidenceOf, findAllOfType, isCustomerManagedKey } from './helpers';
+import { evidenceOf, findAllOfType, isCustomerManagedKey, providedBaseline, providedBaselineNote } from './helpers';
 
 /**
  * Readiness-AUDIT-TRAIL: the stage (or app) has a CloudTrail trail that is multi-region, logging,
- * validates its log files (digest files) and is encrypted with a customer-managed KMS key.
+ * validates its log files (digest files) and is encrypted with a customer-managed KMS key. Without
+ * one, a security baseline the organization declares it provides (an organization trail, e.g. AWS
+ * Control Tower's) makes it compliant but `conditional`: provided by the organization, to be proven live.
  */
 export const AuditTrailEnabled: ScopeRule = {
   kind: 'scope',
@@ -17,7 +19,7 @@ export const AuditTrailEnabled: ScopeRule = {
     'Without an audit trail nobody can tell who performed a sensitive action, and whether it succeeded, failed or was blocked (readiness "Audit logs"). ' +
     'Add the Security stack (`SecurityStack`) or an `AuditTrail` construct: a multi-region trail with `enableFileValidation`, an `encryptionKey`, CloudWatch Logs delivery and an Object Lock bucket.',
   test: 'test/aspects/rules/security/audit-trail-enabled.test.ts',
-  check: (scope: IConstruct, _context: RuleContext): ScopeRuleResult => {
+  check: (scope: IConstruct, context: RuleContext): ScopeRuleResult => {
     const trails = findAllOfType(scope, 'AWS::CloudTrail::Trail');
     const findings: string[] = [];
     const good = trails.filter((trail) => {
@@ -31,6 +33,11 @@ export const AuditTrailEnabled: ScopeRule = {
       return missing.length === 0;
     });
     if (trails.length === 0) findings.push('There is no AWS::CloudTrail::Trail.');
+    const baseline = providedBaseline(context);
+    if (good.length === 0 && baseline) {
+      const note = providedBaselineNote(baseline, 'Audit trail (organization trail)');
+      return { compliant: true, findings: [], conditional: note, evidence: [{ constructPath: '', note }] };
+    }
     return {
       compliant: good.length > 0,
       findings: good.length > 0 ? [] : findings,

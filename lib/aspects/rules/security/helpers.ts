@@ -3,6 +3,7 @@ import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { EvidenceItem } from '../../../readiness/types';
 import { logicalIdOf, primitive, resourcesOfType } from '../../rule-helpers';
+import { RuleContext } from '../../rule';
 
 /**
  * A customer-managed KMS key: a reference to a key resource (Ref/GetAtt/ImportValue) or a literal
@@ -30,4 +31,30 @@ export function findAllOfType(scope: IConstruct, type: string): CfnResource[] {
 export function listOf(value: unknown): string[] {
   if (value === undefined || value === null) return [];
   return (Array.isArray(value) ? value : [value]).filter((v) => typeof v === 'string').map((v) => (v as string).toLowerCase());
+}
+
+/** A security baseline the organization declares it runs (GuardDuty, Security Hub, Access Analyzer, organization trail). */
+export interface DeclaredBaseline {
+  readonly providedBy: string;
+  readonly evidenceUrl: string;
+}
+
+/**
+ * The organization-provided security baseline declared for the scope: `settings.securityBaseline`
+ * (apps that pass no stage config) or the stage config's `security.baseline` with mode `provided`.
+ */
+export function providedBaseline(context: RuleContext): DeclaredBaseline | undefined {
+  const settings = context.settings as { securityBaseline?: unknown; config?: { security?: { baseline?: unknown } } };
+  const declared = (settings.securityBaseline ?? settings.config?.security?.baseline) as
+    | { mode?: string; providedBy?: unknown; evidenceUrl?: unknown }
+    | undefined;
+  if (declared?.mode !== 'provided') return undefined;
+  if (typeof declared.providedBy !== 'string' || !declared.providedBy.trim()) return undefined;
+  if (typeof declared.evidenceUrl !== 'string' || !/^https:\/\/\S+$/.test(declared.evidenceUrl)) return undefined;
+  return { providedBy: declared.providedBy, evidenceUrl: declared.evidenceUrl };
+}
+
+/** The report's wording for a control met by a declared baseline. */
+export function providedBaselineNote(baseline: DeclaredBaseline, what: string): string {
+  return `${what} provided by the organization (${baseline.providedBy}; evidence ${baseline.evidenceUrl}), to be proven live.`;
 }

@@ -2,7 +2,7 @@ import { CfnOutput, CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { isTrue, prop, stringOf } from '../../rule-helpers';
 import { RuleContext, ScopeRule, ScopeRuleResult } from '../../rule';
-import { evidenceOf, findAllOfType, listOf } from './helpers';
+import { evidenceOf, findAllOfType, listOf, providedBaseline, providedBaselineNote } from './helpers';
 
 /** The resource a rendered `Ref`, `Fn::GetAtt` or `Fn::ImportValue` points at, searched in `scope`. */
 function pointedAt(scope: IConstruct, rule: CfnResource, value: unknown): CfnResource | undefined {
@@ -47,7 +47,11 @@ function routes(scope: IConstruct, source: string): CfnResource[] {
 
 /**
  * Readiness-SECURITY-MONITORING: GuardDuty and Security Hub are enabled in scope, with at least one
- * standard, and EventBridge rules send GuardDuty and Security Hub findings to an SNS topic.
+ * standard, and EventBridge rules send GuardDuty and Security Hub findings to an SNS topic. When the
+ * organization declares it provides GuardDuty and Security Hub in the account and region, the detector,
+ * hub and standard need not be in scope (they must not be: one per account and region), and the result
+ * is `conditional` (provided by the organization, to be proven live); the routes are still required:
+ * findings reach the member account's EventBridge too, and someone must hear of them.
  */
 export const SecurityMonitoringEnabled: ScopeRule = {
   kind: 'scope',
@@ -59,23 +63,28 @@ export const SecurityMonitoringEnabled: ScopeRule = {
     'Gap 2.5 ("No SIEM or security alerting"): threats are found by GuardDuty and Security Hub, and nobody hears of them unless the findings page someone. ' +
     'Add the Security stack (`ThreatDetection`: GuardDuty + Security Hub with FSBP) and `SecurityFindingsRouting` (EventBridge rules to the critical topic).',
   test: 'test/aspects/rules/security/security-monitoring-enabled.test.ts',
-  check: (scope: IConstruct, _context: RuleContext): ScopeRuleResult => {
+  check: (scope: IConstruct, context: RuleContext): ScopeRuleResult => {
     const detectors = findAllOfType(scope, 'AWS::GuardDuty::Detector').filter((d) => isTrue(d, prop(d, 'Enable')));
     const hubs = findAllOfType(scope, 'AWS::SecurityHub::Hub');
     const standards = findAllOfType(scope, 'AWS::SecurityHub::Standard');
     const guardDutyRoutes = routes(scope, 'aws.guardduty');
     const securityHubRoutes = routes(scope, 'aws.securityhub');
+    const baseline = providedBaseline(context);
+    const provided = baseline !== undefined && (detectors.length === 0 || hubs.length === 0 || standards.length === 0);
     const findings = [
-      detectors.length === 0 && 'There is no enabled AWS::GuardDuty::Detector.',
-      hubs.length === 0 && 'There is no AWS::SecurityHub::Hub.',
-      standards.length === 0 && 'Security Hub has no AWS::SecurityHub::Standard (e.g. AWS Foundational Security Best Practices).',
+      !provided && detectors.length === 0 && 'There is no enabled AWS::GuardDuty::Detector.',
+      !provided && hubs.length === 0 && 'There is no AWS::SecurityHub::Hub.',
+      !provided && standards.length === 0 && 'Security Hub has no AWS::SecurityHub::Standard (e.g. AWS Foundational Security Best Practices).',
       guardDutyRoutes.length === 0 && 'No enabled AWS::Events::Rule sends source "aws.guardduty" to an SNS topic.',
       securityHubRoutes.length === 0 && 'No enabled AWS::Events::Rule sends source "aws.securityhub" to an SNS topic.',
     ].filter((f): f is string => typeof f === 'string');
+    const note = provided && baseline ? providedBaselineNote(baseline, 'GuardDuty and Security Hub') : undefined;
     return {
       compliant: findings.length === 0,
       findings,
+      ...(note && findings.length === 0 ? { conditional: note } : {}),
       evidence: [
+        ...(note ? [{ constructPath: '', note }] : []),
         ...detectors.map((d) => evidenceOf(d, 'GuardDuty detector enabled')),
         ...hubs.map((h) => evidenceOf(h, 'Security Hub enabled')),
         ...standards.map((s) => evidenceOf(s, 'Security Hub standard')),

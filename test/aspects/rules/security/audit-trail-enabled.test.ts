@@ -65,4 +65,16 @@ describe('Readiness-AUDIT-TRAIL', () => {
     enforceReadiness(app, { stage: 'prod', rules: [rule], awsSolutions: false, writeReport: false });
     expect(() => app.synth()).toThrow(/Readiness-AUDIT-TRAIL|Validation failed/);
   });
+  test('no trail, but an organization trail declared with its provider and evidence: conditional, in the report too', () => {
+    const provided = { mode: 'provided', providedBy: 'AWS Control Tower organization trail', evidenceUrl: 'https://landing-zone.example.com/trail' };
+    const { app } = userApp('none');
+    const result = rule.check(app, ruleContextFor('prod', undefined, { securityBaseline: provided }));
+    expect(result.compliant).toBe(true);
+    expect(result.conditional).toMatch(/AWS Control Tower organization trail; evidence https:\/\/landing-zone\.example\.com\/trail\), to be proven live/);
+    const run = evaluateReadiness(app, { stage: 'prod', rules: [rule], awsSolutions: false, writeReport: false, settings: { securityBaseline: provided } });
+    expect(run.scopeRules.violations).toEqual([]);
+    expect(run.report.controls.find((c) => c.id === 'AUDIT-TRAIL')?.status).toBe('conditional');
+    // A declaration without an evidence URL proves nothing.
+    expect(rule.check(app, ruleContextFor('prod', undefined, { securityBaseline: { ...provided, evidenceUrl: 'see wiki' } })).compliant).toBe(false);
+  });
 });

@@ -84,4 +84,40 @@ describe('Readiness-SECURITY-MONITORING', () => {
     const good = evaluateReadiness(userApp({}), { stage: 'prod', rules: [rule], awsSolutions: false, writeReport: false });
     expect(good.scopeRules.violations).toEqual([]);
   });
+  describe('a baseline the organization declares it provides', () => {
+    const provided = { mode: 'provided', providedBy: 'AWS Control Tower (audit account 999999999999)', evidenceUrl: 'https://landing-zone.example.com/controls' };
+
+    test('no detector or hub in scope, findings routed: compliant but conditional, naming provider and evidence', () => {
+      const result = rule.check(userApp({ detector: false, hub: false }), ruleContextFor('prod', undefined, { securityBaseline: provided }));
+      expect(result.compliant).toBe(true);
+      expect(result.conditional).toMatch(/provided by the organization \(AWS Control Tower \(audit account 999999999999\); evidence https:\/\/landing-zone\.example\.com\/controls\), to be proven live/);
+    });
+
+    test('the routes are still required: a declaration does not page anyone', () => {
+      const result = rule.check(userApp({ detector: false, hub: false, routeTo: 'none' }), ruleContextFor('prod', undefined, { securityBaseline: provided }));
+      expect(result.compliant).toBe(false);
+      expect(result.findings.join(' ')).toMatch(/aws\.guardduty/);
+      expect(result.findings.join(' ')).not.toMatch(/GuardDuty::Detector/);
+    });
+
+    test('a declaration without evidence, or with mode create, does not count (fooling)', () => {
+      for (const declared of [{ mode: 'provided', providedBy: 'AWS Control Tower', evidenceUrl: '' }, { mode: 'create' }, { ...provided, mode: 'Provided' }]) {
+        expect(rule.check(userApp({ detector: false, hub: false }), ruleContextFor('prod', undefined, { securityBaseline: declared })).compliant).toBe(false);
+      }
+    });
+
+    test('resources in scope need no declaration: ready, not conditional', () => {
+      const result = rule.check(userApp({}), ruleContextFor('prod', undefined, { securityBaseline: provided }));
+      expect(result.compliant).toBe(true);
+      expect(result.conditional).toBeUndefined();
+    });
+
+    test('the report shows the control conditional, never ready, and the gate passes', () => {
+      const run = evaluateReadiness(userApp({ detector: false, hub: false }), { stage: 'prod', rules: [rule], awsSolutions: false, writeReport: false, settings: { securityBaseline: provided } });
+      expect(run.scopeRules.violations).toEqual([]);
+      const control = run.report.controls.find((c) => c.id === 'SECURITY-MONITORING');
+      expect(control?.status).toBe('conditional');
+      expect(control?.statusReason).toMatch(/provided by the organization .* to be proven live/);
+    });
+  });
 });
