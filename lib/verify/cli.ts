@@ -2,12 +2,20 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { AccessAnalyzerClient } from '@aws-sdk/client-accessanalyzer';
+import { BackupClient } from '@aws-sdk/client-backup';
+import { BudgetsClient } from '@aws-sdk/client-budgets';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { StageName, STAGE_NAMES } from '../config/stage-config';
 import { EXIT_ERROR, EXIT_MISSING, EXIT_READY, toVerifyError, VerifyError } from './errors';
 import { Progress } from './progress';
 import { renderSummaryTable } from './render';
 import { loadSynthReport, synthReportPath, writeLiveReport } from './report-io';
+import { FisClient } from './fis';
 import { verifyReport, VerifyClients } from './verify';
 
 export const USAGE = `Usage: readiness verify --stage <dev|staging|prod> [options]
@@ -130,6 +138,14 @@ export function sdkClients(opts: { profile?: string; region?: string }): VerifyC
     cloudFormation: (region) => get(`cfn:${region}`, () => new CloudFormationClient(config(region))),
     cloudWatch: (region) => get(`cw:${region}`, () => new CloudWatchClient(config(region))),
     secretsManager: (region) => get(`sm:${region}`, () => new SecretsManagerClient(config(region))),
+    backup: (region) => get(`backup:${region}`, () => new BackupClient(config(region))),
+    fis: (region) => get(`fis:${region}`, () => new FisClient({ region, profile: opts.profile })),
+    guardDuty: (region) => get(`gd:${region}`, () => new GuardDutyClient(config(region))),
+    securityHub: (region) => get(`sh:${region}`, () => new SecurityHubClient(config(region))),
+    accessAnalyzer: (region) => get(`aa:${region}`, () => new AccessAnalyzerClient(config(region))),
+    cloudTrail: (region) => get(`ct:${region}`, () => new CloudTrailClient(config(region))),
+    budgets: (region) => get(`budgets:${region}`, () => new BudgetsClient(config(region))),
+    costExplorer: (region) => get(`ce:${region}`, () => new CostExplorerClient(config(region))),
   };
 }
 

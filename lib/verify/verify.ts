@@ -1,9 +1,25 @@
+import { AccessAnalyzerClient } from '@aws-sdk/client-accessanalyzer';
+import { BackupClient } from '@aws-sdk/client-backup';
+import { BudgetsClient } from '@aws-sdk/client-budgets';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient, MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient, MetricAlarm, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { DescribeSecretResponse, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { ControlReport, ControlStatus, ReadinessReport, Severity } from '../readiness/types';
-import { ALARM_NAMES_PER_CALL, describeAlarmsByName, evaluateAlarm, findUndeclaredAlarms } from './alarms';
+import { ALARM_NAMES_PER_CALL, alarmMetricQueries, describeAlarmsByName, evaluateAlarm, findUndeclaredAlarms } from './alarms';
+import { backupCopiesCheck, restoreTestsCheck } from './backup';
+import { canariesCheck } from './canaries';
+import { CheckContext, CheckSettings, ControlCheck, DEFAULT_SETTINGS } from './checks';
 import { mapLimit } from './concurrency';
+import { costCheck } from './cost';
+import { toVerifyError, VerifyError } from './errors';
+import { failoverDrillsCheck, FisClient } from './fis';
+import { listStackResources, makeInventory, reportConstructPaths, reportStacks } from './inventory';
+import { getMetricValues, windowPeriodSeconds } from './metric-data';
+import { securityBaselineCheck } from './security-baseline';
 import { DEFAULT_ROTATION_GRACE_MS, describeSecret, evaluateSecretRotation } from './secrets';
 import { lookupStack, StackLookup, unusableReason } from './stack-resources';
 import {
@@ -26,7 +42,28 @@ export interface VerifyClients {
   cloudFormation(region: string): CloudFormationClient;
   cloudWatch(region: string): CloudWatchClient;
   secretsManager(region: string): SecretsManagerClient;
+  backup(region: string): BackupClient;
+  fis(region: string): FisClient;
+  guardDuty(region: string): GuardDutyClient;
+  securityHub(region: string): SecurityHubClient;
+  accessAnalyzer(region: string): AccessAnalyzerClient;
+  cloudTrail(region: string): CloudTrailClient;
+  budgets(region: string): BudgetsClient;
+  costExplorer(region: string): CostExplorerClient;
 }
+
+/** The checks that find their resources by type in the deployed stacks, in the order they run. */
+export const CONTROL_CHECKS: readonly ControlCheck[] = [
+  restoreTestsCheck,
+  failoverDrillsCheck,
+  securityBaselineCheck,
+  canariesCheck,
+  backupCopiesCheck,
+  costCheck,
+];
+
+/** Every check `--checks` can name. */
+export const ALL_CHECKS: readonly LiveCheck[] = ['alarms', 'secret-rotation', ...CONTROL_CHECKS.map((c) => c.check)];
 
 export interface VerifyOptions {
   /** Region of resources whose evidence names none (`--region` or the SDK's default). */
@@ -41,6 +78,14 @@ export interface VerifyOptions {
   readonly onProgress?: (done: number, total: number, label: string) => void;
   /** Concurrent calls per service. @default 4 */
   readonly concurrency?: number;
+  /** Checks to run. @default - all */
+  readonly checks?: readonly LiveCheck[];
+  /** Settings of the checks (windows, targets). @default DEFAULT_SETTINGS */
+  readonly settings?: Partial<CheckSettings>;
+  /** Construct paths by stack and logical ID, e.g. from the assembly's templates. @default - the report's evidence only */
+  readonly constructPaths?: ReadonlyMap<string, string>;
+  /** Called once per check group when it ends, with its counts. @default - silent */
+  readonly onGroup?: (line: string) => void;
 }
 
 interface Target {
@@ -50,7 +95,10 @@ interface Target {
   readonly stackName: string;
   readonly resourceType: string;
   readonly region: string;
+  readonly constructPath?: string;
 }
+
+const CREDENTIAL_ERRORS = new Set(['no-credentials', 'expired-credentials', 'invalid-credentials', 'network', 'usage']);
 
 const RANK: Record<ControlStatus, number> = { ready: 0, conditional: 1, missing: 2 };
 
@@ -73,7 +121,9 @@ export async function verifyReport(
 ): Promise<LiveReadinessReport> {
   const now = options.now ?? (() => new Date());
   const limit = options.concurrency ?? 4;
-  const controls = liveControls(report);
+  const selected = (check: LiveCheck): boolean => options.checks === undefined || options.checks.includes(check);
+  const controls = liveControls(report).filter((c) => selected(c.live?.check ?? 'alarms'));
+  const settings: CheckSettings = { ...DEFAULT_SETTINGS, ...options.settings };
 
   const targets: Target[] = [];
   const invalid = new Map<string, string>();
@@ -91,6 +141,7 @@ export async function verifyReport(
         stackName: item.stackName,
         resourceType: item.resourceType ?? 'unknown',
         region: item.region ?? options.defaultRegion,
+        ...(item.constructPath ? { constructPath: item.constructPath } : {}),
       });
     }
   }
@@ -161,6 +212,7 @@ export async function verifyReport(
   }
 
   const alarms = new Map<string, MetricAlarm>();
+  const datapoints = new Map<string, number>();
   const drift: DriftAlarm[] = [];
   const secrets = new Map<string, DescribeSecretResponse | undefined>();
   for (const region of regions) {
@@ -169,6 +221,7 @@ export async function verifyReport(
     if (names.length > 0) {
       const found = await describeAlarmsByName(clients.cloudWatch(region), names, ctx, () => step('alarms'));
       for (const [name, alarm] of found) alarms.set(`${region}\u0000${name}`, alarm);
+      await countAlarmDatapoints(clients.cloudWatch(region), [...found.values()], now(), settings.sinceMs, ctx, datapoints, region);
     }
     const topics = [...(topicsByRegion.get(region) ?? [])];
     if (topics.length > 0) {
@@ -184,14 +237,29 @@ export async function verifyReport(
   const checkedAt = now();
   const grace = options.rotationGraceMs ?? DEFAULT_ROTATION_GRACE_MS;
   const evaluate = (t: Target): LiveResourceResult => {
-    const base = { logicalId: t.logicalId, stackName: t.stackName, resourceType: t.resourceType, region: t.region };
+    const base = {
+      logicalId: t.logicalId,
+      stackName: t.stackName,
+      resourceType: t.resourceType,
+      region: t.region,
+      ...(t.constructPath ? { constructPath: t.constructPath } : {}),
+    };
     const notDeployed = undeployed.get(t);
     if (notDeployed !== undefined) return { ...base, status: 'missing', reason: notDeployed };
     const id = physical.get(t)!;
     const key = `${t.region}\u0000${id}`;
     switch (t.resourceType) {
       case ALARM_TYPE:
-        return { ...base, physicalId: id, ...evaluateAlarm(alarms.get(key), id, onCallTopics) };
+        return {
+          ...base,
+          physicalId: id,
+          ...evaluateAlarm(alarms.get(key), id, onCallTopics, {
+            now: checkedAt,
+            factor: settings.silentFactor,
+            windowMs: settings.sinceMs,
+            datapoints: datapoints.get(key),
+          }),
+        };
       case SECRET_TYPE:
       case ROTATION_SCHEDULE_TYPE:
         return { ...base, physicalId: id, ...evaluateSecretRotation(secrets.get(key), id, checkedAt, grace) };
@@ -214,7 +282,128 @@ export async function verifyReport(
     });
   }
 
-  return mergeLiveResults(report, results, { verifiedAt: checkedAt, regions, drift, notes });
+  for (const c of controls) {
+    const r = results.get(c.id)!;
+    options.onGroup?.(`${r.check} (${c.id}): ${groupCounts(r)}`);
+  }
+
+  const extra = CONTROL_CHECKS.filter((c) => selected(c.check) && report.controls.some((x) => x.id === c.control) && !results.has(c.control));
+  const unknown: string[] = [];
+  if (extra.length > 0) {
+    const inventory = await buildInventory(report, clients, options, lookups, limit);
+    const stageRegions = [...new Set([...inventory.stacks.map((s) => s.region), ...regions])].sort();
+    const ctx: CheckContext = {
+      now: checkedAt,
+      settings,
+      clients,
+      inventory,
+      regions: stageRegions.length > 0 ? stageRegions : [options.defaultRegion],
+      profile: options.profile,
+      concurrency: limit,
+    };
+    for (const check of extra) {
+      let result: LiveControlResult | undefined;
+      try {
+        const rows = await check.run(ctx);
+        if (rows.length === 0) {
+          notes.push(`${check.check} (${check.control}): the deployed stacks have no ${check.needs}, nothing to prove live.`);
+        } else {
+          result = { check: check.check, checkedAt: checkedAt.toISOString(), ...summarizeRows(rows), resources: rows };
+        }
+      } catch (err) {
+        const e = toVerifyError(err, { action: check.check, resource: check.control });
+        if (CREDENTIAL_ERRORS.has(e.kind)) throw e;
+        const code = (err as { name?: string }).name && (err as { name?: string }).name !== 'Error' && !(err instanceof VerifyError) ? (err as { name: string }).name : e.kind;
+        result = { check: check.check, checkedAt: checkedAt.toISOString(), status: 'unknown', statusReason: `live check could not run: ${e.message}`, errorCode: code, resources: [] };
+        unknown.push(check.control);
+      }
+      if (result) results.set(check.control, result);
+      options.onGroup?.(`${check.check} (${check.control}): ${result ? groupCounts(result) : 'nothing to check'}`);
+    }
+    if (inventory.errors.length > 0) notes.push(...inventory.errors);
+  }
+
+  return mergeLiveResults(report, results, { verifiedAt: checkedAt, regions, drift, notes, unknown });
+}
+
+function groupCounts(r: LiveControlResult): string {
+  if (r.status === 'unknown') return `unknown (${r.errorCode ?? 'error'})`;
+  const n = (s: ControlStatus): number => r.resources.filter((x) => x.status === s).length;
+  return `${r.resources.length} checked, ${n('ready')} ready, ${n('conditional')} conditional, ${n('missing')} missing`;
+}
+
+/** Sample counts of each alarm's metric(s) over the window, keyed like the alarms map; absent when not queried. */
+async function countAlarmDatapoints(
+  client: CloudWatchClient,
+  found: readonly MetricAlarm[],
+  end: Date,
+  windowMs: number,
+  ctx: { region: string; profile?: string },
+  out: Map<string, number>,
+  region: string,
+): Promise<void> {
+  const period = windowPeriodSeconds(windowMs);
+  const byAlarm = new Map<string, MetricDataQuery[]>();
+  found.forEach((a, i) => {
+    const queries = alarmMetricQueries(a, `a${i}`, period);
+    if (a.AlarmName && queries.length > 0) byAlarm.set(a.AlarmName, queries);
+  });
+  if (byAlarm.size === 0) return;
+  const values = await getMetricValues(client, [...byAlarm.values()].flat(), new Date(end.getTime() - windowMs), end, {
+    ...ctx,
+    resource: `metrics of ${byAlarm.size} alarms`,
+  });
+  for (const [name, queries] of byAlarm) {
+    const total = queries.reduce((sum, q) => sum + (values.get(q.Id!) ?? []).reduce((a, b) => a + b, 0), 0);
+    out.set(`${region}\u0000${name}`, total);
+  }
+}
+
+/** The stage's stacks with all their resources, reusing complete DescribeStackResources answers. */
+async function buildInventory(
+  report: ReadinessReport,
+  clients: VerifyClients,
+  options: VerifyOptions,
+  lookups: ReadonlyMap<string, StackLookup>,
+  limit: number,
+) {
+  const wanted = reportStacks(report, options.defaultRegion);
+  for (const l of lookups.keys()) {
+    const [region, stackName] = l.split('\u0000');
+    if (!wanted.some((w) => w.region === region && w.stackName === stackName)) wanted.push({ region, stackName });
+  }
+  let accountId: string | undefined;
+  const stacks = await mapLimit(wanted, limit, async (w) => {
+    const known = lookups.get(stackKey(w.region, w.stackName));
+    if (known?.deployed && known.stackId) accountId ??= known.stackId.split(':')[4];
+    if (known && !known.deployed) return { ...w, resources: undefined };
+    if (known?.deployed && known.complete) return { ...w, resources: [...known.resources.values()] };
+    const resources = await listStackResources(clients.cloudFormation(w.region), w.stackName, { region: w.region, profile: options.profile });
+    return { ...w, resources };
+  });
+  if (!accountId) {
+    for (const s of stacks) {
+      for (const r of s.resources ?? []) {
+        const m = /^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):/.exec(r.physicalId ?? '');
+        if (m) {
+          accountId = m[1];
+          break;
+        }
+      }
+      if (accountId) break;
+    }
+  }
+  const paths = new Map([...reportConstructPaths(report), ...(options.constructPaths ?? new Map())]);
+  return makeInventory(stacks, paths, accountId);
+}
+
+function summarizeRows(resources: readonly LiveResourceResult[]): { status: ControlStatus; statusReason: string } {
+  const status = worstStatus(resources.map((r) => r.status));
+  if (status === 'ready') return { status, statusReason: `live: all ${resources.length} checked ready` };
+  const bad = resources.filter((r) => r.status === status);
+  const first = bad[0];
+  const where = first.constructPath ?? `${first.stackName}/${first.logicalId}`;
+  return { status, statusReason: `live: ${bad.length} of ${resources.length} ${status}; ${where} (${first.region}): ${first.reason}` };
 }
 
 function summarize(
@@ -248,7 +437,8 @@ const SEVERITIES: readonly Severity[] = ['Critical', 'High', 'Medium', 'Low'];
 export function mergeStatus(control: ControlReport, live: LiveControlResult | undefined): ControlStatus {
   if (!live) return control.status;
   if (control.status === 'missing' || live.status === 'missing') return 'missing';
-  if (live.status === 'conditional') return 'conditional';
+  // Unknown is not proven: conditional in the report, and the exit code is 1.
+  if (live.status === 'conditional' || live.status === 'unknown') return 'conditional';
   const attestation = (control as { attestation?: { status?: string } }).attestation;
   const otherReason = control.waivers.length > 0 || control.findings.length > 0 || attestation?.status === 'conditional';
   if (control.status === 'conditional' && otherReason) return 'conditional';
@@ -258,7 +448,7 @@ export function mergeStatus(control: ControlReport, live: LiveControlResult | un
 export function mergeLiveResults(
   report: ReadinessReport,
   results: ReadonlyMap<string, LiveControlResult>,
-  live: { verifiedAt: Date; regions: readonly string[]; drift: readonly DriftAlarm[]; notes: readonly string[] },
+  live: { verifiedAt: Date; regions: readonly string[]; drift: readonly DriftAlarm[]; notes: readonly string[]; unknown?: readonly string[] },
 ): LiveReadinessReport {
   const controls: LiveControlReport[] = report.controls.map((c) => {
     const liveResult = results.get(c.id);
@@ -286,6 +476,7 @@ export function mergeLiveResults(
       regions: live.regions,
       byStatus: byStatus(controls.filter((c) => c.liveResult !== undefined)),
       drift: live.drift,
+      unknown: live.unknown ?? [],
       notes: live.notes,
     },
   };
