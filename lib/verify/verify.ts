@@ -259,10 +259,16 @@ export async function verifyReport(
             windowMs: settings.sinceMs,
             datapoints: datapoints.get(key),
           }),
+          ...(alarms.get(key)?.StateUpdatedTimestamp ? { evidenceAt: alarms.get(key)!.StateUpdatedTimestamp!.toISOString() } : {}),
         };
       case SECRET_TYPE:
       case ROTATION_SCHEDULE_TYPE:
-        return { ...base, physicalId: id, ...evaluateSecretRotation(secrets.get(key), id, checkedAt, grace) };
+        return {
+          ...base,
+          physicalId: id,
+          ...evaluateSecretRotation(secrets.get(key), id, checkedAt, grace),
+          ...(secrets.get(key)?.LastRotatedDate ? { evidenceAt: secrets.get(key)!.LastRotatedDate!.toISOString() } : {}),
+        };
       case TOPIC_TYPE:
         return { ...base, physicalId: id, status: 'ready', reason: 'on-call topic is deployed' };
       default:
