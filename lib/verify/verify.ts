@@ -15,7 +15,7 @@ import { canariesCheck } from './canaries';
 import { CheckContext, CheckSettings, ControlCheck, DEFAULT_SETTINGS } from './checks';
 import { mapLimit } from './concurrency';
 import { costCheck } from './cost';
-import { toVerifyError, VerifyError } from './errors';
+import { toVerifyError } from './errors';
 import { failoverDrillsCheck, FisClient } from './fis';
 import { listStackResources, makeInventory, reportConstructPaths, reportStacks } from './inventory';
 import { getMetricValues, windowPeriodSeconds } from './metric-data';
@@ -319,7 +319,7 @@ export async function verifyReport(
       } catch (err) {
         const e = toVerifyError(err, { action: check.check, resource: check.control });
         if (CREDENTIAL_ERRORS.has(e.kind)) throw e;
-        const code = (err as { name?: string }).name && (err as { name?: string }).name !== 'Error' && !(err instanceof VerifyError) ? (err as { name: string }).name : e.kind;
+        const code = e.apiErrorCode ?? e.kind;
         result = { check: check.check, checkedAt: checkedAt.toISOString(), status: 'unknown', statusReason: `live check could not run: ${e.message}`, errorCode: code, resources: [] };
         unknown.push(check.control);
       }
@@ -380,10 +380,12 @@ async function buildInventory(
   }
   let accountId: string | undefined;
   const stacks = await mapLimit(wanted, limit, async (w) => {
-    const known = lookups.get(stackKey(w.region, w.stackName));
-    if (known?.deployed && known.stackId) accountId ??= known.stackId.split(':')[4];
-    if (known && !known.deployed) return { ...w, resources: undefined };
-    if (known?.deployed && known.complete) return { ...w, resources: [...known.resources.values()] };
+    const cctx = { region: w.region, profile: options.profile };
+    // DescribeStackResources answers a stack of fewer than 100 resources in one call; bigger ones are listed.
+    const known = lookups.get(stackKey(w.region, w.stackName)) ?? (await lookupStack(clients.cloudFormation(w.region), w.stackName, [], cctx));
+    if (known.deployed && known.stackId) accountId ??= known.stackId.split(':')[4];
+    if (!known.deployed) return { ...w, resources: undefined };
+    if (known.complete) return { ...w, resources: [...known.resources.values()] };
     const resources = await listStackResources(clients.cloudFormation(w.region), w.stackName, { region: w.region, profile: options.profile });
     return { ...w, resources };
   });
