@@ -163,8 +163,8 @@ export function evaluationWindowMs(alarm: MetricAlarm): number | undefined {
 }
 
 function hours(ms: number): string {
-  const h = ms / 3_600_000;
-  return h >= 1 ? `${Number.isInteger(h) ? h : h.toFixed(1)} h` : `${Math.round(ms / 60_000)} min`;
+  const h = Math.round(ms / 360_000) / 10;
+  return h >= 1 ? `${h} h` : `${Math.round(ms / 60_000)} min`;
 }
 
 /**

@@ -99,12 +99,10 @@ export function iso(d: Date | undefined): string {
 }
 
 export function age(ms: number): string {
-  if (ms >= DAY_MS) {
-    const d = ms / DAY_MS;
-    return `${Number.isInteger(d) ? d : d.toFixed(1)} d`;
-  }
-  const h = ms / HOUR_MS;
-  return h >= 1 ? `${Number.isInteger(h) ? h : h.toFixed(1)} h` : `${Math.round(ms / 60_000)} min`;
+  // One decimal at most, none when it is .0: 1.3 d, 7 d, 5 h, 20 min.
+  if (ms >= DAY_MS) return `${Math.round((ms / DAY_MS) * 10) / 10} d`;
+  const h = Math.round((ms / HOUR_MS) * 10) / 10;
+  return h >= 1 ? `${h} h` : `${Math.round(ms / 60_000)} min`;
 }
 
 /** Follows a NextToken-style pagination until the last page. */

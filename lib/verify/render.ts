@@ -15,7 +15,7 @@ export function renderSummaryTable(report: LiveReadinessReport): string {
     const r = c.liveResult!;
     const ready = r.resources.filter((x) => x.status === 'ready').length;
     // When synth decided the merged status, its reason is the one to act on.
-    const reason = c.status !== r.status ? `synth: ${c.statusReason}` : r.statusReason;
+    const reason = c.status !== r.status && r.status !== 'unknown' ? `synth: ${c.statusReason}` : r.statusReason;
     return `| ${cell(c.id)} | ${r.check} | ${c.synthStatus} | ${r.status} | ${c.status} | ${ready}/${r.resources.length} | ${cell(reason)} |`;
   });
   const s = report.live.byStatus;
