@@ -23,6 +23,8 @@ export interface CheckSettings {
   readonly restoreSlackMs: number;
   /** The newest copy in the DR region must be younger than this (`--rpo`, or the report's region RPO target). */
   readonly rpoMs: number;
+  /** The cache AUTH token must have changed on the cache within this (`--auth-token-max-age`). */
+  readonly authTokenMaxAgeMs: number;
   /** Minimum canary success rate, percent (`--slo-target`). */
   readonly sloTargetPercent: number;
   /** GuardDuty features that must be enabled (`--guardduty-features`). */
@@ -37,6 +39,7 @@ export const DEFAULT_SETTINGS: CheckSettings = {
   drillMaxAgeMs: 90 * DAY_MS,
   restoreSlackMs: DAY_MS,
   rpoMs: DAY_MS,
+  authTokenMaxAgeMs: 31 * DAY_MS,
   sloTargetPercent: 99.9,
   guardDutyFeatures: ['S3_DATA_EVENTS', 'RDS_LOGIN_EVENTS', 'RUNTIME_MONITORING'],
   securityHubStandard: 'aws-foundational-security-best-practices',

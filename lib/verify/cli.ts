@@ -7,6 +7,7 @@ import { BackupClient } from '@aws-sdk/client-backup';
 import { BudgetsClient } from '@aws-sdk/client-budgets';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
@@ -28,7 +29,8 @@ every declared CloudWatch alarm exists, has actions enabled, notifies the on-cal
 and is not silent (INSUFFICIENT_DATA longer than its evaluation window x --silent-factor, or no
 datapoint of its metric in --since); every declared secret rotates (rotation enabled, last rotated
 within the schedule plus its window and one day of grace, no failed rotation, next rotation
-scheduled). Alarms that notify the on-call topic but are not declared are listed as drift.
+scheduled), and each cache's AUTH token changed on the cache within --auth-token-max-age.
+Alarms that notify the on-call topic but are not declared are listed as drift.
 Then, by control, from the resources of the deployed stacks:
   restore-tests      BACKUP-DR      latest restore job of each restore-testing plan COMPLETED and
                                     validated within its schedule period + --restore-slack
@@ -55,6 +57,7 @@ Options:
   --drill-max-age <d>  a drill must have completed within this (default: 90d)
   --restore-slack <d>  slack after a restore-testing plan's schedule period (default: 1d)
   --rpo <duration>     max age of the newest DR copy (default: the report's region RPO target, else 24h)
+  --auth-token-max-age <d>  the cache AUTH token must have changed on the cache within this (default: 31d)
   --slo-target <pct>   minimum canary success rate in percent (default: 99.9)
   --guardduty-features <list>  features that must be enabled (default: S3_DATA_EVENTS,RDS_LOGIN_EVENTS,RUNTIME_MONITORING)
   --securityhub-standard <s>   part of the standard's ARN that must be enabled (default: aws-foundational-security-best-practices)
@@ -135,6 +138,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | undefined
         'drill-max-age': { type: 'string' },
         'restore-slack': { type: 'string' },
         rpo: { type: 'string' },
+        'auth-token-max-age': { type: 'string' },
         'slo-target': { type: 'string' },
         'guardduty-features': { type: 'string' },
         'securityhub-standard': { type: 'string' },
@@ -172,6 +176,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | undefined
     ['drill-max-age', 'drillMaxAgeMs', '90d'],
     ['restore-slack', 'restoreSlackMs', '1d'],
     ['rpo', 'rpoMs', '24h'],
+    ['auth-token-max-age', 'authTokenMaxAgeMs', '31d'],
   ] as const;
   for (const [flag, key, example] of durations) {
     const text = v[flag];
@@ -235,6 +240,7 @@ export function sdkClients(opts: { profile?: string; region?: string }): VerifyC
     cloudTrail: (region) => get(`ct:${region}`, () => new CloudTrailClient(config(region))),
     budgets: (region) => get(`budgets:${region}`, () => new BudgetsClient(config(region))),
     costExplorer: (region) => get(`ce:${region}`, () => new CostExplorerClient(config(region))),
+    elastiCache: (region) => get(`ec:${region}`, () => new ElastiCacheClient(config(region))),
   };
 }
 

@@ -25,8 +25,6 @@ export interface Inventory {
   ofType(...types: string[]): DeployedResource[];
   /** The construct path of a stack's logical ID, when known. */
   constructPath(stackName: string, logicalId: string): string | undefined;
-  /** Stacks whose resources could not be listed: the API error code. */
-  readonly errors: readonly string[];
 }
 
 const key = (stackName: string, logicalId: string): string => `${stackName}\u0000${logicalId}`;
@@ -127,7 +125,6 @@ export function makeInventory(
   stacks: readonly { region: string; stackName: string; resources?: readonly PhysicalResource[] }[],
   constructPaths: ReadonlyMap<string, string>,
   accountId: string | undefined,
-  errors: readonly string[] = [],
 ): Inventory {
   const all: DeployedResource[] = [];
   for (const s of stacks) {
@@ -147,7 +144,6 @@ export function makeInventory(
   return {
     stacks: stacks.map((s) => ({ region: s.region, stackName: s.stackName, deployed: s.resources !== undefined })),
     accountId,
-    errors,
     ofType: (...types) => all.filter((r) => types.includes(r.resourceType)),
     constructPath: (stackName, logicalId) => constructPaths.get(key(stackName, logicalId)),
   };

@@ -5,12 +5,14 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient, MetricAlarm, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { DescribeSecretResponse, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { ControlReport, ControlStatus, ReadinessReport, Severity } from '../readiness/types';
 import { ALARM_NAMES_PER_CALL, alarmMetricQueries, describeAlarmsByName, evaluateAlarm, findUndeclaredAlarms } from './alarms';
 import { backupCopiesCheck, restoreTestsCheck } from './backup';
+import { cacheAuthTokenRows } from './cache-auth';
 import { canariesCheck } from './canaries';
 import { CheckContext, CheckSettings, ControlCheck, DEFAULT_SETTINGS } from './checks';
 import { mapLimit } from './concurrency';
@@ -50,6 +52,7 @@ export interface VerifyClients {
   cloudTrail(region: string): CloudTrailClient;
   budgets(region: string): BudgetsClient;
   costExplorer(region: string): CostExplorerClient;
+  elastiCache(region: string): ElastiCacheClient;
 }
 
 /** The checks that find their resources by type in the deployed stacks, in the order they run. */
@@ -288,17 +291,13 @@ export async function verifyReport(
     });
   }
 
-  for (const c of controls) {
-    const r = results.get(c.id)!;
-    options.onGroup?.(`${r.check} (${c.id}): ${groupCounts(r)}`);
-  }
-
-  const extra = CONTROL_CHECKS.filter((c) => selected(c.check) && report.controls.some((x) => x.id === c.control) && !results.has(c.control));
   const unknown: string[] = [];
-  if (extra.length > 0) {
+  let checkContext: CheckContext | undefined;
+  const context = async (): Promise<CheckContext> => {
+    if (checkContext) return checkContext;
     const inventory = await buildInventory(report, clients, options, lookups, limit);
     const stageRegions = [...new Set([...inventory.stacks.map((s) => s.region), ...regions])].sort();
-    const ctx: CheckContext = {
+    checkContext = {
       now: checkedAt,
       settings,
       clients,
@@ -307,6 +306,44 @@ export async function verifyReport(
       profile: options.profile,
       concurrency: limit,
     };
+    return checkContext;
+  };
+  const unknownResult = (check: LiveCheck, control: string, err: unknown): LiveControlResult => {
+    const e = toVerifyError(err, { action: check, resource: control });
+    if (CREDENTIAL_ERRORS.has(e.kind)) throw e;
+    unknown.push(control);
+    return {
+      check,
+      checkedAt: checkedAt.toISOString(),
+      status: 'unknown',
+      statusReason: `live check could not run: ${e.message}`,
+      errorCode: e.apiErrorCode ?? e.kind,
+      resources: [],
+    };
+  };
+
+  // Secret rotation also proves the cache AUTH token changed on the cache itself.
+  for (const c of controls.filter((x) => (x.live?.check ?? 'alarms') === 'secret-rotation')) {
+    const r = results.get(c.id)!;
+    try {
+      const rows = await cacheAuthTokenRows(await context());
+      if (rows.length > 0) {
+        const resources = [...r.resources, ...rows];
+        results.set(c.id, { ...r, ...summarize('secret-rotation', resources, invalid.get(c.id)), resources });
+      }
+    } catch (err) {
+      results.set(c.id, unknownResult('secret-rotation', c.id, err));
+    }
+  }
+
+  for (const c of controls) {
+    const r = results.get(c.id)!;
+    options.onGroup?.(`${r.check} (${c.id}): ${groupCounts(r)}`);
+  }
+
+  const extra = CONTROL_CHECKS.filter((c) => selected(c.check) && report.controls.some((x) => x.id === c.control) && !results.has(c.control));
+  if (extra.length > 0) {
+    const ctx = await context();
     for (const check of extra) {
       let result: LiveControlResult | undefined;
       try {
@@ -317,16 +354,11 @@ export async function verifyReport(
           result = { check: check.check, checkedAt: checkedAt.toISOString(), ...summarizeRows(rows), resources: rows };
         }
       } catch (err) {
-        const e = toVerifyError(err, { action: check.check, resource: check.control });
-        if (CREDENTIAL_ERRORS.has(e.kind)) throw e;
-        const code = e.apiErrorCode ?? e.kind;
-        result = { check: check.check, checkedAt: checkedAt.toISOString(), status: 'unknown', statusReason: `live check could not run: ${e.message}`, errorCode: code, resources: [] };
-        unknown.push(check.control);
+        result = unknownResult(check.check, check.control, err);
       }
       if (result) results.set(check.control, result);
       options.onGroup?.(`${check.check} (${check.control}): ${result ? groupCounts(result) : 'nothing to check'}`);
     }
-    if (inventory.errors.length > 0) notes.push(...inventory.errors);
   }
 
   return mergeLiveResults(report, results, { verifiedAt: checkedAt, regions, drift, notes, unknown });

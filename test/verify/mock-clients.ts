@@ -3,6 +3,7 @@ import { BackupClient } from '@aws-sdk/client-backup';
 import { BudgetsClient } from '@aws-sdk/client-budgets';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { FisClient } from '../../lib/verify/fis';
@@ -19,5 +20,6 @@ export function otherClients(credentials: { accessKeyId: string; secretAccessKey
     cloudTrail: (region) => new CloudTrailClient({ region, credentials }),
     budgets: (region) => new BudgetsClient({ region, credentials }),
     costExplorer: (region) => new CostExplorerClient({ region, credentials }),
+    elastiCache: (region) => new ElastiCacheClient({ region, credentials }),
   };
 }
