@@ -20,6 +20,7 @@ import {
   RESILIENCE_STACK,
   RESTORE_PLAN,
   RESTORE_PLAN_ARN,
+  REPLICATION_GROUP,
   REGION,
   removeTempDirs,
   SECRET_ARN,
@@ -285,6 +286,7 @@ describe('readiness verify (child process, loopback AWS)', () => {
         analyzers: [{ name: 'account', status: 'ACTIVE' }],
         trails: [{ name: 'org-trail', logging: true }],
         canaries: { [CANARY]: [100, 288] },
+        replicationGroups: [{ id: REPLICATION_GROUP, authTokenLastModified: new Date(t0 - 12 * DAY) }],
         ...overrides,
       };
     }
@@ -351,6 +353,14 @@ describe('readiness verify (child process, loopback AWS)', () => {
       });
     });
 
+    test('the cache AUTH token rotation reached the cache: ElastiCache awsQuery date parsed', () => {
+      expect(resource('SECRET-ROTATION', 'RedisReplicationGroup')).toMatchObject({
+        physicalId: REPLICATION_GROUP,
+        status: 'ready',
+        reason: expect.stringMatching(/^AUTH token of prod-redis changed on the cache \S+, 12 d ago \(rotation at most every 31 d\)$/),
+      });
+    });
+
     test('the disabled GuardDuty detector: the stage declares it, so its construct path is named', () => {
       expect(resource('SECURITY-MONITORING', 'Detector')).toMatchObject({
         constructPath: 'Prod/Resilience/Detector/Resource',
@@ -364,7 +374,7 @@ describe('readiness verify (child process, loopback AWS)', () => {
       expect(md).toContain('Declared (synth): **ready**. Proven (live, check `failover-drills`): **missing**');
       expect(md).toMatch(/\| Prod-Resilience \| DbFailoverDrill \| AWS::FIS::ExperimentTemplate \| EXTdbfailover0001 \| missing \| .* \| Prod\/Resilience\/DbFailoverDrill\/Resource \| \S+Z \|/);
       const services = [...new Set(fake.requests.map((r) => r.service))].sort();
-      expect(services).toEqual(['access-analyzer', 'backup', 'cloudformation', 'cloudtrail', 'cloudwatch', 'fis', 'guardduty', 'secretsmanager', 'securityhub']);
+      expect(services).toEqual(['access-analyzer', 'backup', 'cloudformation', 'cloudtrail', 'cloudwatch', 'elasticache', 'fis', 'guardduty', 'secretsmanager', 'securityhub']);
       expect(fake.requests.every((r) => r.signed)).toBe(true);
       expect(fake.requests.some((r) => /GetSecretValue/.test(r.action))).toBe(false);
       expect(fake.requests.find((r) => r.service === 'backup' && r.action === 'GET /restore-jobs')?.params).toMatchObject({ restoreTestingPlanArn: RESTORE_PLAN_ARN });

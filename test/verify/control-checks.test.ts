@@ -4,6 +4,7 @@ import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStackResou
 import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient, DescribeAlarmsCommand, DescribeAlarmsCommandInput, GetMetricDataCommand, GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
+import { DescribeReplicationGroupsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DescribeHubCommand, GetEnabledStandardsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -40,11 +41,13 @@ const gd = mockClient(GuardDutyClient);
 const sh = mockClient(SecurityHubClient);
 const aa = mockClient(AccessAnalyzerClient);
 const ct = mockClient(CloudTrailClient);
+const ec = mockClient(ElastiCacheClient);
 
 const ALL: Record<string, { logicalId: string; physicalId: string; type: string }[]> = { ...STACK_RESOURCES, [RESILIENCE_STACK]: RESILIENCE_RESOURCES };
 
 function healthy(): void {
-  [cfn, cw, sm, backup, fis, gd, sh, aa, ct].forEach((m) => m.reset());
+  [cfn, cw, sm, backup, fis, gd, sh, aa, ct, ec].forEach((m) => m.reset());
+  ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [{ ReplicationGroupId: 'prod-redis', AuthTokenEnabled: true, AuthTokenLastModifiedDate: daysAgo(3) }] });
   cfn.on(DescribeStackResourcesCommand).callsFake((input: DescribeStackResourcesCommandInput) => ({
     StackResources: (ALL[input.StackName!] ?? []).map((r) => ({
       StackName: input.StackName,
@@ -102,7 +105,7 @@ describe('checks found by resource type, merged into their controls', () => {
     });
     expect(groups).toEqual([
       'alarms (ALARMS): 3 checked, 3 ready, 0 conditional, 0 missing',
-      'secret-rotation (SECRET-ROTATION): 2 checked, 2 ready, 0 conditional, 0 missing',
+      'secret-rotation (SECRET-ROTATION): 3 checked, 3 ready, 0 conditional, 0 missing',
       'restore-tests (BACKUP-DR): 1 checked, 1 ready, 0 conditional, 0 missing',
       'failover-drills (CHAOS): 1 checked, 1 ready, 0 conditional, 0 missing',
       'security-baseline (SECURITY-MONITORING): 4 checked, 4 ready, 0 conditional, 0 missing',

@@ -77,6 +77,7 @@ export interface FakeAwsState {
   readonly trails?: readonly { readonly name: string; readonly logging: boolean }[];
   /** Answer GuardDuty with AccessDeniedException. */
   readonly denyGuardDuty?: boolean;
+  readonly replicationGroups?: readonly { readonly id: string; readonly authTokenLastModified?: Date }[];
 }
 
 export interface RecordedRequest {
@@ -215,6 +216,31 @@ function secretsManager(state: FakeAwsState, input: Record<string, any>, res: ht
       CreatedDate: epoch(secret.created),
       VersionIdsToStages: { 'v-1': ['AWSCURRENT'] },
     }),
+  );
+}
+
+function elastiCache(state: FakeAwsState, params: URLSearchParams, res: http.ServerResponse): void {
+  const ns = 'http://elasticache.amazonaws.com/doc/2015-02-02/';
+  const id = params.get('ReplicationGroupId');
+  const group = (state.replicationGroups ?? []).find((g) => g.id === id);
+  if (!group) {
+    send(
+      res,
+      404,
+      'text/xml',
+      `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>ReplicationGroupNotFoundFault</Code>` +
+        `<Message>ReplicationGroup ${xmlEscape(id ?? '')} not found.</Message></Error><RequestId>req-1</RequestId></ErrorResponse>`,
+    );
+    return;
+  }
+  const modified = group.authTokenLastModified ? `<AuthTokenLastModifiedDate>${group.authTokenLastModified.toISOString()}</AuthTokenLastModifiedDate>` : '';
+  send(
+    res,
+    200,
+    'text/xml',
+    `<DescribeReplicationGroupsResponse xmlns="${ns}"><DescribeReplicationGroupsResult><ReplicationGroups><ReplicationGroup>` +
+      `<ReplicationGroupId>${xmlEscape(group.id)}</ReplicationGroupId><Status>available</Status><AuthTokenEnabled>true</AuthTokenEnabled>${modified}` +
+      `</ReplicationGroup></ReplicationGroups></DescribeReplicationGroupsResult><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></DescribeReplicationGroupsResponse>`,
   );
 }
 
@@ -362,7 +388,11 @@ export class FakeAws {
       securityhub: securityHub,
       'access-analyzer': accessAnalyzer,
     };
-    if (rest[signingService]) {
+    if (signingService === 'elasticache') {
+      const params = new URLSearchParams(body);
+      this.requests.push({ service: 'elasticache', action: params.get('Action') ?? '', params: Object.fromEntries(params), signed });
+      elastiCache(this.state, params, res);
+    } else if (rest[signingService]) {
       this.requests.push({ service: signingService, action: `${req.method} ${url.pathname}`, params: { ...Object.fromEntries(url.searchParams), region: scope?.[1] }, signed });
       rest[signingService](this.state, req.method ?? 'GET', url, res);
     } else if (/^(com\.amazonaws\.cloudtrail\.v20131101\.)?CloudTrail_20131101\./.test(target)) {

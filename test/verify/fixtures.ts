@@ -136,12 +136,14 @@ export const RESTORE_PLAN_ARN = `arn:aws:backup:${REGION}:${ACCOUNT}:restore-tes
 export const DRILL_TEMPLATE = 'EXTdbfailover0001';
 export const CANARY = 'prod-api-canary';
 export const DETECTOR = 'det0123456789abcdef';
+export const REPLICATION_GROUP = 'prod-redis';
 
 export const RESILIENCE_RESOURCES = [
   { logicalId: 'RestoreTestingPlan', physicalId: RESTORE_PLAN, type: 'AWS::Backup::RestoreTestingPlan' },
   { logicalId: 'DbFailoverDrill', physicalId: DRILL_TEMPLATE, type: 'AWS::FIS::ExperimentTemplate' },
   { logicalId: 'ApiCanary', physicalId: CANARY, type: 'AWS::Synthetics::Canary' },
   { logicalId: 'Detector', physicalId: DETECTOR, type: 'AWS::GuardDuty::Detector' },
+  { logicalId: 'RedisReplicationGroup', physicalId: REPLICATION_GROUP, type: 'AWS::ElastiCache::ReplicationGroup' },
 ];
 
 /**
