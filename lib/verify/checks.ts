@@ -25,6 +25,8 @@ export interface CheckSettings {
   readonly rpoMs: number;
   /** The cache AUTH token must have changed on the cache within this (`--auth-token-max-age`). */
   readonly authTokenMaxAgeMs: number;
+  /** Window of SLO attainment (`--slo-window`). */
+  readonly sloWindowMs: number;
   /** Minimum canary success rate, percent (`--slo-target`). */
   readonly sloTargetPercent: number;
   /** GuardDuty features that must be enabled (`--guardduty-features`). */
@@ -40,6 +42,7 @@ export const DEFAULT_SETTINGS: CheckSettings = {
   restoreSlackMs: DAY_MS,
   rpoMs: DAY_MS,
   authTokenMaxAgeMs: 31 * DAY_MS,
+  sloWindowMs: 28 * DAY_MS,
   sloTargetPercent: 99.9,
   guardDutyFeatures: ['S3_DATA_EVENTS', 'RDS_LOGIN_EVENTS', 'RUNTIME_MONITORING'],
   securityHubStandard: 'aws-foundational-security-best-practices',

@@ -41,6 +41,8 @@ Then, by control, from the resources of the deployed stacks:
   canaries           HEALTH-CHECK   each canary's success rate over --since >= --slo-target
   backup-copies      RTO-RPO        newest copy in each backup plan's copy-destination vault < --rpo
   cost               COST           each budget exists with its forecast under the limit; anomaly monitors exist
+  slo                SLO            each SLI of the burn-rate alarms (same metric math) over --slo-window
+                                    meets its objective; the error budget left is shown
 An AWS error in one of these (access denied, region not enabled) marks it unknown, the others run.
 Secret values are never read. Writes <stage>.live.json and <stage>.live.md and prints a summary.
 
@@ -59,6 +61,7 @@ Options:
   --rpo <duration>     max age of the newest DR copy (default: the report's region RPO target, else 24h)
   --auth-token-max-age <d>  the cache AUTH token must have changed on the cache within this (default: 31d)
   --slo-target <pct>   minimum canary success rate in percent (default: 99.9)
+  --slo-window <d>     window of SLO attainment (default: 28d)
   --guardduty-features <list>  features that must be enabled (default: S3_DATA_EVENTS,RDS_LOGIN_EVENTS,RUNTIME_MONITORING)
   --securityhub-standard <s>   part of the standard's ARN that must be enabled (default: aws-foundational-security-best-practices)
   --progress           one line per check group on stderr, also when stderr is not a terminal
@@ -139,6 +142,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | undefined
         'restore-slack': { type: 'string' },
         rpo: { type: 'string' },
         'auth-token-max-age': { type: 'string' },
+        'slo-window': { type: 'string' },
         'slo-target': { type: 'string' },
         'guardduty-features': { type: 'string' },
         'securityhub-standard': { type: 'string' },
@@ -177,6 +181,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | undefined
     ['restore-slack', 'restoreSlackMs', '1d'],
     ['rpo', 'rpoMs', '24h'],
     ['auth-token-max-age', 'authTokenMaxAgeMs', '31d'],
+    ['slo-window', 'sloWindowMs', '28d'],
   ] as const;
   for (const [flag, key, example] of durations) {
     const text = v[flag];

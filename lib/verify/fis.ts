@@ -148,8 +148,10 @@ export class FisClient {
         query,
         headers: { host: this.endpoint.host, accept: 'application/json' },
       } as never);
-      const url = new URL(`${this.endpoint.origin}${basePath}${path}`);
-      for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+      // RFC 3986 escaping, as the signer canonicalizes the query.
+      const rfc3986 = (v: string) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+      const search = Object.entries(query).map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`).join('&');
+      const url = `${this.endpoint.origin}${basePath}${path}${search ? `?${search}` : ''}`;
       let res: Response;
       try {
         res = await fetch(url, { method: 'GET', headers: (signed as unknown as { headers: Record<string, string> }).headers });

@@ -15,7 +15,8 @@ export type LiveCheck =
   | 'failover-drills'
   | 'canaries'
   | 'security-baseline'
-  | 'cost';
+  | 'cost'
+  | 'slo';
 
 /** `unknown`: the check could not run (access denied, region not enabled, throttled); the API error code says why. */
 export type LiveStatus = ControlStatus | 'unknown';
