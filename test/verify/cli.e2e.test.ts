@@ -21,6 +21,7 @@ import {
   RESTORE_PLAN,
   RESTORE_PLAN_ARN,
   REPLICATION_GROUP,
+  BURN_ALARM,
   REGION,
   removeTempDirs,
   SECRET_ARN,
@@ -270,7 +271,10 @@ describe('readiness verify (child process, loopback AWS)', () => {
       return {
         ...base,
         stacks: { ...base.stacks, [RESILIENCE_STACK]: RESILIENCE_RESOURCES.map((r) => ({ ...r })) },
-        alarms: base.alarms.map((a) => ({ ...a, state: 'OK' as const })),
+        alarms: [
+          ...base.alarms.map((a) => ({ ...a, state: 'OK' as const })),
+          { name: BURN_ALARM, state: 'OK' as const, reason: 'fine', actions: [], burnRate: 1 },
+        ],
         secrets: [{ ...base.secrets[0], lastRotated: new Date(t0 - 3 * DAY), nextRotation: new Date(t0 + 27 * DAY) }],
         restoreTestingPlans: [
           {
@@ -287,6 +291,7 @@ describe('readiness verify (child process, loopback AWS)', () => {
         trails: [{ name: 'org-trail', logging: true }],
         canaries: { [CANARY]: [100, 288] },
         replicationGroups: [{ id: REPLICATION_GROUP, authTokenLastModified: new Date(t0 - 12 * DAY) }],
+        sloErrorRatio: 0.0004,
         ...overrides,
       };
     }
@@ -296,6 +301,7 @@ describe('readiness verify (child process, loopback AWS)', () => {
       fake.state = resilientStage({
         alarms: [
           healthy.alarms[0],
+          healthy.alarms[2],
           { name: DB_ALARM, state: 'INSUFFICIENT_DATA', reason: 'Insufficient Data: 5 datapoints were unknown.', actions: [TOPIC_ARN], stateSince: silentSince, metricName: 'CPUUtilisation' },
         ],
         silentMetrics: ['CPUUtilisation'],
@@ -325,6 +331,18 @@ describe('readiness verify (child process, loopback AWS)', () => {
       expect(run.stdout).toMatch(/\| CHAOS \| failover-drills \| ready \| missing \| missing \| 0\/1 \|/);
       expect(run.stdout).toMatch(/\| SECURITY-MONITORING \| security-baseline \| ready \| missing \| missing \| 3\/4 \|/);
       expect(run.stdout).toMatch(/\| HEALTH-CHECK \| canaries \| ready \| ready \| ready \| 1\/1 \|/);
+      expect(run.stdout).toMatch(/\| SLO \| slo \| ready \| ready \| ready \| 1\/1 \|/);
+    });
+
+    test('SLO attainment from the burn-rate alarm metric math over 28 days, with the budget left', () => {
+      expect(resource('SLO', 'ApiSloTicket3dLongWindow')).toMatchObject({
+        status: 'ready',
+        reason: `${BURN_ALARM}: 99.96% over 28 d, objective 99.9%, error budget left 60%`,
+      });
+      const sli = fake.requests.find((r) => r.action === 'GetMetricData' && JSON.stringify(r.params).includes('FILL('));
+      expect((sli!.params.MetricDataQueries as { Period?: number; MetricStat?: { Period: number } }[]).map((q) => q.Period ?? q.MetricStat!.Period)).toEqual([
+        2_419_200, 2_419_200, 2_419_200, 2_419_200,
+      ]);
     });
 
     test('the silent alarm: construct path, since when, the evaluation window and the datapoint count', () => {
@@ -385,7 +403,7 @@ describe('readiness verify (child process, loopback AWS)', () => {
       const ok = await runCli(['verify', '--stage', 'prod', '--assembly', writeFixtureAssembly(controlChecksReport())], awsEnv);
       expect(ok.stderr).toBe('');
       expect(ok.code).toBe(0);
-      expect(ok.stdout).toContain('Live controls: 6 ready, 0 conditional, 0 missing.');
+      expect(ok.stdout).toContain('Live controls: 7 ready, 0 conditional, 0 missing.');
     });
 
     test('access denied on GuardDuty: SECURITY-MONITORING unknown with the code, the other checks ran, exit 1', async () => {

@@ -24,6 +24,8 @@ export interface FakeAlarm {
   readonly stateSince?: Date;
   /** @default 5XXError */
   readonly metricName?: string;
+  /** A burn-rate window alarm of an availability SLI with objective 99.9% (metric math). */
+  readonly burnRate?: number;
 }
 
 export interface FakeRestoreJob {
@@ -78,6 +80,8 @@ export interface FakeAwsState {
   /** Answer GuardDuty with AccessDeniedException. */
   readonly denyGuardDuty?: boolean;
   readonly replicationGroups?: readonly { readonly id: string; readonly authTokenLastModified?: Date }[];
+  /** Value of every metric-math expression query (the SLI error ratio); absent: no datapoint. */
+  readonly sloErrorRatio?: number;
 }
 
 export interface RecordedRequest {
@@ -142,7 +146,9 @@ function getMetricData(state: FakeAwsState, input: Record<string, any>, res: htt
   const results = (input.MetricDataQueries ?? []).map((q: any) => {
     const metric = q.MetricStat?.Metric ?? {};
     let values: number[] = [];
-    if (metric.Namespace === 'CloudWatchSynthetics') {
+    if (q.Expression) {
+      values = state.sloErrorRatio === undefined ? [] : [state.sloErrorRatio];
+    } else if (metric.Namespace === 'CloudWatchSynthetics') {
       const name = (metric.Dimensions ?? []).find((d: any) => d.Name === 'CanaryName')?.Value;
       const canary = state.canaries?.[name];
       if (canary) values = [q.MetricStat.Stat === 'SampleCount' ? canary[1] : canary[0]];
@@ -152,6 +158,32 @@ function getMetricData(state: FakeAwsState, input: Record<string, any>, res: htt
     return { Id: q.Id, Label: metric.MetricName, StatusCode: 'Complete', Timestamps: values.map(() => Math.floor(Number(input.StartTime))), Values: values };
   });
   send(res, 200, 'application/x-amz-json-1.0', JSON.stringify({ MetricDataResults: results, Messages: [] }));
+}
+
+function burnRateAlarmJson(a: FakeAlarm): Record<string, unknown> {
+  const stat = (Id: string, MetricName: string) => ({
+    Id,
+    MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName, Dimensions: [{ Name: 'LoadBalancer', Value: 'app/prod/abc' }] }, Period: 3600, Stat: 'Sum' },
+    ReturnData: false,
+  });
+  return {
+    AlarmName: a.name,
+    AlarmDescription: `public endpoint burns its availability error budget (99.9%) at ${a.burnRate}x burn-rate alert.`,
+    ActionsEnabled: true,
+    AlarmActions: a.actions,
+    StateValue: a.state,
+    StateReason: a.reason,
+    StateUpdatedTimestamp: epoch(new Date('2026-11-21T09:00:00Z')),
+    Threshold: Number((a.burnRate! * 0.001).toPrecision(6)),
+    ComparisonOperator: 'GreaterThanThreshold',
+    EvaluationPeriods: 1,
+    Metrics: [
+      { Id: 'expr_1', Expression: '(FILL(t5, 0) + FILL(e5, 0)) / req', Period: 3600, ReturnData: true },
+      stat('req', 'RequestCount'),
+      stat('t5', 'HTTPCode_Target_5XX_Count'),
+      stat('e5', 'HTTPCode_ELB_5XX_Count'),
+    ],
+  };
 }
 
 function cloudWatch(state: FakeAwsState, input: Record<string, any>, res: http.ServerResponse): void {
@@ -169,7 +201,7 @@ function cloudWatch(state: FakeAwsState, input: Record<string, any>, res: http.S
     200,
     'application/x-amz-json-1.0',
     JSON.stringify({
-      MetricAlarms: matches.map((a) => ({
+      MetricAlarms: matches.map((a) => a.burnRate !== undefined ? burnRateAlarmJson(a) : ({
         AlarmName: a.name,
         AlarmArn: `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${a.name}`,
         ActionsEnabled: a.actionsEnabled ?? true,

@@ -137,6 +137,7 @@ export const DRILL_TEMPLATE = 'EXTdbfailover0001';
 export const CANARY = 'prod-api-canary';
 export const DETECTOR = 'det0123456789abcdef';
 export const REPLICATION_GROUP = 'prod-redis';
+export const BURN_ALARM = 'Prod-Resilience-ApiSloTicket3dLongWindow-9Z8Y7X';
 
 export const RESILIENCE_RESOURCES = [
   { logicalId: 'RestoreTestingPlan', physicalId: RESTORE_PLAN, type: 'AWS::Backup::RestoreTestingPlan' },
@@ -144,6 +145,7 @@ export const RESILIENCE_RESOURCES = [
   { logicalId: 'ApiCanary', physicalId: CANARY, type: 'AWS::Synthetics::Canary' },
   { logicalId: 'Detector', physicalId: DETECTOR, type: 'AWS::GuardDuty::Detector' },
   { logicalId: 'RedisReplicationGroup', physicalId: REPLICATION_GROUP, type: 'AWS::ElastiCache::ReplicationGroup' },
+  { logicalId: 'ApiSloTicket3dLongWindow', physicalId: BURN_ALARM, type: 'AWS::CloudWatch::Alarm' },
 ];
 
 /**
@@ -164,6 +166,7 @@ export function controlChecksReport(): ReadinessReport {
     control('CHAOS', { title: 'Failure drills', area: 'Testing', severity: 'Low', evidence: [path('DbFailoverDrill')] }),
     control('HEALTH-CHECK', { title: 'Deep health checks', severity: 'Medium', evidence: [path('ApiCanary')] }),
     control('SECURITY-MONITORING', { title: 'Security monitoring', area: 'Security', evidence: [path('Detector')] }),
+    control('SLO', { title: 'SLO monitoring', evidence: [path('ApiSloTicket3dLongWindow')] }),
   ];
   return { ...base, controls: [...base.controls, ...extra] };
 }
