@@ -70,7 +70,7 @@ export function evaluateRestoreJobs(
 export const restoreTestsCheck: ControlCheck = {
   check: 'restore-tests',
   control: 'BACKUP-DR',
-  needs: `an ${RESTORE_TESTING_PLAN_TYPE}`,
+  needs: `${RESTORE_TESTING_PLAN_TYPE}`,
   async run(ctx: CheckContext): Promise<LiveResourceResult[]> {
     const plans = ctx.inventory.ofType(RESTORE_TESTING_PLAN_TYPE);
     return mapLimit(plans, ctx.concurrency, async (plan) => {
@@ -130,7 +130,7 @@ export function evaluateCopies(
 export const backupCopiesCheck: ControlCheck = {
   check: 'backup-copies',
   control: 'RTO-RPO',
-  needs: `an ${BACKUP_PLAN_TYPE} with a copy action`,
+  needs: `${BACKUP_PLAN_TYPE} with a copy action`,
   async run(ctx: CheckContext): Promise<LiveResourceResult[]> {
     const plans = ctx.inventory.ofType(BACKUP_PLAN_TYPE);
     const rows = await mapLimit(plans, ctx.concurrency, async (plan) => {

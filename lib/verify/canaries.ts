@@ -30,7 +30,7 @@ export function evaluateCanary(
 export const canariesCheck: ControlCheck = {
   check: 'canaries',
   control: 'HEALTH-CHECK',
-  needs: `an ${CANARY_TYPE}`,
+  needs: `${CANARY_TYPE}`,
   async run(ctx: CheckContext): Promise<LiveResourceResult[]> {
     const canaries = ctx.inventory.ofType(CANARY_TYPE);
     const windowMs = ctx.settings.sinceMs;

@@ -28,7 +28,7 @@ export function evaluateBudget(budget: Budget | undefined, name: string): { stat
 export const costCheck: ControlCheck = {
   check: 'cost',
   control: 'COST',
-  needs: `an ${BUDGET_TYPE} or ${ANOMALY_MONITOR_TYPE}`,
+  needs: `${BUDGET_TYPE} or ${ANOMALY_MONITOR_TYPE}`,
   async run(ctx: CheckContext): Promise<LiveResourceResult[]> {
     const out: LiveResourceResult[] = [];
     const budgets = ctx.inventory.ofType(BUDGET_TYPE);

@@ -219,7 +219,7 @@ export function evaluateDrills(
 export const failoverDrillsCheck: ControlCheck = {
   check: 'failover-drills',
   control: 'CHAOS',
-  needs: `an ${EXPERIMENT_TEMPLATE_TYPE}`,
+  needs: `${EXPERIMENT_TEMPLATE_TYPE}`,
   async run(ctx: CheckContext): Promise<LiveResourceResult[]> {
     const templates = ctx.inventory.ofType(EXPERIMENT_TEMPLATE_TYPE);
     return mapLimit(templates, ctx.concurrency, async (t) => {

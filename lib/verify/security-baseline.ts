@@ -162,7 +162,7 @@ async function cloudTrail(ctx: CheckContext, region: string): Promise<LiveResour
 export const securityBaselineCheck: ControlCheck = {
   check: 'security-baseline',
   control: 'SECURITY-MONITORING',
-  needs: 'a region',
+  needs: 'region',
   async run(ctx: CheckContext): Promise<LiveResourceResult[]> {
     const out: LiveResourceResult[] = [];
     for (const region of ctx.regions) {

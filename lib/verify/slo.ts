@@ -65,7 +65,7 @@ export function evaluateSlo(
 export const sloCheck: ControlCheck = {
   check: 'slo',
   control: 'SLO',
-  needs: 'a burn-rate alarm',
+  needs: 'burn-rate alarm',
   async run(ctx: CheckContext): Promise<LiveResourceResult[]> {
     const out: LiveResourceResult[] = [];
     const windowMs = ctx.settings.sloWindowMs;

@@ -22,6 +22,10 @@ import {
   RESTORE_PLAN_ARN,
   REPLICATION_GROUP,
   BURN_ALARM,
+  BACKUP_PLAN_ID,
+  DR_VAULT_ARN,
+  BUDGET,
+  ANOMALY_MONITOR,
   REGION,
   removeTempDirs,
   SECRET_ARN,
@@ -292,6 +296,10 @@ describe('readiness verify (child process, loopback AWS)', () => {
         canaries: { [CANARY]: [100, 288] },
         replicationGroups: [{ id: REPLICATION_GROUP, authTokenLastModified: new Date(t0 - 12 * DAY) }],
         sloErrorRatio: 0.0004,
+        backupPlans: [{ id: BACKUP_PLAN_ID, copyTo: DR_VAULT_ARN }],
+        recoveryPoints: { ProdDrVault: [{ arn: 'arn:aws:backup:eu-central-1:123456789012:recovery-point:rp-1', created: new Date(t0 - 6 * 3_600_000) }] },
+        budgets: [{ name: BUDGET, limit: 1000, forecast: 800 }],
+        anomalyMonitors: [ANOMALY_MONITOR],
         ...overrides,
       };
     }
@@ -313,6 +321,7 @@ describe('readiness verify (child process, loopback AWS)', () => {
         ],
         experiments: [{ id: 'EXPold', templateId: DRILL_TEMPLATE, created: drillAt, status: 'completed' }],
         guardDuty: { id: DETECTOR, status: 'DISABLED', features: [] },
+        budgets: [{ name: BUDGET, limit: 1000, forecast: 1200 }],
       });
       fake.requests.length = 0;
       const assembly = writeFixtureAssembly(controlChecksReport());
@@ -332,6 +341,23 @@ describe('readiness verify (child process, loopback AWS)', () => {
       expect(run.stdout).toMatch(/\| SECURITY-MONITORING \| security-baseline \| ready \| missing \| missing \| 3\/4 \|/);
       expect(run.stdout).toMatch(/\| HEALTH-CHECK \| canaries \| ready \| ready \| ready \| 1\/1 \|/);
       expect(run.stdout).toMatch(/\| SLO \| slo \| ready \| ready \| ready \| 1\/1 \|/);
+      expect(run.stdout).toMatch(/\| RTO-RPO \| backup-copies \| ready \| ready \| ready \| 1\/1 \|/);
+      expect(run.stdout).toMatch(/\| COST \| cost \| ready \| missing \| missing \| 1\/2 \|/);
+    });
+
+    test('backup copies: the newest copy in the DR vault, asked in its region, within the RPO', () => {
+      expect(resource('RTO-RPO', 'BackupPlan').reason).toMatch(/^newest copy .*rp-1 in .*ProdDrVault created \S+, 6 h old, within the RPO target 1 d$/);
+      expect(fake.requests.find((r) => r.action === 'GET /backup-vaults/ProdDrVault/recovery-points')?.params.region).toBe('eu-central-1');
+    });
+
+    test('cost: the budget forecast over its limit (JSON 1.1 from AWS Budgets), the anomaly monitor found', () => {
+      expect(resource('COST', 'MonthlyBudget')).toMatchObject({
+        constructPath: 'Prod/Resilience/MonthlyBudget/Resource',
+        status: 'missing',
+        reason: `budget ${BUDGET}: forecast 1200.0 USD against the limit 1000.0 USD, actual 600.0 USD: over the limit`,
+      });
+      expect(resource('COST', 'CostAnomalyMonitor').status).toBe('ready');
+      expect(fake.requests.find((r) => r.service === 'budgets')?.params).toEqual({ AccountId: '123456789012', BudgetName: BUDGET });
     });
 
     test('SLO attainment from the burn-rate alarm metric math over 28 days, with the budget left', () => {
@@ -392,7 +418,7 @@ describe('readiness verify (child process, loopback AWS)', () => {
       expect(md).toContain('Declared (synth): **ready**. Proven (live, check `failover-drills`): **missing**');
       expect(md).toMatch(/\| Prod-Resilience \| DbFailoverDrill \| AWS::FIS::ExperimentTemplate \| EXTdbfailover0001 \| missing \| .* \| Prod\/Resilience\/DbFailoverDrill\/Resource \| \S+Z \|/);
       const services = [...new Set(fake.requests.map((r) => r.service))].sort();
-      expect(services).toEqual(['access-analyzer', 'backup', 'cloudformation', 'cloudtrail', 'cloudwatch', 'elasticache', 'fis', 'guardduty', 'secretsmanager', 'securityhub']);
+      expect(services).toEqual(['access-analyzer', 'backup', 'budgets', 'ce', 'cloudformation', 'cloudtrail', 'cloudwatch', 'elasticache', 'fis', 'guardduty', 'secretsmanager', 'securityhub']);
       expect(fake.requests.every((r) => r.signed)).toBe(true);
       expect(fake.requests.some((r) => /GetSecretValue/.test(r.action))).toBe(false);
       expect(fake.requests.find((r) => r.service === 'backup' && r.action === 'GET /restore-jobs')?.params).toMatchObject({ restoreTestingPlanArn: RESTORE_PLAN_ARN });
@@ -403,7 +429,7 @@ describe('readiness verify (child process, loopback AWS)', () => {
       const ok = await runCli(['verify', '--stage', 'prod', '--assembly', writeFixtureAssembly(controlChecksReport())], awsEnv);
       expect(ok.stderr).toBe('');
       expect(ok.code).toBe(0);
-      expect(ok.stdout).toContain('Live controls: 7 ready, 0 conditional, 0 missing.');
+      expect(ok.stdout).toContain('Live controls: 9 ready, 0 conditional, 0 missing.');
     });
 
     test('access denied on GuardDuty: SECURITY-MONITORING unknown with the code, the other checks ran, exit 1', async () => {

@@ -1,5 +1,7 @@
 import { AccessAnalyzerClient, ListAnalyzersCommand } from '@aws-sdk/client-accessanalyzer';
-import { BackupClient, GetRestoreTestingPlanCommand, ListRestoreJobsCommand } from '@aws-sdk/client-backup';
+import { BackupClient, GetBackupPlanCommand, GetRestoreTestingPlanCommand, ListRecoveryPointsByBackupVaultCommand, ListRestoreJobsCommand } from '@aws-sdk/client-backup';
+import { BudgetsClient, DescribeBudgetCommand } from '@aws-sdk/client-budgets';
+import { CostExplorerClient, GetAnomalyMonitorsCommand } from '@aws-sdk/client-cost-explorer';
 import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStackResourcesCommandInput, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient, DescribeAlarmsCommand, DescribeAlarmsCommandInput, GetMetricDataCommand, GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
@@ -42,11 +44,17 @@ const sh = mockClient(SecurityHubClient);
 const aa = mockClient(AccessAnalyzerClient);
 const ct = mockClient(CloudTrailClient);
 const ec = mockClient(ElastiCacheClient);
+const budgets = mockClient(BudgetsClient);
+const ce = mockClient(CostExplorerClient);
 
 const ALL: Record<string, { logicalId: string; physicalId: string; type: string }[]> = { ...STACK_RESOURCES, [RESILIENCE_STACK]: RESILIENCE_RESOURCES };
 
 function healthy(): void {
-  [cfn, cw, sm, backup, fis, gd, sh, aa, ct, ec].forEach((m) => m.reset());
+  [cfn, cw, sm, backup, fis, gd, sh, aa, ct, ec, budgets, ce].forEach((m) => m.reset());
+  backup.on(GetBackupPlanCommand).resolves({ BackupPlan: { BackupPlanName: 'p', Rules: [{ RuleName: 'r', TargetBackupVaultName: 'v', CopyActions: [{ DestinationBackupVaultArn: 'arn:aws:backup:eu-central-1:123456789012:backup-vault:Dr' }] }] } });
+  backup.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [{ RecoveryPointArn: 'rp', Status: 'COMPLETED', CreationDate: daysAgo(0.25) }] });
+  budgets.on(DescribeBudgetCommand).resolves({ Budget: { BudgetName: 'b', BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: '100', Unit: 'USD' }, CalculatedSpend: { ActualSpend: { Amount: '10', Unit: 'USD' }, ForecastedSpend: { Amount: '50', Unit: 'USD' } } } });
+  ce.on(GetAnomalyMonitorsCommand).callsFake((i: { MonitorArnList?: string[] }) => ({ AnomalyMonitors: (i.MonitorArnList ?? []).map((MonitorArn) => ({ MonitorArn, MonitorName: 'm', MonitorType: 'DIMENSIONAL' })) }));
   ec.on(DescribeReplicationGroupsCommand).resolves({ ReplicationGroups: [{ ReplicationGroupId: 'prod-redis', AuthTokenEnabled: true, AuthTokenLastModifiedDate: daysAgo(3) }] });
   cfn.on(DescribeStackResourcesCommand).callsFake((input: DescribeStackResourcesCommandInput) => ({
     StackResources: (ALL[input.StackName!] ?? []).map((r) => ({
@@ -110,6 +118,8 @@ describe('checks found by resource type, merged into their controls', () => {
       'failover-drills (CHAOS): 1 checked, 1 ready, 0 conditional, 0 missing',
       'security-baseline (SECURITY-MONITORING): 4 checked, 4 ready, 0 conditional, 0 missing',
       'canaries (HEALTH-CHECK): 1 checked, 1 ready, 0 conditional, 0 missing',
+      'backup-copies (RTO-RPO): 1 checked, 1 ready, 0 conditional, 0 missing',
+      'cost (COST): 2 checked, 2 ready, 0 conditional, 0 missing',
       // The mocked account has no burn-rate alarm under that name.
       'slo (SLO): nothing to check',
     ]);
@@ -134,7 +144,7 @@ describe('checks found by resource type, merged into their controls', () => {
     await expect(verify()).rejects.toThrow(/AWS credentials have expired/);
   });
 
-  test('--checks runs only the named checks; a check with nothing deployed leaves a note and no live result', async () => {
+  test('--checks runs only the named checks, with one progress line per group', async () => {
     let stdout = '';
     let stderr = '';
     const assembly = writeFixtureAssembly(controlChecksReport());
@@ -145,10 +155,19 @@ describe('checks found by resource type, merged into their controls', () => {
     );
     const live = JSON.parse(stdout) as LiveReadinessReport;
     expect(code).toBe(0);
-    expect(live.controls.filter((c) => c.liveResult).map((c) => c.id)).toEqual(['CHAOS']);
+    expect(live.controls.filter((c) => c.liveResult).map((c) => c.id)).toEqual(['CHAOS', 'COST']);
     expect(stderr).toContain('failover-drills (CHAOS): 1 checked, 1 ready, 0 conditional, 0 missing\n');
+    expect(stderr).toContain('cost (COST): 2 checked, 2 ready, 0 conditional, 0 missing\n');
     expect(backup.calls()).toHaveLength(0);
     expect(gd.calls()).toHaveLength(0);
+  });
+
+  test('a check whose resources are not deployed leaves a note and no live result', async () => {
+    cfn.on(DescribeStackResourcesCommand, { StackName: RESILIENCE_STACK }).resolves({ StackResources: [] });
+    const live = await verify({ defaultRegion: REGION, checks: ['canaries'] });
+    expect(live.live.notes).toEqual(['canaries (HEALTH-CHECK): the deployed stacks have no AWS::Synthetics::Canary, nothing to prove live.']);
+    expect(control(live, 'HEALTH-CHECK').liveResult).toBeUndefined();
+    expect(control(live, 'HEALTH-CHECK').status).toBe('ready');
   });
 
   test('an unknown check exits 1, and a usage error names a bad --checks value', async () => {

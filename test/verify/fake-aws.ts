@@ -82,6 +82,12 @@ export interface FakeAwsState {
   readonly replicationGroups?: readonly { readonly id: string; readonly authTokenLastModified?: Date }[];
   /** Value of every metric-math expression query (the SLI error ratio); absent: no datapoint. */
   readonly sloErrorRatio?: number;
+  /** Backup plans by ID, each with the vault ARN its rule copies to. */
+  readonly backupPlans?: readonly { readonly id: string; readonly copyTo: string }[];
+  /** Recovery points by vault name. */
+  readonly recoveryPoints?: Readonly<Record<string, readonly { readonly arn: string; readonly created: Date }[]>>;
+  readonly budgets?: readonly { readonly name: string; readonly limit: number; readonly forecast: number }[];
+  readonly anomalyMonitors?: readonly string[];
 }
 
 export interface RecordedRequest {
@@ -300,6 +306,20 @@ function backup(state: FakeAwsState, method: string, url: URL, res: http.ServerR
       },
     });
   }
+  const backupPlan = /^\/backup\/plans\/([^/]+)\/?$/.exec(url.pathname);
+  if (method === 'GET' && backupPlan) {
+    const p = (state.backupPlans ?? []).find((x) => x.id === decodeURIComponent(backupPlan[1]));
+    if (!p) return restError(res, 404, 'ResourceNotFoundException', 'Backup plan not found');
+    return json(res, 200, {
+      BackupPlanId: p.id,
+      BackupPlan: { BackupPlanName: 'prod', Rules: [{ RuleName: 'daily', TargetBackupVaultName: 'Primary', CopyActions: [{ DestinationBackupVaultArn: p.copyTo }] }] },
+    });
+  }
+  const points = /^\/backup-vaults\/([^/]+)\/recovery-points\/?$/.exec(url.pathname);
+  if (method === 'GET' && points) {
+    const list = state.recoveryPoints?.[decodeURIComponent(points[1])] ?? [];
+    return json(res, 200, { RecoveryPoints: list.map((r) => ({ RecoveryPointArn: r.arn, Status: 'COMPLETED', CreationDate: epoch(r.created) })) });
+  }
   if (method === 'GET' && url.pathname.replace(/\/$/, '') === '/restore-jobs') {
     const arn = url.searchParams.get('restoreTestingPlanArn');
     const after = url.searchParams.get('createdAfter');
@@ -432,6 +452,33 @@ export class FakeAws {
       const action = target.split('.').pop()!;
       this.requests.push({ service: 'cloudtrail', action, params: input, signed });
       cloudTrail(this.state, action, input, res);
+    } else if (target === 'AWSBudgetServiceGateway.DescribeBudget') {
+      const input = JSON.parse(body || '{}');
+      this.requests.push({ service: 'budgets', action: 'DescribeBudget', params: input, signed });
+      const b = (this.state.budgets ?? []).find((x) => x.name === input.BudgetName);
+      if (!b) {
+        send(res, 400, 'application/x-amz-json-1.1', JSON.stringify({ __type: 'NotFoundException', Message: `Unable to get budget: ${input.BudgetName} - the budget doesn't exist.` }));
+      } else {
+        send(
+          res,
+          200,
+          'application/x-amz-json-1.1',
+          JSON.stringify({
+            Budget: {
+              BudgetName: b.name,
+              BudgetType: 'COST',
+              TimeUnit: 'MONTHLY',
+              BudgetLimit: { Amount: b.limit.toFixed(1), Unit: 'USD' },
+              CalculatedSpend: { ActualSpend: { Amount: (b.forecast / 2).toFixed(1), Unit: 'USD' }, ForecastedSpend: { Amount: b.forecast.toFixed(1), Unit: 'USD' } },
+            },
+          }),
+        );
+      }
+    } else if (target === 'AWSInsightsIndexService.GetAnomalyMonitors') {
+      const input = JSON.parse(body || '{}');
+      this.requests.push({ service: 'ce', action: 'GetAnomalyMonitors', params: input, signed });
+      const monitors = (this.state.anomalyMonitors ?? []).filter((m) => (input.MonitorArnList ?? []).includes(m));
+      send(res, 200, 'application/x-amz-json-1.1', JSON.stringify({ AnomalyMonitors: monitors.map((m) => ({ MonitorArn: m, MonitorName: 'prod', MonitorType: 'DIMENSIONAL' })) }));
     } else if (target === 'GraniteServiceVersion20100801.GetMetricData') {
       const input = JSON.parse(body || '{}');
       this.requests.push({ service: 'cloudwatch', action: 'GetMetricData', params: input, signed });

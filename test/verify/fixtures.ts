@@ -138,6 +138,10 @@ export const CANARY = 'prod-api-canary';
 export const DETECTOR = 'det0123456789abcdef';
 export const REPLICATION_GROUP = 'prod-redis';
 export const BURN_ALARM = 'Prod-Resilience-ApiSloTicket3dLongWindow-9Z8Y7X';
+export const BACKUP_PLAN_ID = '0a1b2c3d-4e5f-6789-abcd-ef0123456789';
+export const DR_VAULT_ARN = `arn:aws:backup:eu-central-1:${ACCOUNT}:backup-vault:ProdDrVault`;
+export const BUDGET = 'prod-monthly-budget';
+export const ANOMALY_MONITOR = `arn:aws:ce::${ACCOUNT}:anomalymonitor/0a1b2c3d`;
 
 export const RESILIENCE_RESOURCES = [
   { logicalId: 'RestoreTestingPlan', physicalId: RESTORE_PLAN, type: 'AWS::Backup::RestoreTestingPlan' },
@@ -146,6 +150,9 @@ export const RESILIENCE_RESOURCES = [
   { logicalId: 'Detector', physicalId: DETECTOR, type: 'AWS::GuardDuty::Detector' },
   { logicalId: 'RedisReplicationGroup', physicalId: REPLICATION_GROUP, type: 'AWS::ElastiCache::ReplicationGroup' },
   { logicalId: 'ApiSloTicket3dLongWindow', physicalId: BURN_ALARM, type: 'AWS::CloudWatch::Alarm' },
+  { logicalId: 'BackupPlan', physicalId: BACKUP_PLAN_ID, type: 'AWS::Backup::BackupPlan' },
+  { logicalId: 'MonthlyBudget', physicalId: BUDGET, type: 'AWS::Budgets::Budget' },
+  { logicalId: 'CostAnomalyMonitor', physicalId: ANOMALY_MONITOR, type: 'AWS::CE::AnomalyMonitor' },
 ];
 
 /**
@@ -167,6 +174,8 @@ export function controlChecksReport(): ReadinessReport {
     control('HEALTH-CHECK', { title: 'Deep health checks', severity: 'Medium', evidence: [path('ApiCanary')] }),
     control('SECURITY-MONITORING', { title: 'Security monitoring', area: 'Security', evidence: [path('Detector')] }),
     control('SLO', { title: 'SLO monitoring', evidence: [path('ApiSloTicket3dLongWindow')] }),
+    control('RTO-RPO', { title: 'Recovery objectives met', area: 'Infrastructure', evidence: [path('BackupPlan')] }),
+    control('COST', { title: 'Cost tracking', area: 'Operational Readiness', severity: 'Low', evidence: [path('MonthlyBudget'), path('CostAnomalyMonitor')] }),
   ];
   return { ...base, controls: [...base.controls, ...extra] };
 }
