@@ -19,6 +19,8 @@ export type VerifyErrorKind =
 
 export class VerifyError extends Error {
   public readonly exitCode = EXIT_ERROR;
+  /** The AWS API error code behind it (`AccessDeniedException`, ...), when there is one. */
+  public apiErrorCode?: string;
 
   constructor(public readonly kind: VerifyErrorKind, message: string) {
     super(message);
@@ -97,9 +99,17 @@ export function isNoCredentials(err: unknown): boolean {
   );
 }
 
-/** Turns an SDK or credential-provider error into a one-line `VerifyError`. */
+/** Turns an SDK or credential-provider error into a one-line `VerifyError` that keeps the API error code. */
 export function toVerifyError(err: unknown, ctx: AwsCallContext): VerifyError {
   if (err instanceof VerifyError) return err;
+  const result = classify(err, ctx);
+  const code = errorCode((err ?? {}) as SdkLikeError);
+  if (code !== 'Error') result.apiErrorCode = code;
+  else if ((err as SdkLikeError)?.code) result.apiErrorCode = (err as SdkLikeError).code;
+  return result;
+}
+
+function classify(err: unknown, ctx: AwsCallContext): VerifyError {
   const e = (err ?? {}) as SdkLikeError;
   const code = errorCode(e);
   const message = e.message ?? String(err);

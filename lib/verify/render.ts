@@ -15,7 +15,7 @@ export function renderSummaryTable(report: LiveReadinessReport): string {
     const r = c.liveResult!;
     const ready = r.resources.filter((x) => x.status === 'ready').length;
     // When synth decided the merged status, its reason is the one to act on.
-    const reason = c.status !== r.status ? `synth: ${c.statusReason}` : r.statusReason;
+    const reason = c.status !== r.status && r.status !== 'unknown' ? `synth: ${c.statusReason}` : r.statusReason;
     return `| ${cell(c.id)} | ${r.check} | ${c.synthStatus} | ${r.status} | ${c.status} | ${ready}/${r.resources.length} | ${cell(reason)} |`;
   });
   const s = report.live.byStatus;
@@ -27,7 +27,8 @@ export function renderSummaryTable(report: LiveReadinessReport): string {
     ...rows,
     '',
     `Live controls: ${s.ready} ready, ${s.conditional} conditional, ${s.missing} missing. ` +
-      `Undeclared alarms on the on-call topic (drift): ${report.live.drift.length}.`,
+      `Undeclared alarms on the on-call topic (drift): ${report.live.drift.length}.` +
+      ((report.live.unknown ?? []).length > 0 ? ` Checks that could not run (unknown): ${report.live.unknown.join(', ')}.` : ''),
   ].join('\n');
 }
 
@@ -37,12 +38,21 @@ export function renderLiveMarkdown(report: LiveReadinessReport): string {
   out.push(`Verified at ${report.live.verifiedAt} in ${report.live.regions.join(', ') || '(no region)'}; synth report of ${report.generatedAt}.`, '');
   for (const c of liveRows(report)) {
     const r = c.liveResult!;
-    out.push(`## ${c.id}: ${c.title}`, '', `Live status **${r.status}** (checked ${r.checkedAt}); merged status **${c.status}**. Owner: ${c.owner}.`, '');
-    out.push('| Stack | Logical ID | Type | Physical ID | Status | Reason |', '|---|---|---|---|---|---|');
+    out.push(
+      `## ${c.id}: ${c.title}`,
+      '',
+      `Declared (synth): **${c.synthStatus}**. Proven (live, check \`${r.check}\`): **${r.status}** (checked ${r.checkedAt}). ` +
+        `Merged status **${c.status}**. Owner: ${c.owner}.`,
+      '',
+    );
+    out.push('| Stack | Logical ID | Type | Physical ID | Status | Reason | Construct path | Evidence at |', '|---|---|---|---|---|---|---|---|');
     for (const x of r.resources) {
-      out.push(`| ${cell(x.stackName)} | ${cell(x.logicalId)} | ${cell(x.resourceType)} | ${cell(x.physicalId ?? '-')} | ${x.status} | ${cell(x.reason)} |`);
+      out.push(
+        `| ${cell(x.stackName)} | ${cell(x.logicalId)} | ${cell(x.resourceType)} | ${cell(x.physicalId ?? '-')} | ${x.status} | ${cell(x.reason)} | ` +
+          `${cell(x.constructPath ?? '-')} | ${x.evidenceAt ?? '-'} |`,
+      );
     }
-    if (r.resources.length === 0) out.push(`| - | - | - | - | ${r.status} | ${cell(r.statusReason)} |`);
+    if (r.resources.length === 0) out.push(`| - | - | - | - | ${r.status} | ${cell(r.statusReason)} | - | - |`);
     out.push('');
   }
   out.push('## Drift', '');

@@ -11,7 +11,14 @@ export interface PhysicalResource {
 
 export type StackLookup =
   | { readonly deployed: false; readonly reason: string }
-  | { readonly deployed: true; readonly resources: ReadonlyMap<string, PhysicalResource> };
+  | {
+      readonly deployed: true;
+      readonly resources: ReadonlyMap<string, PhysicalResource>;
+      /** True when `resources` is every resource of the stack (the first call returned fewer than 100). */
+      readonly complete?: boolean;
+      /** The stack's ARN, which names its account. */
+      readonly stackId?: string;
+    };
 
 /** DescribeStackResources returns at most this many resources for a whole stack. */
 export const DESCRIBE_STACK_RESOURCES_LIMIT = 100;
@@ -42,10 +49,12 @@ export async function lookupStack(
 ): Promise<StackLookup> {
   const action = 'cloudformation:DescribeStackResources';
   const resources = new Map<string, PhysicalResource>();
+  let stackId: string | undefined;
   try {
     const out = await client.send(new DescribeStackResourcesCommand({ StackName: stackName }));
     for (const r of out.StackResources ?? []) resources.set(r.LogicalResourceId ?? '', toPhysical(r));
-    if ((out.StackResources ?? []).length < DESCRIBE_STACK_RESOURCES_LIMIT) return { deployed: true, resources };
+    stackId = out.StackResources?.find((r) => r.StackId)?.StackId;
+    if ((out.StackResources ?? []).length < DESCRIBE_STACK_RESOURCES_LIMIT) return { deployed: true, resources, complete: true, stackId };
   } catch (err) {
     if (isStackMissing(err)) return { deployed: false, reason: `stack ${stackName} is not deployed in ${ctx.region}` };
     throw toVerifyError(err, { action, resource: `stack ${stackName}`, ...ctx });
@@ -61,7 +70,7 @@ export async function lookupStack(
       throw toVerifyError(err, { action, resource: `${stackName}/${logicalId}`, ...ctx });
     }
   }
-  return { deployed: true, resources };
+  return { deployed: true, resources, complete: false, stackId };
 }
 
 /** Why a deployed resource is not usable, or undefined when it is. */

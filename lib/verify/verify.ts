@@ -1,9 +1,28 @@
+import { AccessAnalyzerClient } from '@aws-sdk/client-accessanalyzer';
+import { BackupClient } from '@aws-sdk/client-backup';
+import { BudgetsClient } from '@aws-sdk/client-budgets';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient, MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient, MetricAlarm, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { DescribeSecretResponse, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { ControlReport, ControlStatus, ReadinessReport, Severity } from '../readiness/types';
-import { ALARM_NAMES_PER_CALL, describeAlarmsByName, evaluateAlarm, findUndeclaredAlarms } from './alarms';
+import { ALARM_NAMES_PER_CALL, alarmMetricQueries, describeAlarmsByName, evaluateAlarm, findUndeclaredAlarms } from './alarms';
+import { backupCopiesCheck, restoreTestsCheck } from './backup';
+import { cacheAuthTokenRows } from './cache-auth';
+import { canariesCheck } from './canaries';
+import { CheckContext, CheckSettings, ControlCheck, DEFAULT_SETTINGS } from './checks';
 import { mapLimit } from './concurrency';
+import { costCheck } from './cost';
+import { toVerifyError } from './errors';
+import { failoverDrillsCheck, FisClient } from './fis';
+import { listStackResources, makeInventory, reportConstructPaths, reportStacks } from './inventory';
+import { getMetricValues, windowPeriodSeconds } from './metric-data';
+import { securityBaselineCheck } from './security-baseline';
+import { sloCheck } from './slo';
 import { DEFAULT_ROTATION_GRACE_MS, describeSecret, evaluateSecretRotation } from './secrets';
 import { lookupStack, StackLookup, unusableReason } from './stack-resources';
 import {
@@ -26,7 +45,30 @@ export interface VerifyClients {
   cloudFormation(region: string): CloudFormationClient;
   cloudWatch(region: string): CloudWatchClient;
   secretsManager(region: string): SecretsManagerClient;
+  backup(region: string): BackupClient;
+  fis(region: string): FisClient;
+  guardDuty(region: string): GuardDutyClient;
+  securityHub(region: string): SecurityHubClient;
+  accessAnalyzer(region: string): AccessAnalyzerClient;
+  cloudTrail(region: string): CloudTrailClient;
+  budgets(region: string): BudgetsClient;
+  costExplorer(region: string): CostExplorerClient;
+  elastiCache(region: string): ElastiCacheClient;
 }
+
+/** The checks that find their resources by type in the deployed stacks, in the order they run. */
+export const CONTROL_CHECKS: readonly ControlCheck[] = [
+  restoreTestsCheck,
+  failoverDrillsCheck,
+  securityBaselineCheck,
+  canariesCheck,
+  backupCopiesCheck,
+  costCheck,
+  sloCheck,
+];
+
+/** Every check `--checks` can name. */
+export const ALL_CHECKS: readonly LiveCheck[] = ['alarms', 'secret-rotation', ...CONTROL_CHECKS.map((c) => c.check)];
 
 export interface VerifyOptions {
   /** Region of resources whose evidence names none (`--region` or the SDK's default). */
@@ -41,6 +83,14 @@ export interface VerifyOptions {
   readonly onProgress?: (done: number, total: number, label: string) => void;
   /** Concurrent calls per service. @default 4 */
   readonly concurrency?: number;
+  /** Checks to run. @default - all */
+  readonly checks?: readonly LiveCheck[];
+  /** Settings of the checks (windows, targets). @default DEFAULT_SETTINGS */
+  readonly settings?: Partial<CheckSettings>;
+  /** Construct paths by stack and logical ID, e.g. from the assembly's templates. @default - the report's evidence only */
+  readonly constructPaths?: ReadonlyMap<string, string>;
+  /** Called once per check group when it ends, with its counts. @default - silent */
+  readonly onGroup?: (line: string) => void;
 }
 
 interface Target {
@@ -50,7 +100,14 @@ interface Target {
   readonly stackName: string;
   readonly resourceType: string;
   readonly region: string;
+  readonly constructPath?: string;
 }
+
+/**
+ * Errors that stop the whole command (exit 2). Others in a check found by type make it unknown: an
+ * opt-in region that is not enabled answers UnrecognizedClientException (invalid credentials) there only.
+ */
+const CREDENTIAL_ERRORS = new Set(['no-credentials', 'expired-credentials', 'usage']);
 
 const RANK: Record<ControlStatus, number> = { 'ready': 0, 'not-applicable': 1, 'conditional': 2, 'missing': 3 };
 
@@ -73,7 +130,9 @@ export async function verifyReport(
 ): Promise<LiveReadinessReport> {
   const now = options.now ?? (() => new Date());
   const limit = options.concurrency ?? 4;
-  const controls = liveControls(report);
+  const selected = (check: LiveCheck): boolean => options.checks === undefined || options.checks.includes(check);
+  const controls = liveControls(report).filter((c) => selected(c.live?.check ?? 'alarms'));
+  const settings: CheckSettings = { ...DEFAULT_SETTINGS, ...options.settings };
 
   const targets: Target[] = [];
   const invalid = new Map<string, string>();
@@ -91,6 +150,7 @@ export async function verifyReport(
         stackName: item.stackName,
         resourceType: item.resourceType ?? 'unknown',
         region: item.region ?? options.defaultRegion,
+        ...(item.constructPath ? { constructPath: item.constructPath } : {}),
       });
     }
   }
@@ -161,6 +221,7 @@ export async function verifyReport(
   }
 
   const alarms = new Map<string, MetricAlarm>();
+  const datapoints = new Map<string, number>();
   const drift: DriftAlarm[] = [];
   const secrets = new Map<string, DescribeSecretResponse | undefined>();
   for (const region of regions) {
@@ -169,6 +230,7 @@ export async function verifyReport(
     if (names.length > 0) {
       const found = await describeAlarmsByName(clients.cloudWatch(region), names, ctx, () => step('alarms'));
       for (const [name, alarm] of found) alarms.set(`${region}\u0000${name}`, alarm);
+      await countAlarmDatapoints(clients.cloudWatch(region), [...found.values()], now(), settings.sinceMs, ctx, datapoints, region);
     }
     const topics = [...(topicsByRegion.get(region) ?? [])];
     if (topics.length > 0) {
@@ -184,17 +246,38 @@ export async function verifyReport(
   const checkedAt = now();
   const grace = options.rotationGraceMs ?? DEFAULT_ROTATION_GRACE_MS;
   const evaluate = (t: Target): LiveResourceResult => {
-    const base = { logicalId: t.logicalId, stackName: t.stackName, resourceType: t.resourceType, region: t.region };
+    const base = {
+      logicalId: t.logicalId,
+      stackName: t.stackName,
+      resourceType: t.resourceType,
+      region: t.region,
+      ...(t.constructPath ? { constructPath: t.constructPath } : {}),
+    };
     const notDeployed = undeployed.get(t);
     if (notDeployed !== undefined) return { ...base, status: 'missing', reason: notDeployed };
     const id = physical.get(t)!;
     const key = `${t.region}\u0000${id}`;
     switch (t.resourceType) {
       case ALARM_TYPE:
-        return { ...base, physicalId: id, ...evaluateAlarm(alarms.get(key), id, onCallTopics) };
+        return {
+          ...base,
+          physicalId: id,
+          ...evaluateAlarm(alarms.get(key), id, onCallTopics, {
+            now: checkedAt,
+            factor: settings.silentFactor,
+            windowMs: settings.sinceMs,
+            datapoints: datapoints.get(key),
+          }),
+          ...(alarms.get(key)?.StateUpdatedTimestamp ? { evidenceAt: alarms.get(key)!.StateUpdatedTimestamp!.toISOString() } : {}),
+        };
       case SECRET_TYPE:
       case ROTATION_SCHEDULE_TYPE:
-        return { ...base, physicalId: id, ...evaluateSecretRotation(secrets.get(key), id, checkedAt, grace) };
+        return {
+          ...base,
+          physicalId: id,
+          ...evaluateSecretRotation(secrets.get(key), id, checkedAt, grace),
+          ...(secrets.get(key)?.LastRotatedDate ? { evidenceAt: secrets.get(key)!.LastRotatedDate!.toISOString() } : {}),
+        };
       case TOPIC_TYPE:
         return { ...base, physicalId: id, status: 'ready', reason: 'on-call topic is deployed' };
       default:
@@ -214,7 +297,159 @@ export async function verifyReport(
     });
   }
 
-  return mergeLiveResults(report, results, { verifiedAt: checkedAt, regions, drift, notes });
+  const unknown: string[] = [];
+  let checkContext: CheckContext | undefined;
+  const context = async (): Promise<CheckContext> => {
+    if (checkContext) return checkContext;
+    const inventory = await buildInventory(report, clients, options, lookups, limit);
+    const stageRegions = [...new Set([...inventory.stacks.map((s) => s.region), ...regions])].sort();
+    checkContext = {
+      now: checkedAt,
+      settings,
+      clients,
+      inventory,
+      regions: stageRegions.length > 0 ? stageRegions : [options.defaultRegion],
+      profile: options.profile,
+      concurrency: limit,
+    };
+    return checkContext;
+  };
+  const unknownResult = (check: LiveCheck, control: string, err: unknown): LiveControlResult => {
+    const e = toVerifyError(err, { action: check, resource: control });
+    if (CREDENTIAL_ERRORS.has(e.kind)) throw e;
+    unknown.push(control);
+    return {
+      check,
+      checkedAt: checkedAt.toISOString(),
+      status: 'unknown',
+      statusReason: `live check could not run: ${e.message}`,
+      errorCode: e.apiErrorCode ?? e.kind,
+      resources: [],
+    };
+  };
+
+  // Secret rotation also proves the cache AUTH token changed on the cache itself.
+  for (const c of controls.filter((x) => (x.live?.check ?? 'alarms') === 'secret-rotation')) {
+    const r = results.get(c.id)!;
+    try {
+      const rows = await cacheAuthTokenRows(await context());
+      if (rows.length > 0) {
+        const resources = [...r.resources, ...rows];
+        results.set(c.id, { ...r, ...summarize('secret-rotation', resources, invalid.get(c.id)), resources });
+      }
+    } catch (err) {
+      results.set(c.id, unknownResult('secret-rotation', c.id, err));
+    }
+  }
+
+  for (const c of controls) {
+    const r = results.get(c.id)!;
+    options.onGroup?.(`${r.check} (${c.id}): ${groupCounts(r)}`);
+  }
+
+  const extra = CONTROL_CHECKS.filter((c) => selected(c.check) && report.controls.some((x) => x.id === c.control) && !results.has(c.control));
+  if (extra.length > 0) {
+    const ctx = await context();
+    for (const check of extra) {
+      let result: LiveControlResult | undefined;
+      try {
+        const rows = await check.run(ctx);
+        if (rows.length === 0) {
+          notes.push(`${check.check} (${check.control}): the deployed stacks have no ${check.needs}, nothing to prove live.`);
+        } else {
+          result = { check: check.check, checkedAt: checkedAt.toISOString(), ...summarizeRows(rows), resources: rows };
+        }
+      } catch (err) {
+        result = unknownResult(check.check, check.control, err);
+      }
+      if (result) results.set(check.control, result);
+      options.onGroup?.(`${check.check} (${check.control}): ${result ? groupCounts(result) : 'nothing to check'}`);
+    }
+  }
+
+  return mergeLiveResults(report, results, { verifiedAt: checkedAt, regions, drift, notes, unknown });
+}
+
+function groupCounts(r: LiveControlResult): string {
+  if (r.status === 'unknown') return `unknown (${r.errorCode ?? 'error'})`;
+  const n = (s: ControlStatus): number => r.resources.filter((x) => x.status === s).length;
+  return `${r.resources.length} checked, ${n('ready')} ready, ${n('conditional')} conditional, ${n('missing')} missing`;
+}
+
+/** Sample counts of each alarm's metric(s) over the window, keyed like the alarms map; absent when not queried. */
+async function countAlarmDatapoints(
+  client: CloudWatchClient,
+  found: readonly MetricAlarm[],
+  end: Date,
+  windowMs: number,
+  ctx: { region: string; profile?: string },
+  out: Map<string, number>,
+  region: string,
+): Promise<void> {
+  const period = windowPeriodSeconds(windowMs);
+  const byAlarm = new Map<string, MetricDataQuery[]>();
+  found.forEach((a, i) => {
+    const queries = alarmMetricQueries(a, `a${i}`, period);
+    if (a.AlarmName && queries.length > 0) byAlarm.set(a.AlarmName, queries);
+  });
+  if (byAlarm.size === 0) return;
+  const values = await getMetricValues(client, [...byAlarm.values()].flat(), new Date(end.getTime() - windowMs), end, {
+    ...ctx,
+    resource: `metrics of ${byAlarm.size} alarms`,
+  });
+  for (const [name, queries] of byAlarm) {
+    const total = queries.reduce((sum, q) => sum + (values.get(q.Id!) ?? []).reduce((a, b) => a + b, 0), 0);
+    out.set(`${region}\u0000${name}`, total);
+  }
+}
+
+/** The stage's stacks with all their resources, reusing complete DescribeStackResources answers. */
+async function buildInventory(
+  report: ReadinessReport,
+  clients: VerifyClients,
+  options: VerifyOptions,
+  lookups: ReadonlyMap<string, StackLookup>,
+  limit: number,
+) {
+  const wanted = reportStacks(report, options.defaultRegion);
+  for (const l of lookups.keys()) {
+    const [region, stackName] = l.split('\u0000');
+    if (!wanted.some((w) => w.region === region && w.stackName === stackName)) wanted.push({ region, stackName });
+  }
+  let accountId: string | undefined;
+  const stacks = await mapLimit(wanted, limit, async (w) => {
+    const cctx = { region: w.region, profile: options.profile };
+    // DescribeStackResources answers a stack of fewer than 100 resources in one call; bigger ones are listed.
+    const known = lookups.get(stackKey(w.region, w.stackName)) ?? (await lookupStack(clients.cloudFormation(w.region), w.stackName, [], cctx));
+    if (known.deployed && known.stackId) accountId ??= known.stackId.split(':')[4];
+    if (!known.deployed) return { ...w, resources: undefined };
+    if (known.complete) return { ...w, resources: [...known.resources.values()] };
+    const resources = await listStackResources(clients.cloudFormation(w.region), w.stackName, { region: w.region, profile: options.profile });
+    return { ...w, resources };
+  });
+  if (!accountId) {
+    for (const s of stacks) {
+      for (const r of s.resources ?? []) {
+        const m = /^arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):/.exec(r.physicalId ?? '');
+        if (m) {
+          accountId = m[1];
+          break;
+        }
+      }
+      if (accountId) break;
+    }
+  }
+  const paths = new Map([...reportConstructPaths(report), ...(options.constructPaths ?? new Map())]);
+  return makeInventory(stacks, paths, accountId);
+}
+
+function summarizeRows(resources: readonly LiveResourceResult[]): { status: ControlStatus; statusReason: string } {
+  const status = worstStatus(resources.map((r) => r.status));
+  if (status === 'ready') return { status, statusReason: `live: all ${resources.length} checked ready` };
+  const bad = resources.filter((r) => r.status === status);
+  const first = bad[0];
+  const where = first.constructPath ?? `${first.stackName}/${first.logicalId}`;
+  return { status, statusReason: `live: ${bad.length} of ${resources.length} ${status}; ${where} (${first.region}): ${first.reason}` };
 }
 
 function summarize(
@@ -248,7 +483,8 @@ const SEVERITIES: readonly Severity[] = ['Critical', 'High', 'Medium', 'Low'];
 export function mergeStatus(control: ControlReport, live: LiveControlResult | undefined): ControlStatus {
   if (!live) return control.status;
   if (control.status === 'missing' || live.status === 'missing') return 'missing';
-  if (live.status === 'conditional') return 'conditional';
+  // Unknown is not proven: conditional in the report, and the exit code is 1.
+  if (live.status === 'conditional' || live.status === 'unknown') return 'conditional';
   // Nothing to check at synth stays so: a live pass does not make it ready.
   if (control.status === 'not-applicable') return 'not-applicable';
   const attestation = (control as { attestation?: { status?: string } }).attestation;
@@ -260,7 +496,7 @@ export function mergeStatus(control: ControlReport, live: LiveControlResult | un
 export function mergeLiveResults(
   report: ReadinessReport,
   results: ReadonlyMap<string, LiveControlResult>,
-  live: { verifiedAt: Date; regions: readonly string[]; drift: readonly DriftAlarm[]; notes: readonly string[] },
+  live: { verifiedAt: Date; regions: readonly string[]; drift: readonly DriftAlarm[]; notes: readonly string[]; unknown?: readonly string[] },
 ): LiveReadinessReport {
   const controls: LiveControlReport[] = report.controls.map((c) => {
     const liveResult = results.get(c.id);
@@ -288,6 +524,7 @@ export function mergeLiveResults(
       regions: live.regions,
       byStatus: byStatus(controls.filter((c) => c.liveResult !== undefined)),
       drift: live.drift,
+      unknown: live.unknown ?? [],
       notes: live.notes,
     },
   };

@@ -9,9 +9,23 @@ import { LiveReadinessReport } from '../../lib/verify/types';
 import { FakeAws, FakeAwsState } from './fake-aws';
 import {
   API_ALARM,
+  CANARY,
+  controlChecksReport,
   DATA_STACK,
   DB_ALARM,
+  DETECTOR,
+  DRILL_TEMPLATE,
   OBS_STACK,
+  RESILIENCE_RESOURCES,
+  RESILIENCE_STACK,
+  RESTORE_PLAN,
+  RESTORE_PLAN_ARN,
+  REPLICATION_GROUP,
+  BURN_ALARM,
+  BACKUP_PLAN_ID,
+  DR_VAULT_ARN,
+  BUDGET,
+  ANOMALY_MONITOR,
   REGION,
   removeTempDirs,
   SECRET_ARN,
@@ -95,6 +109,8 @@ describe('readiness verify (child process, loopback AWS)', () => {
       AWS_ENDPOINT_URL_CLOUDFORMATION: endpoint,
       AWS_ENDPOINT_URL_CLOUDWATCH: endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
+      // Backup, FIS, GuardDuty, Security Hub, Access Analyzer, CloudTrail: the global override.
+      AWS_ENDPOINT_URL: endpoint,
       AWS_MAX_ATTEMPTS: '3',
     };
   });
@@ -159,6 +175,7 @@ describe('readiness verify (child process, loopback AWS)', () => {
         'cloudformation:DescribeStackResources',
         'cloudwatch:DescribeAlarms',
         'cloudwatch:DescribeAlarms',
+        'cloudwatch:GetMetricData',
         'secretsmanager:DescribeSecret',
       ]);
       expect(fake.requests.every((r) => r.signed)).toBe(true);
@@ -241,6 +258,190 @@ describe('readiness verify (child process, loopback AWS)', () => {
     const run = await runCli(['verify', '--stage', 'prod', '--assembly', writeFixtureAssembly()], { ...baseEnv(), AWS_ACCESS_KEY_ID: 'AKIDFAKE', AWS_SECRET_ACCESS_KEY: 'x' });
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('readiness verify: No AWS region: pass --region, set AWS_REGION, or set region in the profile.\n');
+  });
+
+  describe('a stage with one silent alarm, one failed restore job, one stale drill and a disabled GuardDuty', () => {
+    const FSBP = 'arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0';
+    let run: Run;
+    let live: LiveReadinessReport;
+    let md: string;
+    const t0 = Date.now();
+    const failedAt = new Date(t0 - 1 * DAY);
+    const drillAt = new Date(t0 - 200 * DAY);
+    const silentSince = new Date(t0 - 3 * DAY);
+
+    function resilientStage(overrides: Partial<FakeAwsState> = {}): FakeAwsState {
+      const base = stageState();
+      return {
+        ...base,
+        stacks: { ...base.stacks, [RESILIENCE_STACK]: RESILIENCE_RESOURCES.map((r) => ({ ...r })) },
+        alarms: [
+          ...base.alarms.map((a) => ({ ...a, state: 'OK' as const })),
+          { name: BURN_ALARM, state: 'OK' as const, reason: 'fine', actions: [], burnRate: 1 },
+        ],
+        secrets: [{ ...base.secrets[0], lastRotated: new Date(t0 - 3 * DAY), nextRotation: new Date(t0 + 27 * DAY) }],
+        restoreTestingPlans: [
+          {
+            name: RESTORE_PLAN,
+            arn: RESTORE_PLAN_ARN,
+            schedule: 'cron(0 5 ? * SAT *)',
+            jobs: [{ id: 'rj-ok', created: new Date(t0 - 3 * DAY), status: 'COMPLETED', validation: 'SUCCESSFUL' }],
+          },
+        ],
+        experiments: [{ id: 'EXPfresh', templateId: DRILL_TEMPLATE, created: new Date(t0 - 10 * DAY), status: 'completed' }],
+        guardDuty: { id: DETECTOR, status: 'ENABLED', features: ['S3_DATA_EVENTS', 'RDS_LOGIN_EVENTS', 'RUNTIME_MONITORING'] },
+        securityHubStandards: [FSBP],
+        analyzers: [{ name: 'account', status: 'ACTIVE' }],
+        trails: [{ name: 'org-trail', logging: true }],
+        canaries: { [CANARY]: [100, 288] },
+        replicationGroups: [{ id: REPLICATION_GROUP, authTokenLastModified: new Date(t0 - 12 * DAY) }],
+        sloErrorRatio: 0.0004,
+        backupPlans: [{ id: BACKUP_PLAN_ID, copyTo: DR_VAULT_ARN }],
+        recoveryPoints: { ProdDrVault: [{ arn: 'arn:aws:backup:eu-central-1:123456789012:recovery-point:rp-1', created: new Date(t0 - 6 * 3_600_000) }] },
+        budgets: [{ name: BUDGET, limit: 1000, forecast: 800 }],
+        anomalyMonitors: [ANOMALY_MONITOR],
+        ...overrides,
+      };
+    }
+
+    beforeAll(async () => {
+      const healthy = resilientStage();
+      fake.state = resilientStage({
+        alarms: [
+          healthy.alarms[0],
+          healthy.alarms[2],
+          { name: DB_ALARM, state: 'INSUFFICIENT_DATA', reason: 'Insufficient Data: 5 datapoints were unknown.', actions: [TOPIC_ARN], stateSince: silentSince, metricName: 'CPUUtilisation' },
+        ],
+        silentMetrics: ['CPUUtilisation'],
+        restoreTestingPlans: [
+          {
+            ...healthy.restoreTestingPlans![0],
+            jobs: [...healthy.restoreTestingPlans![0].jobs, { id: 'rj-bad', created: failedAt, status: 'FAILED', message: 'Insufficient privileges to restore the snapshot' }],
+          },
+        ],
+        experiments: [{ id: 'EXPold', templateId: DRILL_TEMPLATE, created: drillAt, status: 'completed' }],
+        guardDuty: { id: DETECTOR, status: 'DISABLED', features: [] },
+        budgets: [{ name: BUDGET, limit: 1000, forecast: 1200 }],
+      });
+      fake.requests.length = 0;
+      const assembly = writeFixtureAssembly(controlChecksReport());
+      run = await runCli(['verify', '--stage', 'prod', '--assembly', assembly], awsEnv);
+      live = JSON.parse(fs.readFileSync(path.join(assembly, 'readiness', 'prod.live.json'), 'utf8'));
+      md = fs.readFileSync(path.join(assembly, 'readiness', 'prod.live.md'), 'utf8');
+    });
+
+    const resource = (control: string, logicalId: string) => live.controls.find((c) => c.id === control)!.liveResult!.resources.find((r) => r.logicalId === logicalId)!;
+
+    test('exits 1; each failing control is missing, the canary check is ready', () => {
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/\| ALARMS \| alarms \| conditional \| missing \| missing \| 2\/3 \|/);
+      expect(run.stdout).toMatch(/\| BACKUP-DR \| restore-tests \| ready \| missing \| missing \| 0\/1 \|/);
+      expect(run.stdout).toMatch(/\| CHAOS \| failover-drills \| ready \| missing \| missing \| 0\/1 \|/);
+      expect(run.stdout).toMatch(/\| SECURITY-MONITORING \| security-baseline \| ready \| missing \| missing \| 3\/4 \|/);
+      expect(run.stdout).toMatch(/\| HEALTH-CHECK \| canaries \| ready \| ready \| ready \| 1\/1 \|/);
+      expect(run.stdout).toMatch(/\| SLO \| slo \| ready \| ready \| ready \| 1\/1 \|/);
+      expect(run.stdout).toMatch(/\| RTO-RPO \| backup-copies \| ready \| ready \| ready \| 1\/1 \|/);
+      expect(run.stdout).toMatch(/\| COST \| cost \| ready \| missing \| missing \| 1\/2 \|/);
+    });
+
+    test('backup copies: the newest copy in the DR vault, asked in its region, within the RPO', () => {
+      expect(resource('RTO-RPO', 'BackupPlan').reason).toMatch(/^newest copy .*rp-1 in .*ProdDrVault created \S+, 6 h old, within the RPO target 1 d$/);
+      expect(fake.requests.find((r) => r.action === 'GET /backup-vaults/ProdDrVault/recovery-points')?.params.region).toBe('eu-central-1');
+    });
+
+    test('cost: the budget forecast over its limit (JSON 1.1 from AWS Budgets), the anomaly monitor found', () => {
+      expect(resource('COST', 'MonthlyBudget')).toMatchObject({
+        constructPath: 'Prod/Resilience/MonthlyBudget/Resource',
+        status: 'missing',
+        reason: `budget ${BUDGET}: forecast 1200.0 USD against the limit 1000.0 USD, actual 600.0 USD: over the limit`,
+      });
+      expect(resource('COST', 'CostAnomalyMonitor').status).toBe('ready');
+      expect(fake.requests.find((r) => r.service === 'budgets')?.params).toEqual({ AccountId: '123456789012', BudgetName: BUDGET });
+    });
+
+    test('SLO attainment from the burn-rate alarm metric math over 28 days, with the budget left', () => {
+      expect(resource('SLO', 'ApiSloTicket3dLongWindow')).toMatchObject({
+        status: 'ready',
+        reason: `${BURN_ALARM}: 99.96% over 28 d, objective 99.9%, error budget left 60%`,
+      });
+      const sli = fake.requests.find((r) => r.action === 'GetMetricData' && JSON.stringify(r.params).includes('FILL('));
+      expect((sli!.params.MetricDataQueries as { Period?: number; MetricStat?: { Period: number } }[]).map((q) => q.Period ?? q.MetricStat!.Period)).toEqual([
+        2_419_200, 2_419_200, 2_419_200, 2_419_200,
+      ]);
+    });
+
+    test('the silent alarm: construct path, since when, the evaluation window and the datapoint count', () => {
+      expect(resource('ALARMS', 'DbCpuAlarm')).toMatchObject({
+        constructPath: `Prod/Observability/DbCpuAlarm`,
+        status: 'missing',
+        evidenceAt: silentSince.toISOString(),
+        reason: expect.stringMatching(/^silent: INSUFFICIENT_DATA since \S+ \(72 h, more than 3 x its 5 min evaluation window\); AWS\/ApplicationELB\/CPUUtilisation had 0 datapoints in the last 24 h/),
+      });
+    });
+
+    test('the failed restore job: construct path, job, time and AWS Backup status message', () => {
+      expect(resource('BACKUP-DR', 'RestoreTestingPlan')).toMatchObject({
+        constructPath: 'Prod/Resilience/RestoreTestingPlan/Resource',
+        physicalId: RESTORE_PLAN,
+        status: 'missing',
+        reason: expect.stringMatching(/^latest restore job rj-bad created \S+ FAILED: Insufficient privileges to restore the snapshot$/),
+      });
+    });
+
+    test('the stale drill: construct path and the last experiment with its date', () => {
+      expect(resource('CHAOS', 'DbFailoverDrill')).toMatchObject({
+        constructPath: 'Prod/Resilience/DbFailoverDrill/Resource',
+        status: 'missing',
+        reason: expect.stringMatching(new RegExp(`^no experiment of template ${DRILL_TEMPLATE} within 90 d; latest experiment EXPold completed \\(started \\S+\\)`)),
+      });
+    });
+
+    test('the cache AUTH token rotation reached the cache: ElastiCache awsQuery date parsed', () => {
+      expect(resource('SECRET-ROTATION', 'RedisReplicationGroup')).toMatchObject({
+        physicalId: REPLICATION_GROUP,
+        status: 'ready',
+        reason: expect.stringMatching(/^AUTH token of prod-redis changed on the cache \S+, 12 d ago \(rotation at most every 31 d\)$/),
+      });
+    });
+
+    test('the disabled GuardDuty detector: the stage declares it, so its construct path is named', () => {
+      expect(resource('SECURITY-MONITORING', 'Detector')).toMatchObject({
+        constructPath: 'Prod/Resilience/Detector/Resource',
+        physicalId: DETECTOR,
+        status: 'missing',
+        reason: `GuardDuty detector ${DETECTOR} is DISABLED`,
+      });
+    });
+
+    test('the Markdown shows declared vs proven with the evidence time; the calls went to each protocol, signed and read-only', () => {
+      expect(md).toContain('Declared (synth): **ready**. Proven (live, check `failover-drills`): **missing**');
+      expect(md).toMatch(/\| Prod-Resilience \| DbFailoverDrill \| AWS::FIS::ExperimentTemplate \| EXTdbfailover0001 \| missing \| .* \| Prod\/Resilience\/DbFailoverDrill\/Resource \| \S+Z \|/);
+      const services = [...new Set(fake.requests.map((r) => r.service))].sort();
+      expect(services).toEqual(['access-analyzer', 'backup', 'budgets', 'ce', 'cloudformation', 'cloudtrail', 'cloudwatch', 'elasticache', 'fis', 'guardduty', 'secretsmanager', 'securityhub']);
+      expect(fake.requests.every((r) => r.signed)).toBe(true);
+      expect(fake.requests.some((r) => /GetSecretValue/.test(r.action))).toBe(false);
+      expect(fake.requests.find((r) => r.service === 'backup' && r.action === 'GET /restore-jobs')?.params).toMatchObject({ restoreTestingPlanArn: RESTORE_PLAN_ARN });
+    });
+
+    test('the same stage healthy exits 0', async () => {
+      fake.state = resilientStage();
+      const ok = await runCli(['verify', '--stage', 'prod', '--assembly', writeFixtureAssembly(controlChecksReport())], awsEnv);
+      expect(ok.stderr).toBe('');
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toContain('Live controls: 9 ready, 0 conditional, 0 missing.');
+    });
+
+    test('access denied on GuardDuty: SECURITY-MONITORING unknown with the code, the other checks ran, exit 1', async () => {
+      fake.state = resilientStage({ denyGuardDuty: true });
+      const denied = await runCli(['verify', '--stage', 'prod', '--assembly', writeFixtureAssembly(controlChecksReport()), '--progress'], awsEnv);
+      expect(denied.code).toBe(1);
+      expect(denied.stdout).toMatch(/\| SECURITY-MONITORING \| security-baseline \| ready \| unknown \| conditional \| 0\/0 \| live check could not run: Access denied: guardduty:ListDetectors/);
+      expect(denied.stdout).toContain('Checks that could not run (unknown): SECURITY-MONITORING.');
+      expect(denied.stdout).toMatch(/\| CHAOS \| failover-drills \| ready \| ready \| ready \|/);
+      expect(denied.stderr).toContain('security-baseline (SECURITY-MONITORING): unknown (AccessDeniedException)\n');
+      expect(denied.stderr).toContain('restore-tests (BACKUP-DR): 1 checked, 1 ready, 0 conditional, 0 missing\n');
+    });
   });
 
   test('--help documents the command and exits 0', async () => {

@@ -128,3 +128,54 @@ export function writeFixtureAssembly(report: unknown = fixtureReport()): string 
 export const NOW = new Date('2026-11-21T12:00:00.000Z');
 export const DAY = 86_400_000;
 export const daysAgo = (n: number): Date => new Date(NOW.getTime() - n * DAY);
+
+/** The stack holding the resources the control checks find by type (restore testing plan, drill, canary). */
+export const RESILIENCE_STACK = 'Prod-Resilience';
+export const RESTORE_PLAN = 'prod_restore_testing_plan';
+export const RESTORE_PLAN_ARN = `arn:aws:backup:${REGION}:${ACCOUNT}:restore-testing-plan:${RESTORE_PLAN}-0f1e`;
+export const DRILL_TEMPLATE = 'EXTdbfailover0001';
+export const CANARY = 'prod-api-canary';
+export const DETECTOR = 'det0123456789abcdef';
+export const REPLICATION_GROUP = 'prod-redis';
+export const BURN_ALARM = 'Prod-Resilience-ApiSloTicket3dLongWindow-9Z8Y7X';
+export const BACKUP_PLAN_ID = '0a1b2c3d-4e5f-6789-abcd-ef0123456789';
+export const DR_VAULT_ARN = `arn:aws:backup:eu-central-1:${ACCOUNT}:backup-vault:ProdDrVault`;
+export const BUDGET = 'prod-monthly-budget';
+export const ANOMALY_MONITOR = `arn:aws:ce::${ACCOUNT}:anomalymonitor/0a1b2c3d`;
+
+export const RESILIENCE_RESOURCES = [
+  { logicalId: 'RestoreTestingPlan', physicalId: RESTORE_PLAN, type: 'AWS::Backup::RestoreTestingPlan' },
+  { logicalId: 'DbFailoverDrill', physicalId: DRILL_TEMPLATE, type: 'AWS::FIS::ExperimentTemplate' },
+  { logicalId: 'ApiCanary', physicalId: CANARY, type: 'AWS::Synthetics::Canary' },
+  { logicalId: 'Detector', physicalId: DETECTOR, type: 'AWS::GuardDuty::Detector' },
+  { logicalId: 'RedisReplicationGroup', physicalId: REPLICATION_GROUP, type: 'AWS::ElastiCache::ReplicationGroup' },
+  { logicalId: 'ApiSloTicket3dLongWindow', physicalId: BURN_ALARM, type: 'AWS::CloudWatch::Alarm' },
+  { logicalId: 'BackupPlan', physicalId: BACKUP_PLAN_ID, type: 'AWS::Backup::BackupPlan' },
+  { logicalId: 'MonthlyBudget', physicalId: BUDGET, type: 'AWS::Budgets::Budget' },
+  { logicalId: 'CostAnomalyMonitor', physicalId: ANOMALY_MONITOR, type: 'AWS::CE::AnomalyMonitor' },
+];
+
+/**
+ * The fixture report plus the controls whose checks find resources by type: BACKUP-DR (restore tests),
+ * CHAOS (drills), HEALTH-CHECK (canaries), SECURITY-MONITORING (baseline). Their evidence names the
+ * stack and the construct paths, as a synth report does.
+ */
+export function controlChecksReport(): ReadinessReport {
+  const base = fixtureReport();
+  const path = (logicalId: string): EvidenceItem => ({
+    constructPath: `Prod/Resilience/${logicalId}/Resource`,
+    logicalId,
+    stackName: RESILIENCE_STACK,
+    resourceType: RESILIENCE_RESOURCES.find((r) => r.logicalId === logicalId)!.type,
+  });
+  const extra: ControlReport[] = [
+    control('BACKUP-DR', { title: 'Backups copied and restore-tested', area: 'Infrastructure', evidence: [path('RestoreTestingPlan')] }),
+    control('CHAOS', { title: 'Failure drills', area: 'Testing', severity: 'Low', evidence: [path('DbFailoverDrill')] }),
+    control('HEALTH-CHECK', { title: 'Deep health checks', severity: 'Medium', evidence: [path('ApiCanary')] }),
+    control('SECURITY-MONITORING', { title: 'Security monitoring', area: 'Security', evidence: [path('Detector')] }),
+    control('SLO', { title: 'SLO monitoring', evidence: [path('ApiSloTicket3dLongWindow')] }),
+    control('RTO-RPO', { title: 'Recovery objectives met', area: 'Infrastructure', evidence: [path('BackupPlan')] }),
+    control('COST', { title: 'Cost tracking', area: 'Operational Readiness', severity: 'Low', evidence: [path('MonthlyBudget'), path('CostAnomalyMonitor')] }),
+  ];
+  return { ...base, controls: [...base.controls, ...extra] };
+}

@@ -1,13 +1,21 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStackResourcesCommandInput } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient, DescribeAlarmsCommand, DescribeAlarmsCommandInput, MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  DescribeAlarmsCommandInput,
+  GetMetricDataCommand,
+  GetMetricDataCommandInput,
+  MetricAlarm,
+} from '@aws-sdk/client-cloudwatch';
 import { DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ControlReport } from '../../lib/readiness/types';
 import { main } from '../../lib/verify/cli';
 import { LiveReadinessReport } from '../../lib/verify/types';
 import { mergeStatus, VerifyClients } from '../../lib/verify/verify';
+import { otherClients } from './mock-clients';
 import {
   API_ALARM,
   DATA_STACK,
@@ -35,6 +43,7 @@ const clients: VerifyClients = {
   cloudFormation: (region) => new CloudFormationClient({ region, credentials }),
   cloudWatch: (region) => new CloudWatchClient({ region, credentials }),
   secretsManager: (region) => new SecretsManagerClient({ region, credentials }),
+  ...otherClients(credentials),
 };
 
 function alarm(name: string, overrides: Partial<MetricAlarm> = {}): MetricAlarm {
@@ -57,6 +66,10 @@ function deployHealthyStage(alarms: MetricAlarm[] = [alarm(API_ALARM), alarm(DB_
     if (input.ActionPrefix) return { MetricAlarms: alarms.filter((a) => a.AlarmActions?.includes(TOPIC_ARN)) };
     return { MetricAlarms: alarms.filter((a) => input.AlarmNames?.includes(a.AlarmName!)) };
   });
+  // Every alarm's metric is published: 12 datapoints in the window.
+  cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
+    MetricDataResults: (input.MetricDataQueries ?? []).map((q) => ({ Id: q.Id, Values: [12], Timestamps: [NOW] })),
+  }));
   sm.on(DescribeSecretCommand).resolves({
     ARN: SECRET_ARN,
     RotationEnabled: true,
@@ -242,6 +255,7 @@ describe('readiness verify options and output', () => {
     };
     const seen: string[] = [];
     const regional: VerifyClients = {
+      ...clients,
       cloudFormation: (region) => (seen.push(region), clients.cloudFormation(region)),
       cloudWatch: clients.cloudWatch,
       secretsManager: clients.secretsManager,
