@@ -52,7 +52,9 @@ export function appUserStatements(spec: AppUserSpec): string[] {
   const schema = quoteIdent(spec.schema);
   return [
     `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = ${quoteLiteral(spec.user)}) THEN CREATE ROLE ${user} LOGIN; END IF; END $$`,
-    `ALTER ROLE ${user} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD NULL`,
+    // The RDS master user is no superuser: it may set LOGIN and the password, not SUPERUSER/REPLICATION.
+    // A role it creates has none of those; without a password only an IAM token logs it in.
+    `ALTER ROLE ${user} WITH LOGIN PASSWORD NULL`,
     `GRANT rds_iam TO ${user}`,
     `GRANT CONNECT, TEMPORARY ON DATABASE ${quoteIdent(spec.database)} TO ${user}`,
     // Creating a schema for another role needs membership of it where the admin is no true superuser (RDS).
