@@ -31,6 +31,7 @@ import { ServiceAutoscaled } from './service/service-autoscaled';
 import { ServiceDeploysSafely } from './service/service-deploys-safely';
 import { TargetHealthChecked } from './service/target-health-checked';
 import { WebEntryFirewalled } from './service/web-entry-firewalled';
+import { SecretReadableByConsumer } from './wiring/secret-readable-by-consumer';
 
 export const READINESS_RULES: readonly ReadinessRule[] = [
   DatabaseHighlyAvailable,
@@ -62,4 +63,5 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   SloBurnRateAlerted,
   PublicEndpointCanaried,
   ObservabilityInPlace,
+  SecretReadableByConsumer,
 ];
