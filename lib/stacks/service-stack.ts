@@ -87,7 +87,6 @@ export class ServiceStack extends Stack {
         DB_NAME: props.database.appDatabase,
         DB_USER: props.database.appUser,
         DB_SSL: 'verify-full',
-        DB_IAM_AUTH: 'true',
       });
       Object.assign(environment, databaseEnvironment);
     }
