@@ -5,6 +5,10 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ReadinessChecks } from '../../lib/aspects/readiness-checks';
+import { ruleIdOf } from '../../lib/aspects/rule';
+import { DatabaseClientsCanAuthenticate } from '../../lib/aspects/rules/wiring/database-clients-can-authenticate';
+import { SecretReadableByConsumer } from '../../lib/aspects/rules/wiring/secret-readable-by-consumer';
 import { PROD } from '../../lib/config/stages';
 import { ReadinessStage } from '../../lib/stacks/readiness-stage';
 import { buildStage } from '../helpers/synth';
@@ -112,5 +116,21 @@ describe('prod runtime wiring (Prod/Data, Prod/Service)', () => {
     });
     expect(id).toMatch(/^DatabaseAppUser/);
     expect(Stack.of(stage.data.database.appUserBootstrap)).toBe(stage.data);
+  });
+
+  test('the stage passes Readiness-SECRET-READABLE and Readiness-DB-CLIENT-AUTH, and both rules found something to check', () => {
+    const rules = [SecretReadableByConsumer, DatabaseClientsCanAuthenticate];
+    const started = Date.now();
+    const report = new ReadinessChecks(undefined, { stage: 'prod', rules }).validateScope(stage);
+    console.log(`RUNTIME-WIRING rules over the prod stage: ${Date.now() - started} ms`);
+    const violations = report.violations.filter((v) => rules.some((r) => v.ruleName.startsWith(ruleIdOf(r))));
+    expect(violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    // Applicable resources exist: the task definitions that inject the cache token, the proxy requiring IAM.
+    const checked = (rule: typeof rules[number]) => {
+      const { NagRuleCompliance } = require('cdk-nag');
+      return stage.node.findAll().filter((c: any) => c.cfnResourceType && rule.resourceTypes.includes(c.cfnResourceType) && rule.check(c, {} as any) === NagRuleCompliance.COMPLIANT).length;
+    };
+    expect(checked(SecretReadableByConsumer)).toBeGreaterThanOrEqual(1);
+    expect(checked(DatabaseClientsCanAuthenticate)).toBeGreaterThanOrEqual(1);
   });
 });

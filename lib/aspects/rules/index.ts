@@ -31,6 +31,7 @@ import { ServiceAutoscaled } from './service/service-autoscaled';
 import { ServiceDeploysSafely } from './service/service-deploys-safely';
 import { TargetHealthChecked } from './service/target-health-checked';
 import { WebEntryFirewalled } from './service/web-entry-firewalled';
+import { DatabaseClientsCanAuthenticate } from './wiring/database-clients-can-authenticate';
 import { SecretReadableByConsumer } from './wiring/secret-readable-by-consumer';
 
 export const READINESS_RULES: readonly ReadinessRule[] = [
@@ -64,4 +65,5 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   PublicEndpointCanaried,
   ObservabilityInPlace,
   SecretReadableByConsumer,
+  DatabaseClientsCanAuthenticate,
 ];

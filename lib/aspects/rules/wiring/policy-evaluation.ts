@@ -13,9 +13,9 @@
  * - A permissions boundary the rule cannot read as allowing the action counts against.
  */
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
-import { jsonOf, logicalIdOf, primitive, prop, resourcesOfType } from '../../rule-helpers';
+import { jsonOf, logicalIdOf, memoPerRun, primitive, prop, resourcesOfType } from '../../rule-helpers';
 import { referencedResource } from '../intrinsics';
-import { refersTo } from '../service/references';
+import { referenceTest, refersTo } from '../service/references';
 
 export type Statement = Record<string, unknown>;
 
@@ -33,9 +33,31 @@ export interface Request {
   readonly viaService?: string;
   /** The secret whose value the key decrypts (`kms:EncryptionContext:SecretARN`). */
   readonly secret?: CfnResource;
+  /**
+   * Whether a Resource element names the target, for ARNs built around a reference (rds-db:
+   * `...:dbuser:<resource id>/<user>`): `true`, `false` (proved not), `undefined` (cannot tell).
+   * @default - `*` or a reference to the target
+   */
+  readonly matchResource?: (node: CfnResource, element: unknown) => boolean | undefined;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The resource a reference stands for in a policy: an RDS secret attachment (`Ref` = the secret's ARN)
+ * stands for its secret.
+ */
+export function canonical(resource: CfnResource | undefined): CfnResource | undefined {
+  if (resource?.cfnResourceType !== 'AWS::SecretsManager::SecretTargetAttachment') return resource;
+  return canonical(referencedResource(resource, prop(resource, 'SecretId')));
+}
+
+/** `{ Ref }`, `{ Fn::GetAtt }` or `{ Fn::ImportValue }` of a resource (not a pseudo parameter). */
+function isSingleReference(v: unknown): v is Record<string, unknown> {
+  if (!isObject(v) || Object.keys(v).length !== 1) return false;
+  if (typeof v.Ref === 'string') return !v.Ref.startsWith('AWS::');
+  return 'Fn::GetAtt' in v || 'Fn::ImportValue' in v;
+}
 
 /** An IAM action pattern (`*`, `kms:*`, `kms:Decrypt*`) matched case-insensitively. */
 export function actionMatches(pattern: string, action: string): boolean {
@@ -77,20 +99,23 @@ function elementIsTarget(node: CfnResource, element: unknown, target: CfnResourc
   const r = primitive(node, element);
   if (r.known) return r.value === '*' ? true : undefined;
   const resolved = Stack.of(node).resolve(element);
-  if (referencedResource(node, resolved) === target) return true;
-  // Another resource of the app, by reference: certainly not the target.
-  if (referencedResource(node, resolved)) return false;
-  return undefined;
+  if (!isSingleReference(resolved)) return undefined;
+  // A plain reference: to the target, or to another resource of the app (certainly not the target).
+  if (refersTo(Stack.of(node), resolved, target)) return true;
+  // Before synthesis a cross-stack reference still renders as a Ref/GetAtt: look it up.
+  const other = canonical(referencedResource(node, resolved));
+  return other === target ? true : other ? false : undefined;
 }
 
 /** Whether the statement's resources cover the target: `true`, `false` (proved not), `undefined` (cannot tell). */
-function coversResource(node: CfnResource, st: Statement, target: CfnResource, implicit: boolean): boolean | undefined {
+function coversResource(node: CfnResource, st: Statement, req: Request, implicit: boolean): boolean | undefined {
+  const target = req.target;
   if (st.NotResource !== undefined) return undefined;
   if (st.Resource === undefined) return implicit ? true : undefined;
   const list = items(st.Resource);
   let unknown = false;
   for (const element of list) {
-    const hit = elementIsTarget(node, element, target);
+    const hit = req.matchResource ? req.matchResource(node, element) : elementIsTarget(node, element, target);
     if (hit === true) return true;
     if (hit === undefined) unknown = true;
   }
@@ -250,14 +275,25 @@ export interface PolicySource {
   readonly statements: Statement[] | undefined;
 }
 
-function attachesTo(policy: CfnResource, listProp: string, role: CfnResource): boolean {
-  const list = prop(policy, listProp);
-  const entries = Array.isArray(list) ? list : list === undefined ? [] : [list];
-  return entries.some((e) => referencedResource(policy, e) === role);
+/** Every identity policy of the role that the app defines (memoized per gate run). */
+export function identityPolicies(role: CfnResource): PolicySource[] {
+  return memoPerRun(role, 'wiring:identityPolicies', () => computeIdentityPolicies(role));
 }
 
-/** Every identity policy of the role that the app defines. */
-export function identityPolicies(role: CfnResource): PolicySource[] {
+function computeIdentityPolicies(role: CfnResource): PolicySource[] {
+  const isRole = referenceTest(role);
+  const attached = (policy: CfnResource, listProp: string) => {
+    const list = prop(policy, listProp);
+    const entries = Array.isArray(list) ? list : list === undefined ? [] : [list];
+    const stack = Stack.of(policy);
+    return entries.some((e) => {
+      const v = stack.resolve(e);
+      if (!isSingleReference(v)) return false;
+      if (isRole(stack, v)) return true;
+      // Before synthesis a cross-stack reference still renders as a Ref/GetAtt.
+      return stack !== Stack.of(role) && referencedResource(policy, v) === role;
+    });
+  };
   const sources: PolicySource[] = [];
   const inline = prop(role, 'Policies');
   for (const p of Array.isArray(inline) ? inline : inline === undefined ? [] : [undefined]) {
@@ -265,21 +301,23 @@ export function identityPolicies(role: CfnResource): PolicySource[] {
   }
   const root = role.node.root;
   for (const policy of resourcesOfType(root, 'AWS::IAM::Policy')) {
-    if (attachesTo(policy, 'Roles', role)) sources.push({ owner: policy, statements: statementsOfDocument(policy, prop(policy, 'PolicyDocument')) });
+    if (attached(policy, 'Roles')) sources.push({ owner: policy, statements: statementsOfDocument(policy, prop(policy, 'PolicyDocument')) });
   }
   for (const policy of resourcesOfType(root, 'AWS::IAM::RolePolicy')) {
-    if (referencedResource(policy, prop(policy, 'RoleName')) === role) sources.push({ owner: policy, statements: statementsOfDocument(policy, prop(policy, 'PolicyDocument')) });
+    if (attached(policy, 'RoleName')) sources.push({ owner: policy, statements: statementsOfDocument(policy, prop(policy, 'PolicyDocument')) });
   }
   const managedArns = prop(role, 'ManagedPolicyArns');
   const arns = Array.isArray(managedArns) ? managedArns : managedArns === undefined ? [] : [managedArns];
   const managed = new Set<CfnResource>();
   for (const arn of arns) {
-    const target = referencedResource(role, arn);
-    if (target?.cfnResourceType === 'AWS::IAM::ManagedPolicy') managed.add(target);
+    const resolved = Stack.of(role).resolve(arn);
+    if (!isSingleReference(resolved)) continue;
     // AWS managed policies (literal ARNs) are not read: they never count in favour, and hold no Deny.
+    const target = referencedResource(role, resolved);
+    if (target?.cfnResourceType === 'AWS::IAM::ManagedPolicy') managed.add(target);
   }
   for (const policy of resourcesOfType(root, 'AWS::IAM::ManagedPolicy')) {
-    if (managed.has(policy) || attachesTo(policy, 'Roles', role)) sources.push({ owner: policy, statements: statementsOfDocument(policy, prop(policy, 'PolicyDocument')) });
+    if (managed.has(policy) || attached(policy, 'Roles')) sources.push({ owner: policy, statements: statementsOfDocument(policy, prop(policy, 'PolicyDocument')) });
   }
   return sources;
 }
@@ -302,7 +340,7 @@ function read(sources: readonly PolicySource[], role: CfnResource, req: Request,
       const effect = primitive(owner, st.Effect);
       const action = coversAction(owner, st, req.action);
       if (action === false) continue;
-      const resource = coversResource(owner, st, req.target, kind === 'resource');
+      const resource = coversResource(owner, st, req, kind === 'resource');
       if (effect.known && effect.value === 'Deny') {
         if (resource === false) continue;
         if (kind === 'resource' && st.Principal !== undefined && !principalMayBeRole(owner, st, role)) continue;
@@ -341,7 +379,8 @@ function boundaryAllows(role: CfnResource, req: Request): Verdict {
 }
 
 /** May `role` call `req.action` on `req.target`, given its identity policies and the target's resource policies? */
-export function roleMay(role: CfnResource, req: Request, resourcePolicies: readonly PolicySource[], opts: { identityCounts: boolean }): Verdict {
+export function roleMay(
+  role: CfnResource, req: Request, resourcePolicies: readonly PolicySource[], opts: { identityCounts: boolean }): Verdict {
   const identity = read(identityPolicies(role), role, req, 'identity');
   const resource = read(resourcePolicies, role, req, 'resource');
   const denied = identity.denied ?? resource.denied;
@@ -356,7 +395,7 @@ export function roleMay(role: CfnResource, req: Request, resourcePolicies: reado
 /** The AWS::SecretsManager::ResourcePolicy documents on a secret. */
 export function secretResourcePolicies(secret: CfnResource): PolicySource[] {
   return resourcesOfType(secret.node.root, 'AWS::SecretsManager::ResourcePolicy')
-    .filter((p) => referencedResource(p, prop(p, 'SecretId')) === secret)
+    .filter((p) => canonical(referencedResource(p, prop(p, 'SecretId'))) === secret)
     .map((p) => ({ owner: p, statements: statementsOfDocument(p, prop(p, 'ResourcePolicy')) }));
 }
 
