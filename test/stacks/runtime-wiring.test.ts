@@ -3,6 +3,8 @@
  * templates: the execution role can decrypt the secrets it injects, the task roles may connect to the
  * proxy as the application user, and no task sees the master credentials.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ReadinessChecks } from '../../lib/aspects/readiness-checks';
@@ -36,7 +38,9 @@ describe('prod runtime wiring (Prod/Data, Prod/Service)', () => {
   let taskDefinitions: Record<string, any>;
 
   beforeAll(() => {
-    stage = buildStage(PROD).stage;
+    // The feature flags of cdk.json, as `cdk synth` applies them (they change how ARNs render).
+    const flags = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context ?? {};
+    stage = buildStage(PROD, flags).stage;
     service = Template.fromStack(stage.service);
     data = Template.fromStack(stage.data);
     taskDefinitions = service.findResources('AWS::ECS::TaskDefinition');

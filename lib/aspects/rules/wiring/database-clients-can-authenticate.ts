@@ -160,6 +160,10 @@ export const DatabaseClientsCanAuthenticate: ResourceRule = {
         const targets = proxyTargets(node);
         if (targets.length === 0) findings.push('DefaultAuthScheme = "IAM_AUTH": no DBProxyTargetGroup of the proxy names a cluster or instance of the app');
         for (const t of targets) {
+          if (!isTrue(t, prop(t, 'EnableIAMDatabaseAuthentication'))) {
+            findings.push(`DefaultAuthScheme = "IAM_AUTH": the target ${logicalIdOf(t)} does not set EnableIAMDatabaseAuthentication = true, so the proxy cannot log in to it with IAM`);
+            continue;
+          }
           const matchResource = dbUserMatcher(t);
           const ok = proxyRole?.cfnResourceType === 'AWS::IAM::Role' && roleMay(proxyRole, { action: 'rds-db:connect', target: t, matchResource }, [], { identityCounts: true }).ok;
           if (!ok) findings.push(`RoleArn: the proxy role may not rds-db:connect to ${logicalIdOf(t)} (end-to-end IAM authentication logs in to the database with the proxy's role)`);

@@ -198,11 +198,13 @@ function patternOf(node: CfnResource, value: unknown): string | undefined {
     if (j === '{"Ref":"AWS::AccountId"}') return Token.isUnresolved(Stack.of(node).account) ? '{A}' : undefined;
     return undefined;
   };
-  if (typeof resolved === 'string') return resolved;
+  // A literal partition (stacks with a known region render one) reads as the placeholder too.
+  const canonicalPartition = (arn: string) => arn.replace(/^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):/, 'arn:{P}:');
+  if (typeof resolved === 'string') return canonicalPartition(resolved);
   const join = isObject(resolved) ? resolved['Fn::Join'] : undefined;
   if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
     const parts = (join[1] as unknown[]).map(piece);
-    return parts.some((x) => x === undefined) ? undefined : parts.join(join[0]);
+    return parts.some((x) => x === undefined) ? undefined : canonicalPartition(parts.join(join[0]));
   }
   return undefined;
 }

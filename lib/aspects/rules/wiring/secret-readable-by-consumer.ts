@@ -1,6 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { logicalIdOf, primitive, prop } from '../../rule-helpers';
+import { isTrue, logicalIdOf, primitive, prop } from '../../rule-helpers';
 import { ResourceRule } from '../../rule';
 import { referencedResource } from '../intrinsics';
 import { identityPolicies, keyPolicy, roleMay, secretResourcePolicies, Statement } from './policy-evaluation';
@@ -95,6 +95,11 @@ function checkSecret(role: CfnResource, secret: CfnResource): string[] {
   if (key?.cfnResourceType === 'AWS::KMS::Alias') key = referencedResource(key, prop(key, 'TargetKeyId'));
   if (key?.cfnResourceType !== 'AWS::KMS::Key') {
     findings.push(`${id}: KmsKeyId = ${JSON.stringify(Stack.of(secret).resolve(kmsKeyId))}: a key outside the app (its key policy cannot be read)`);
+    return findings;
+  }
+  const enabled = prop(key, 'Enabled');
+  if (enabled !== undefined && !isTrue(key, enabled)) {
+    findings.push(`${id}: KmsKeyId: ${logicalIdOf(key)} has Enabled = ${JSON.stringify(Stack.of(key).resolve(enabled))}: a disabled key decrypts nothing`);
     return findings;
   }
   const policy = keyPolicy(key);

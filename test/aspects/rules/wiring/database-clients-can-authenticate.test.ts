@@ -59,13 +59,19 @@ function userApp() {
   deniedProxy.grantConnect(denied, 'app_user');
   denied.addToPolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['rds-db:*'], resources: ['*'] }));
 
+  // End to end on a cluster without IAM database authentication: every grant in place, no login.
+  const noIamCluster = cluster('NoIamCluster', false);
+  const noIamProxy = new rds.DatabaseProxy(data, 'NoIamProxy', { proxyTarget: rds.ProxyTarget.fromCluster(noIamCluster), vpc, vpcSubnets, defaultAuthScheme: rds.DefaultAuthScheme.IAM_AUTH });
+  noIamProxy.grantConnect(role(svc, 'NoIamTaskRole'), 'app_user');
+  noIamCluster.grantConnect(noIamProxy.node.findChild('IAMRole') as iam.Role, 'app_user');
+
   // Clusters without a proxy: IAM auth with a granted role, IAM auth with nobody, IAM auth off.
   const directCluster = cluster('DirectCluster');
   directCluster.grantConnect(role(svc, 'DirectRole'), 'app_user');
   const orphanCluster = cluster('OrphanCluster');
   const passwordCluster = cluster('PasswordCluster', false);
 
-  return { app, f: { secretsProxy, e2eProxy, lonelyProxy, lonelyE2e, endpointProxy, otherIdProxy, conditionalProxy, deniedProxy, directCluster, orphanCluster, passwordCluster, secretsCluster } };
+  return { app, f: { noIamProxy, secretsProxy, e2eProxy, lonelyProxy, lonelyE2e, endpointProxy, otherIdProxy, conditionalProxy, deniedProxy, directCluster, orphanCluster, passwordCluster, secretsCluster } };
 }
 
 describe('Readiness-DB-CLIENT-AUTH', () => {
@@ -96,6 +102,10 @@ describe('Readiness-DB-CLIENT-AUTH', () => {
     expect(check(rule, f.orphanCluster)).toEqual([expect.stringMatching(/^EnableIAMDatabaseAuthentication = true, .*DBClusterResourceId/)]);
   });
 
+  test('end to end, a target without IAM database authentication counts against the proxy', () => {
+    expect(check(rule, f.noIamProxy)).toEqual([expect.stringMatching(/^DefaultAuthScheme = "IAM_AUTH": the target NoIamCluster[0-9A-F]+ does not set EnableIAMDatabaseAuthentication = true/)]);
+  });
+
   test.each([
     ['an ARN built from the proxy endpoint', 'endpointProxy'],
     ["a grant on another proxy's ID", 'otherIdProxy'],
@@ -119,6 +129,7 @@ describe('Readiness-DB-CLIENT-AUTH', () => {
         'Data/DeniedCluster/Proxy',
         'Data/ConditionalCluster/Proxy',
         'Data/OrphanCluster/Resource',
+        'Data/NoIamProxy/Resource',
       ]),
     );
   });

@@ -105,6 +105,30 @@ function userApp() {
     }),
   );
   const admittedTask = taskReading(data, 'AdmittedTask', admitted);
+  // The same with the partition written out (what stacks with a known region render).
+  const admittedLiteral = new secretsmanager.Secret(data, 'AdmittedLiteral', { encryptionKey: key });
+  admittedLiteral.addToResourcePolicy(
+    new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: ['*'],
+      conditions: { ArnNotLike: { 'aws:PrincipalArn': [`arn:aws:iam::${ENV.account}:role/${data.stackName}-*`] } },
+    }),
+  );
+  const admittedLiteralTask = taskReading(data, 'AdmittedLiteralTask', admittedLiteral);
+  // A prefix that is not the stack's: another stack's roles only.
+  const admittedOther = new secretsmanager.Secret(data, 'AdmittedOther', { encryptionKey: key });
+  admittedOther.addToResourcePolicy(
+    new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: ['*'],
+      conditions: { ArnNotLike: { 'aws:PrincipalArn': [`arn:aws:iam::${ENV.account}:role/${data.stackName}Other-*`] } },
+    }),
+  );
+  const admittedOtherTask = taskReading(data, 'AdmittedOtherTask', admittedOther);
 
   // A key whose policy does not delegate to IAM: an IAM grant alone cannot decrypt.
   const closedKey = new kms.CfnKey(data, 'ClosedKey', {
@@ -116,9 +140,13 @@ function userApp() {
   closedTask.addContainer('App', { image: IMAGE, secrets: { TOKEN: ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretAttributes(data, 'ClosedImport', { secretCompleteArn: closedSecret.ref })) } });
   decryptVia(closedTask, closedKey.attrArn, via);
 
+  // A disabled key: every grant in order, and still nothing decrypts.
+  const disabledKey = new kms.Key(data, 'DisabledKey', { enableKeyRotation: true, enabled: false });
+  const disabledTask = taskReading(data, 'DisabledKeyTask', new secretsmanager.Secret(data, 'DisabledKeySecret', { encryptionKey: disabledKey }));
+
   return {
     app,
-    f: { sameStack, plainTask, crossStack, keyByArn, viaS3, otherRegion, sourceIp, wrongKey, denied, unknownEffect, readerFn, blindFn, unrelatedFn, guardedTask, admittedTask, closedTask },
+    f: { admittedLiteralTask, admittedOtherTask, disabledTask, sameStack, plainTask, crossStack, keyByArn, viaS3, otherRegion, sourceIp, wrongKey, denied, unknownEffect, readerFn, blindFn, unrelatedFn, guardedTask, admittedTask, closedTask },
   };
 }
 
@@ -131,7 +159,7 @@ describe('Readiness-SECRET-READABLE', () => {
   });
 
   test('tasks and functions whose role may read the secret and decrypt its key are compliant', () => {
-    for (const c of [f.sameStack, f.plainTask, f.crossStack, f.readerFn, f.admittedTask]) {
+    for (const c of [f.sameStack, f.plainTask, f.crossStack, f.readerFn, f.admittedTask, f.admittedLiteralTask]) {
       expect({ path: c.node.path, result: check(rule, c) }).toEqual({ path: c.node.path, result: NagRuleCompliance.COMPLIANT });
     }
     expect(check(rule, f.unrelatedFn)).toBe(NagRuleCompliance.NOT_APPLICABLE);
@@ -158,7 +186,12 @@ describe('Readiness-SECRET-READABLE', () => {
 
   test("a secret resource policy that denies everyone but another role, and a key policy that does not delegate to IAM, count against it", () => {
     expect(check(rule, f.guardedTask)).toEqual([expect.stringMatching(/Guarded[0-9A-F]+: secretsmanager:GetSecretValue: .*denies secretsmanager:GetSecretValue/)]);
+    expect(check(rule, f.admittedOtherTask)).toEqual([expect.stringMatching(/AdmittedOther[0-9A-F]+: secretsmanager:GetSecretValue: .*denies/)]);
     expect(check(rule, f.closedTask)).toEqual([expect.stringMatching(/ClosedSecret: kms:Decrypt on ClosedKey: .*does not delegate to IAM/)]);
+  });
+
+  test('a disabled key counts against it, whatever the grants', () => {
+    expect(check(rule, f.disabledTask)).toEqual([expect.stringMatching(/DisabledKeySecret[0-9A-F]+: KmsKeyId: DisabledKey[0-9A-F]+ has Enabled = false/)]);
   });
 
   test('a Lambda function whose environment names the secret needs the grants too', () => {
@@ -186,6 +219,8 @@ describe('Readiness-SECRET-READABLE', () => {
         'Data/BlindFn',
         'Data/GuardedTask',
         'Data/ClosedTask',
+        'Data/DisabledKeyTask',
+        'Data/AdmittedOtherTask',
       ]),
     );
   });
