@@ -228,7 +228,8 @@ export const RESILIENT_POSTGRES_RULES: readonly ValidationRule<ResolvedSettings>
 
 /**
  * Aurora PostgreSQL with production-safe defaults: a writer and readers in distinct AZs with
- * reader autoscaling, RDS Proxy (TLS + IAM auth) for pooling, CMK encryption, backups with
+ * reader autoscaling, RDS Proxy (TLS, end-to-end IAM authentication as a dedicated application user
+ * created at deploy time) for pooling, CMK encryption, backups with
  * point-in-time recovery, deletion protection, TLS-only connections, slow-query logging,
  * Performance Insights, enhanced monitoring, and rotated generated credentials.
  */
@@ -240,8 +241,9 @@ export class ResilientPostgres extends Construct {
   /** Master credentials (username, password, host, port) in Secrets Manager, CMK-encrypted. */
   public readonly secret: secretsmanager.ISecret;
   /**
-   * The secret's resource policy: denies reading or rotating the credentials outside this stack's
-   * roles (proxy, rotation) and the stacks admitted with `allowConnectionsFrom`.
+   * The secret's resource policy: denies reading or rotating the master credentials outside this
+   * stack's roles (rotation, the application-user bootstrap) and CDK deployments. Clients never read
+   * it: they log in as `appUser` with IAM tokens (`grantAppConnect`).
    */
   public readonly secretAccess: SecretAccessPolicy;
   public readonly secretRotation: secretsmanager.SecretRotation;
