@@ -88,6 +88,14 @@ describe('Readiness-DB-CLIENT-AUTH', () => {
     expect(check(rule, f.directCluster)).toBe(NagRuleCompliance.COMPLIANT);
   });
 
+  test('after synthesis (the client roles import the proxy ARN) the verdicts stay the same', () => {
+    const { app: synthesized, f: g } = userApp();
+    synthesized.synth();
+    expect(check(rule, g.secretsProxy)).toBe(NagRuleCompliance.COMPLIANT);
+    expect(check(rule, g.e2eProxy)).toBe(NagRuleCompliance.COMPLIANT);
+    expect(check(rule, g.otherIdProxy)).toEqual([expect.stringMatching(/no IAM role has rds-db:connect/)]);
+  });
+
   test('a cluster behind a proxy, or without IAM authentication, is not applicable', () => {
     expect(check(rule, f.secretsCluster)).toBe(NagRuleCompliance.NOT_APPLICABLE);
     expect(check(rule, f.passwordCluster)).toBe(NagRuleCompliance.NOT_APPLICABLE);

@@ -73,6 +73,10 @@ function userApp() {
     }),
   );
 
+  // Private-registry credentials: the image's secret is read by the execution role too.
+  const registryTask = new ecs.FargateTaskDefinition(svc, 'RegistryTask');
+  registryTask.addContainer('App', { image: ecs.ContainerImage.fromRegistry('registry.example.com/app:1.0', { credentials: imported() }) });
+
   // A Lambda function whose environment names the secret, with and without the grants.
   const fnProps = { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}') };
   const readerFn = new lambda.Function(data, 'ReaderFn', { ...fnProps, environment: { SECRET_ARN: secret.secretArn } });
@@ -146,7 +150,7 @@ function userApp() {
 
   return {
     app,
-    f: { admittedLiteralTask, admittedOtherTask, disabledTask, sameStack, plainTask, crossStack, keyByArn, viaS3, otherRegion, sourceIp, wrongKey, denied, unknownEffect, readerFn, blindFn, unrelatedFn, guardedTask, admittedTask, closedTask },
+    f: { registryTask, admittedLiteralTask, admittedOtherTask, disabledTask, sameStack, plainTask, crossStack, keyByArn, viaS3, otherRegion, sourceIp, wrongKey, denied, unknownEffect, readerFn, blindFn, unrelatedFn, guardedTask, admittedTask, closedTask },
   };
 }
 
@@ -190,6 +194,18 @@ describe('Readiness-SECRET-READABLE', () => {
     expect(check(rule, f.closedTask)).toEqual([expect.stringMatching(/ClosedSecret: kms:Decrypt on ClosedKey: .*does not delegate to IAM/)]);
   });
 
+  test('RepositoryCredentials are followed like container secrets', () => {
+    expect(check(rule, f.registryTask)).toEqual([expect.stringMatching(/^ContainerDefinitions\[0\]\.RepositoryCredentials\.CredentialsParameter: DbSecret[0-9A-F]+: kms:Decrypt on Key[0-9A-F]+: no statement/)]);
+  });
+
+  test('after synthesis (cross-stack references as Fn::ImportValue) the verdicts stay the same', () => {
+    const { app: synthesized, f: g } = userApp();
+    synthesized.synth();
+    expect(check(rule, g.crossStack)).toBe(NagRuleCompliance.COMPLIANT);
+    expect(check(rule, g.keyByArn)).toEqual([expect.stringMatching(/kms:Decrypt on Key[0-9A-F]+: no statement allows/)]);
+    expect(check(rule, g.wrongKey)).toEqual([expect.stringMatching(/kms:Decrypt on Key[0-9A-F]+: no statement allows/)]);
+  });
+
   test('a disabled key counts against it, whatever the grants', () => {
     expect(check(rule, f.disabledTask)).toEqual([expect.stringMatching(/DisabledKeySecret[0-9A-F]+: KmsKeyId: DisabledKey[0-9A-F]+ has Enabled = false/)]);
   });
@@ -221,6 +237,7 @@ describe('Readiness-SECRET-READABLE', () => {
         'Data/ClosedTask',
         'Data/DisabledKeyTask',
         'Data/AdmittedOtherTask',
+        'Service/RegistryTask',
       ]),
     );
   });
