@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, SecretValue, Stack, StackProps } from 'aws-cdk
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -30,7 +31,10 @@ export function originSecretName(stage: string): string {
 const CDN_REGION = 'us-east-1';
 
 /** What the service tier needs from the database (a `ResilientPostgres` fits). */
-export type ServiceDatabase = Pick<ResilientPostgres, 'secret' | 'port' | 'proxyEndpoint' | 'proxySecurityGroup' | 'allowConnectionsFrom'>;
+export type ServiceDatabase = Pick<
+  ResilientPostgres,
+  'appUser' | 'appDatabase' | 'port' | 'proxyEndpoint' | 'proxyReadOnlyEndpoint' | 'proxySecurityGroup' | 'allowConnectionsFrom' | 'grantAppConnect'
+>;
 /** What the service tier needs from the cache (a `ResilientRedis` fits). */
 export type ServiceCache = Pick<ResilientRedis, 'authTokenSecret' | 'port' | 'primaryEndpointAddress' | 'securityGroup' | 'allowConnectionsFrom'>;
 
@@ -40,7 +44,8 @@ export interface ServiceStackProps extends StackProps {
   /** On-call topic for deployment alarms and dead letters. */
   readonly alarmTopic: sns.ITopic;
   /**
-   * The database the web service and worker use: credentials injected from its secret, the proxy opened.
+   * The database the web service and worker use: the proxy opened, `rds-db:connect` as the application
+   * user granted to both task roles, and its endpoints in the environment (no password anywhere).
    * @default - no database wiring
    */
   readonly database?: ServiceDatabase;
@@ -84,16 +89,23 @@ export class ServiceStack extends Stack {
 
     const secrets: Record<string, ecs.Secret> = {};
     const environment: Record<string, string> = {};
+    // Keys of the secrets the tasks read: each execution role gets kms:Decrypt on them (see grantSecretKeys).
+    const secretKeys: string[] = [];
+    const databaseEnvironment: Record<string, string> = {};
     if (props.database) {
-      const dbSecret = this.importSecret('DatabaseSecret', props.database.secret);
-      secrets.DB_USERNAME = ecs.Secret.fromSecretsManager(dbSecret, 'username');
-      secrets.DB_PASSWORD = ecs.Secret.fromSecretsManager(dbSecret, 'password');
-      environment.DB_HOST = props.database.proxyEndpoint;
-      environment.DB_PORT = String(props.database.port);
-      environment.DB_SSL = 'require';
+      // IAM database authentication through RDS Proxy: the task role signs a token for DB_USER.
+      Object.assign(databaseEnvironment, {
+        DB_HOST: props.database.proxyEndpoint,
+        DB_READ_HOST: props.database.proxyReadOnlyEndpoint,
+        DB_PORT: String(props.database.port),
+        DB_NAME: props.database.appDatabase,
+        DB_USER: props.database.appUser,
+        DB_SSL: 'verify-full',
+      });
+      Object.assign(environment, databaseEnvironment);
     }
     if (props.cache) {
-      secrets.REDIS_AUTH = ecs.Secret.fromSecretsManager(this.importSecret('CacheAuthSecret', props.cache.authTokenSecret), AUTH_TOKEN_SECRET_KEY);
+      secrets.REDIS_AUTH = ecs.Secret.fromSecretsManager(this.importSecret('CacheAuthSecret', props.cache.authTokenSecret, secretKeys), AUTH_TOKEN_SECRET_KEY);
       environment.REDIS_HOST = props.cache.primaryEndpointAddress;
       environment.REDIS_PORT = String(props.cache.port);
       environment.REDIS_TLS = 'true';
@@ -186,10 +198,14 @@ export class ServiceStack extends Stack {
       maxReceiveCount: worker.maxReceiveCount,
       visibilityTimeout: Duration.seconds(worker.visibilityTimeoutSeconds),
       maxMessageAge: Duration.seconds(worker.maxMessageAgeSeconds),
-      secrets: props.database ? { DB_USERNAME: secrets.DB_USERNAME, DB_PASSWORD: secrets.DB_PASSWORD } : undefined,
-      environment: props.database ? { DB_HOST: environment.DB_HOST, DB_PORT: environment.DB_PORT, DB_SSL: 'require' } : undefined,
+      environment: props.database ? databaseEnvironment : undefined,
       logRetention,
     });
+    this.grantSecretKeys(this.web.taskDefinition, secretKeys);
+    if (props.database) {
+      props.database.grantAppConnect(this.web.taskDefinition.taskRole);
+      props.database.grantAppConnect(this.worker.taskDefinition.taskRole);
+    }
     // The web tier enqueues work for the worker.
     this.worker.queue.grantSendMessages(this.web.taskDefinition.taskRole);
     this.web.taskDefinition.defaultContainer?.addEnvironment('QUEUE_URL', this.worker.queue.queueUrl);
@@ -217,13 +233,30 @@ export class ServiceStack extends Stack {
   }
 
   /**
-   * Re-imports a data-stack secret (and its key) here, so that read grants land on this stack's roles
-   * and never on the data stack's key policy: that edit would make data depend on compute (a cycle).
+   * Re-imports a data-stack secret here, so that read grants land on this stack's roles and never on
+   * the data stack's resource policies: that edit would make data depend on compute (a cycle). The
+   * key is not imported (aws-cdk-lib drops grants on a key imported by ARN); its ARN is collected for
+   * `grantSecretKeys`, which writes the kms:Decrypt statement itself.
    */
-  private importSecret(id: string, secret: secretsmanager.ISecret): secretsmanager.ISecret {
-    return secretsmanager.Secret.fromSecretAttributes(this, id, {
-      secretCompleteArn: secret.secretFullArn ?? secret.secretArn,
-      encryptionKey: secret.encryptionKey ? kms.Key.fromKeyArn(this, `${id}Key`, secret.encryptionKey.keyArn) : undefined,
-    });
+  private importSecret(id: string, secret: secretsmanager.ISecret, keys: string[]): secretsmanager.ISecret {
+    if (secret.encryptionKey) keys.push(secret.encryptionKey.keyArn);
+    return secretsmanager.Secret.fromSecretAttributes(this, id, { secretCompleteArn: secret.secretFullArn ?? secret.secretArn });
+  }
+
+  /**
+   * Lets the execution role (the role ECS resolves `secrets` with at task start) decrypt the secrets'
+   * customer-managed keys, only through Secrets Manager in this region. Their key policies delegate
+   * to IAM, so without this statement GetSecretValue fails and no task starts.
+   */
+  private grantSecretKeys(taskDefinition: ecs.TaskDefinition, keyArns: readonly string[]): void {
+    if (keyArns.length === 0) return;
+    taskDefinition.addToExecutionRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'DecryptInjectedSecrets',
+        actions: ['kms:Decrypt'],
+        resources: [...keyArns],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
+      }),
+    );
   }
 }

@@ -126,7 +126,8 @@ describe('prod service tier (Prod/Service, Prod/Edge, Prod/Network)', () => {
         HealthCheck: { Command: ['CMD-SHELL', 'curl -fsS http://localhost:8080/health || exit 1'] },
         LogConfiguration: { LogDriver: 'awslogs' },
       });
-      expect(app.Secrets.map((s: any) => s.Name).sort()).toEqual(['DB_PASSWORD', 'DB_USERNAME', 'REDIS_AUTH']);
+      // The database takes IAM tokens (DB_USER, see runtime-wiring.test.ts): only the cache AUTH token is a secret.
+      expect(app.Secrets.map((s: any) => s.Name).sort()).toEqual(['REDIS_AUTH']);
       // No secret value or secret-looking name among the plain environment values.
       expect(app.Environment.map((e: any) => e.Name)).not.toEqual(expect.arrayContaining([expect.stringMatching(/PASSWORD|SECRET|TOKEN|AUTH/)]));
       const xray = taskDef.Properties.ContainerDefinitions.find((c: any) => c.Name === 'XRayDaemon');

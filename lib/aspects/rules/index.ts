@@ -36,6 +36,8 @@ import { TargetHealthChecked } from './service/target-health-checked';
 import { WebEntryFirewalled } from './service/web-entry-firewalled';
 import { AccountSingletons } from './wiring/account-singletons';
 import { RateLimitSeesClients } from './wiring/rate-limit-sees-clients';
+import { DatabaseClientsCanAuthenticate } from './wiring/database-clients-can-authenticate';
+import { SecretReadableByConsumer } from './wiring/secret-readable-by-consumer';
 
 export const READINESS_RULES: readonly ReadinessRule[] = [
   DatabaseHighlyAvailable,
@@ -72,4 +74,6 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   ObservabilityInPlace,
   AccountSingletons,
   RateLimitSeesClients,
+  SecretReadableByConsumer,
+  DatabaseClientsCanAuthenticate,
 ];

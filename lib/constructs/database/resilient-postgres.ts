@@ -9,6 +9,9 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { assertValid, is, ValidationRule } from '../../validation/rule-table';
 import { SecretAccessPolicy } from '../secrets/secret-access-policy';
+import { logGroupKey } from '../service/task-helpers';
+import { DatabaseAppUser } from './app-user';
+import { IDENTIFIER, RESERVED_ROLE_NAMES } from './app-user/sql';
 
 /** Construct ID of the stack-wide function aws-cdk-lib creates to set log retention (aws-logs LogRetention). */
 const LOG_RETENTION_SINGLETON_ID = 'LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a';
@@ -112,6 +115,26 @@ export interface ResilientPostgresProps {
   readonly masterUsername?: string;
 
   /**
+   * The application's database user. Clients log in as this user through the proxy with an IAM
+   * token (never a password); a bootstrap function creates it with `rds_iam` at deploy time.
+   * @default 'app_user'
+   */
+  readonly appUser?: string;
+
+  /**
+   * Schema the application user owns in the application database (`defaultDatabaseName`, or `postgres`).
+   * @default 'app'
+   */
+  readonly appSchema?: string;
+
+  /**
+   * Subnets of the function that creates the application user (it calls Secrets Manager and
+   * answers CloudFormation over HTTPS).
+   * @default - the VPC's private subnets with egress
+   */
+  readonly bootstrapSubnets?: ec2.SubnetSelection;
+
+  /**
    * Name of a database created with the cluster.
    * @default - none: only the `postgres` database exists
    */
@@ -157,6 +180,8 @@ interface ResolvedSettings {
   readonly monitoringIntervalSeconds: unknown;
   readonly logRetentionDays: number;
   readonly masterUsername: string;
+  readonly appUser: string;
+  readonly appSchema: string;
   readonly availabilityZones: readonly string[];
   readonly preferredBackupWindow?: string;
   readonly preferredMaintenanceWindow?: string;
@@ -184,6 +209,14 @@ export const RESILIENT_POSTGRES_RULES: readonly ValidationRule<ResolvedSettings>
     fix: 'use 1-63 letters, digits or underscores, starting with a letter, not an RDS reserved name',
   },
   {
+    field: 'appUser',
+    value: (s) => s.appUser,
+    check: (v, s) =>
+      is.matching(IDENTIFIER)(v) && !RESERVED_ROLE_NAMES.includes(String(v).toLowerCase()) && !String(v).toLowerCase().startsWith('pg_') && String(v).toLowerCase() !== s.masterUsername.toLowerCase(),
+    fix: 'use a PostgreSQL role name (1-63 letters, digits or underscores, not starting with a digit), not the master user nor a reserved role (postgres, rds*, pg_*)',
+  },
+  { field: 'appSchema', value: (s) => s.appSchema, check: (v) => is.matching(IDENTIFIER)(v) && !String(v).toLowerCase().startsWith('pg_'), fix: 'use a schema name of 1-63 letters, digits or underscores, not starting with pg_' },
+  {
     field: 'vpcSubnets',
     value: (s) => s.availabilityZones,
     check: (v: string[]) => v.some((az) => Token.isUnresolved(az)) || new Set(v).size >= 2,
@@ -195,7 +228,8 @@ export const RESILIENT_POSTGRES_RULES: readonly ValidationRule<ResolvedSettings>
 
 /**
  * Aurora PostgreSQL with production-safe defaults: a writer and readers in distinct AZs with
- * reader autoscaling, RDS Proxy (TLS + IAM auth) for pooling, CMK encryption, backups with
+ * reader autoscaling, RDS Proxy (TLS, end-to-end IAM authentication as a dedicated application user
+ * created at deploy time) for pooling, CMK encryption, backups with
  * point-in-time recovery, deletion protection, TLS-only connections, slow-query logging,
  * Performance Insights, enhanced monitoring, and rotated generated credentials.
  */
@@ -207,8 +241,9 @@ export class ResilientPostgres extends Construct {
   /** Master credentials (username, password, host, port) in Secrets Manager, CMK-encrypted. */
   public readonly secret: secretsmanager.ISecret;
   /**
-   * The secret's resource policy: denies reading or rotating the credentials outside this stack's
-   * roles (proxy, rotation) and the stacks admitted with `allowConnectionsFrom`.
+   * The secret's resource policy: denies reading or rotating the master credentials outside this
+   * stack's roles (rotation, the application-user bootstrap) and CDK deployments. Clients never read
+   * it: they log in as `appUser` with IAM tokens (`grantAppConnect`).
    */
   public readonly secretAccess: SecretAccessPolicy;
   public readonly secretRotation: secretsmanager.SecretRotation;
@@ -228,6 +263,12 @@ export class ResilientPostgres extends Construct {
   /** Host name of the proxy's read-only endpoint. */
   public readonly proxyReadOnlyEndpoint: string;
   public readonly port: number;
+  /** The database user applications log in as (IAM token through the proxy). */
+  public readonly appUser: string;
+  /** The database the application user may connect to. */
+  public readonly appDatabase: string;
+  /** The deploy-time step that creates the application user. */
+  public readonly appUserBootstrap: DatabaseAppUser;
 
   constructor(scope: Construct, id: string, props: ResilientPostgresProps) {
     super(scope, id);
@@ -249,6 +290,8 @@ export class ResilientPostgres extends Construct {
       monitoringIntervalSeconds: seconds(monitoringInterval),
       logRetentionDays: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       masterUsername: props.masterUsername ?? 'dbadmin',
+      appUser: props.appUser ?? 'app_user',
+      appSchema: props.appSchema ?? 'app',
       availabilityZones: props.vpc.selectSubnets(vpcSubnets).availabilityZones,
       preferredBackupWindow: props.preferredBackupWindow,
       preferredMaintenanceWindow: props.preferredMaintenanceWindow,
@@ -256,6 +299,8 @@ export class ResilientPostgres extends Construct {
     assertValid(`ResilientPostgres "${this.node.path}"`, settings, RESILIENT_POSTGRES_RULES);
 
     this.port = settings.port;
+    this.appUser = settings.appUser;
+    this.appDatabase = props.defaultDatabaseName ?? 'postgres';
     const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: props.engineVersion ?? DEFAULT_AURORA_POSTGRES_VERSION });
     const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE);
 
@@ -343,20 +388,23 @@ export class ResilientPostgres extends Construct {
       vpcSubnets: props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     });
 
+    // End-to-end IAM authentication: clients present an IAM token for the application user and the
+    // proxy logs in to the cluster as that user with its own IAM token. No password exists for the
+    // user, and the master credentials are not registered with the proxy: clients cannot use them.
     this.proxy = new rds.DatabaseProxy(this, 'Proxy', {
       // CloudFormation requires a proxy name; derive it from the construct path so that stages
       // and several databases in one account never collide.
       dbProxyName: `${Names.uniqueResourceName(this, { maxLength: 54, separator: '-' })}-proxy`,
       proxyTarget: rds.ProxyTarget.fromCluster(this.cluster),
-      secrets: [this.secret],
+      defaultAuthScheme: rds.DefaultAuthScheme.IAM_AUTH,
       vpc: props.vpc,
       vpcSubnets,
       securityGroups: [this.proxySecurityGroup],
       requireTLS: true,
-      iamAuth: true,
-      clientPasswordAuthType: rds.ClientPasswordAuthType.POSTGRES_SCRAM_SHA_256,
       debugLogging: false,
     });
+    // The proxy's role connects to the cluster as the application user.
+    this.cluster.grantConnect(this.proxy.node.findChild('IAMRole') as iam.Role, this.appUser);
     this.proxyEndpoint = this.proxy.endpoint;
     this.readOnlyProxyEndpoint = this.proxy.addEndpoint('ReadOnly', {
       vpc: props.vpc,
@@ -365,6 +413,23 @@ export class ResilientPostgres extends Construct {
       targetRole: rds.ProxyEndpointTargetRole.READ_ONLY,
     });
     this.proxyReadOnlyEndpoint = this.readOnlyProxyEndpoint.endpoint;
+
+    logGroupKey(this.encryptionKey);
+    this.appUserBootstrap = new DatabaseAppUser(this, 'AppUser', {
+      vpc: props.vpc,
+      vpcSubnets: props.bootstrapSubnets,
+      masterSecret: this.secret,
+      writerHost: this.writerEndpoint.hostname,
+      port: this.port,
+      clusterSecurityGroup: this.securityGroup,
+      user: this.appUser,
+      database: this.appDatabase,
+      schema: settings.appSchema,
+      encryptionKey: this.encryptionKey,
+      logRetention: settings.logRetentionDays as logs.RetentionDays,
+    });
+    // The writer must be up before the bootstrap connects to it.
+    this.appUserBootstrap.resource.node.addDependency(this.cluster);
 
     // Application Auto Scaling adds and removes Aurora replicas outside CloudFormation; it uses
     // its service-linked role, so no role of ours is created.
@@ -416,8 +481,7 @@ export class ResilientPostgres extends Construct {
    * from the consumer to the data stack and no dependency cycle appears.
    */
   public allowConnectionsFrom(peer: ec2.ISecurityGroup): void {
-    // Clients admitted to connect may read the credentials (ECS injects them from the secret).
-    this.secretAccess.allowStack(Stack.of(peer));
+    // Clients log in with IAM tokens (grantAppConnect): they never read the master credentials.
     if (Stack.of(peer) === Stack.of(this)) {
       this.admit(this, `From${Names.uniqueId(peer)}`, peer);
     } else {
@@ -434,6 +498,14 @@ export class ResilientPostgres extends Construct {
       throw new Error(`ResilientPostgres "${this.node.path}": grantConnect dbUser = ${JSON.stringify(dbUser)}: use a PostgreSQL role name (letters, digits, underscores)`);
     }
     return this.proxy.grantConnect(grantee, dbUser).combine(this.cluster.grantConnect(grantee, dbUser));
+  }
+
+  /**
+   * Grants `rds-db:connect` as the application user through the proxy (both endpoints): what a
+   * client needs to log in with an IAM token. No direct cluster access is granted.
+   */
+  public grantAppConnect(grantee: iam.IGrantable): iam.Grant {
+    return this.proxy.grantConnect(grantee, this.appUser);
   }
 
   /**
@@ -484,7 +556,7 @@ export class ResilientPostgres extends Construct {
     if (proxyPolicy) {
       Validations.of(proxyPolicy).acknowledge({
         id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-        reason: 'The RDS Proxy role policy only reads this cluster secret and decrypts with its key; it belongs to the proxy role alone and is not shared',
+        reason: 'The RDS Proxy role policy only allows rds-db:connect to this cluster as the application user; it belongs to the proxy role alone and is not shared',
       });
     }
   }

@@ -62,7 +62,7 @@ describe('ResilientPostgres in the prod Data stack', () => {
     secretId = logicalId(db.cluster.node.findChild('Secret'));
   });
 
-  test('the credentials secret denies reading and rotating outside the data stack, the admitted service stack and CDK deployments', () => {
+  test('the credentials secret denies reading and rotating outside the data stack and CDK deployments: clients log in with IAM, never with it', () => {
     const policies = Object.values(template.findResources('AWS::SecretsManager::ResourcePolicy')) as any[];
     const onDbSecret = policies.filter((p) => JSON.stringify(p.Properties.SecretId).includes('DatabaseClusterSecret'));
     expect(onDbSecret).toHaveLength(1);
@@ -70,9 +70,10 @@ describe('ResilientPostgres in the prod Data stack', () => {
     expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' } });
     expect(deny.Action).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']));
     const allowed = JSON.stringify(deny.Condition.ArnNotLike['aws:PrincipalArn']);
-    // The data stack (proxy, rotation), the service stack that connects (ECS injects the credentials), CDK deployments.
+    // The data stack (rotation, the app-user bootstrap) and CDK deployments. The service stack connects
+    // with IAM tokens as the application user: its roles must not read the master credentials.
     expect(allowed).toContain(':role/Prod-Data-*');
-    expect(allowed).toContain(':role/Prod-Service-*');
+    expect(allowed).not.toContain(':role/Prod-Service-*');
     expect(allowed).toContain(':role/cdk-*-cfn-exec-role-*');
     expect(allowed).not.toContain(':role/Prod-Observability-*');
   });
@@ -139,12 +140,15 @@ describe('ResilientPostgres in the prod Data stack', () => {
     expect(JSON.stringify(target.Properties.RoleARN)).toContain('AWSServiceRoleForApplicationAutoScaling_RDSCluster');
   });
 
-  test('RDS Proxy in front of the cluster requires TLS and IAM auth, with a read-only endpoint', () => {
+  test('RDS Proxy in front of the cluster requires TLS and end-to-end IAM auth (no password path), with a read-only endpoint', () => {
     const { id: proxyId, resource: proxy } = only(template, 'AWS::RDS::DBProxy');
+    // IAM_AUTH: clients present an IAM token, the proxy logs in to the cluster with its own. No Auth
+    // entry means no secret, so no user (the master included) can log in through it with a password.
+    expect(proxy.Properties.Auth).toBeUndefined();
     expect(proxy.Properties).toMatchObject({
       EngineFamily: 'POSTGRESQL',
       RequireTLS: true,
-      Auth: [{ AuthScheme: 'SECRETS', IAMAuth: 'REQUIRED', ClientPasswordAuthType: 'POSTGRES_SCRAM_SHA_256' }],
+      DefaultAuthScheme: 'IAM_AUTH',
       VpcSecurityGroupIds: [{ 'Fn::GetAtt': [logicalId(db.proxySecurityGroup), 'GroupId'] }],
     });
     expect(proxy.Properties.DBProxyName).toMatch(/^ProdData-Database-[0-9A-F]+-proxy$/);
@@ -243,7 +247,7 @@ describe('ResilientPostgres in the prod Data stack', () => {
     expect(JSON.stringify(proxy.Properties.VpcSubnetIds)).toMatch(/DataSubnet1.*DataSubnet2.*DataSubnet3/);
   });
 
-  test('the security groups admit only security groups (proxy, rotation function), never an address range', () => {
+  test('the security groups admit only security groups (proxy, rotation function, app-user bootstrap), never an address range', () => {
     const dbGroups = [db.securityGroup, db.proxySecurityGroup].map((g) => logicalId(g));
     for (const id of dbGroups) {
       expect(json.Resources[id].Properties.SecurityGroupIngress).toBeUndefined();
@@ -264,7 +268,7 @@ describe('ResilientPostgres in the prod Data stack', () => {
       .map((r: any) => r.Properties.SourceSecurityGroupId['Fn::GetAtt'][0])
       .sort();
     expect(clusterSources).toEqual(
-      [dbGroups[1], logicalId(db.secretRotation.node.findChild('SecurityGroup'))].sort(),
+      [dbGroups[1], logicalId(db.secretRotation.node.findChild('SecurityGroup')), logicalId(db.appUserBootstrap.securityGroup)].sort(),
     );
   });
 
@@ -320,6 +324,7 @@ describe('ResilientPostgres defaults, consumers in other stacks, and grants', ()
     db.allowConnectionsFrom(appSg); // idempotent
     const role = new iam.Role(svc, 'TaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
     db.grantConnect(role, 'app_user');
+    db.grantAppConnect(new iam.Role(svc, 'AppTaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') }));
 
     svcTemplate = Template.fromStack(svc);
     dataTemplate = Template.fromStack(data);
@@ -377,12 +382,23 @@ describe('ResilientPostgres defaults, consumers in other stacks, and grants', ()
   });
 
   test('grantConnect allows rds-db:connect as the user through the proxy and on the cluster', () => {
-    const statements = Object.values<any>(svcTemplate.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const statements = Object.values<any>(svcTemplate.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: logicalId(svc.node.findChild('TaskRole')) }]))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
     const connect = statements.filter((s) => s.Action === 'rds-db:connect');
     expect(connect).toHaveLength(2);
     const resources = connect.map((s) => JSON.stringify(s.Resource));
     expect(resources.some((r) => r.includes('DBProxyArn') && r.includes('/app_user'))).toBe(true);
     expect(resources.some((r) => r.includes('DBClusterResourceId') && r.includes('/app_user'))).toBe(true);
+  });
+
+  test('grantAppConnect allows rds-db:connect as the application user through the proxy only', () => {
+    const statements = Object.values(svcTemplate.findResources('AWS::IAM::Policy'))
+      .filter((p: any) => JSON.stringify(p.Properties.Roles).includes('AppTaskRole'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Action).toBe('rds-db:connect');
+    expect(JSON.stringify(statements[0].Resource)).toMatch(/DBProxyArn.*\/app_user/);
   });
 
   test('grantConnect rejects a user name that is not a PostgreSQL role name', () => {
@@ -414,6 +430,10 @@ describe('ResilientPostgres prop validation', () => {
     ['monitoringInterval', { monitoringInterval: Duration.seconds(20) }, /monitoringInterval = 20: use 1, 5, 10, 15, 30 or 60/],
     ['logRetention', { logRetention: logs.RetentionDays.INFINITE }, /logRetention = 9999/],
     ['masterUsername', { masterUsername: 'rdsadmin' }, /masterUsername = "rdsadmin"/],
+    ['appUser not a role name', { appUser: 'app-user' }, /appUser = "app-user": use a PostgreSQL role name/],
+    ['appUser is the master user', { masterUsername: 'dbadmin', appUser: 'DBADMIN' }, /appUser = "DBADMIN": .*not the master user/],
+    ['appUser reserved', { appUser: 'rds_iam' }, /appUser = "rds_iam"/],
+    ['appSchema', { appSchema: 'pg_app' }, /appSchema = "pg_app"/],
     ['preferredBackupWindow', { preferredBackupWindow: '3am' }, /preferredBackupWindow = "3am"/],
     ['preferredMaintenanceWindow', { preferredMaintenanceWindow: 'sunday' }, /preferredMaintenanceWindow = "sunday"/],
   ])('%s', (_name, props, error) => {
