@@ -35,6 +35,7 @@ import { buildCatalogue, controlById } from './catalogue';
 import { buildReport, renderMarkdown } from './report';
 import { REPORT_SECTIONS } from './sections';
 import { ReportSection, ReportSectionProvider } from './sections/section';
+import { assertSingleAwsCdkLib } from './single-copy';
 import { ReadinessReport } from './types';
 import { checkAcknowledgments, checkWaivers, collectWaivers, isCoveredByWaiver, needsWaiver } from './waivers';
 
@@ -165,6 +166,7 @@ function runScopeRules(scope: IConstruct, rules: readonly ScopeRule[], context: 
 
 /** Evaluates every check of the gate on `scope` without synthesizing (tests and tools call this). */
 export function evaluateReadiness(scope: IConstruct, options: EnforceReadinessOptions): ReadinessEvaluation {
+  assertSingleAwsCdkLib(scope);
   return withRuleCaches(() => evaluate(scope, options));
 }
 
@@ -441,6 +443,8 @@ class GatePlugin implements IPolicyValidationPlugin {
  * ReadinessReport (writes the report; with `gate: 'launch'`, fails on missing Critical controls).
  */
 export function enforceReadiness(scope: App | Stage, options: EnforceReadinessOptions): ReadinessGate {
+  // Fails at once, not with silently empty cdk-nag reports, when the app and this library disagree on aws-cdk-lib.
+  assertSingleAwsCdkLib(scope);
   const gate = new ReadinessGate(scope, options);
   const plugins: IPolicyValidationPlugin[] = [];
   // Plugin names equal the pack names so that CDK's suggested `Pack::Rule` acknowledgment also applies.
