@@ -194,7 +194,10 @@ function controlReport(control: ReadinessControl, inputs: ReportInputs): Control
   }
   const attestation = inputs.config?.attestations?.[control.id];
   if (control.verification === 'attested') {
-    if (!attestation) {
+    if (!attestation && inputs.config?.notApplicable?.[control.id]) {
+      // An attested control someone answers for as not applicable needs no evidence (its reason follows).
+      parts.push({ status: 'not-applicable', reason: 'No attestation needed:' });
+    } else if (!attestation) {
       parts.push({ status: 'missing', reason: `No attestation: add attestations["${control.id}"] (owner, evidenceUrl, date, status) to the stage config.` });
     } else {
       const problems = attestationProblems(attestation, inputs.now);
