@@ -37,6 +37,8 @@ import { ControlProfileName, CONTROL_PROFILES, definitionsOfProfiles } from './p
 import { buildReport, renderMarkdown } from './report';
 import { REPORT_SECTIONS } from './sections';
 import { ReportSection, ReportSectionProvider } from './sections/section';
+import { renderJunit } from './junit';
+import { buildSarif, SarifInputs, SarifOptions } from './sarif';
 import { assertSingleAwsCdkLib } from './single-copy';
 import { ReadinessReport } from './types';
 import { checkAcknowledgments, checkWaivers, collectWaivers, isCoveredByWaiver, needsWaiver } from './waivers';
@@ -80,7 +82,7 @@ export interface EnforceReadinessOptions {
    */
   readonly settings?: Readonly<Record<string, unknown>>;
   /**
-   * Write `<outdir>/readiness/<stage>.json` and `.md`.
+   * Write `<outdir>/readiness/<stage>.json`, `.md`, `.sarif` (SARIF 2.1.0) and `.junit.xml`.
    * @default true
    */
   readonly writeReport?: boolean;
@@ -405,15 +407,27 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
   };
 }
 
-/** Writes `<outdir>/readiness/<stage>.json` and `.md`; returns the two paths. */
-export function writeReport(outdir: string, readinessReport: ReadinessReport): { json: string; markdown: string } {
+/**
+ * Writes `<outdir>/readiness/<stage>.json`, `.md` and `.junit.xml`, and with the run that produced the
+ * report also `<stage>.sarif` (SARIF 2.1.0, every finding at its source line); returns the paths.
+ */
+export function writeReport(
+  outdir: string,
+  readinessReport: ReadinessReport,
+  run?: { readonly scope: IConstruct; readonly evaluation: SarifInputs; readonly sarif?: SarifOptions },
+): { json: string; markdown: string; junit: string; sarif?: string } {
   const dir = path.join(outdir, 'readiness');
   fs.mkdirSync(dir, { recursive: true });
   const json = path.join(dir, `${readinessReport.stage}.json`);
   const markdown = path.join(dir, `${readinessReport.stage}.md`);
+  const junit = path.join(dir, `${readinessReport.stage}.junit.xml`);
   fs.writeFileSync(json, JSON.stringify(readinessReport, undefined, 2) + '\n');
   fs.writeFileSync(markdown, renderMarkdown(readinessReport) + '\n');
-  return { json, markdown };
+  fs.writeFileSync(junit, renderJunit(readinessReport));
+  if (!run) return { json, markdown, junit };
+  const sarif = path.join(dir, `${readinessReport.stage}.sarif`);
+  fs.writeFileSync(sarif, JSON.stringify(buildSarif(run.scope, run.evaluation, run.sarif), undefined, 2) + '\n');
+  return { json, markdown, junit, sarif };
 }
 
 /**
@@ -478,7 +492,7 @@ export class ReadinessGate {
     const evaluation = this.run();
     this.current = undefined;
     const outdir = (this.scope.node.root as Stage).outdir;
-    const written = this.options.writeReport ?? true ? writeReport(outdir, evaluation.report) : undefined;
+    const written = this.options.writeReport ?? true ? writeReport(outdir, evaluation.report, { scope: this.scope, evaluation }) : undefined;
     // When the CLI reports validation itself it prints only findings in the stacks it selected
     // (top-level ones by default), so findings in nested stages would fail synth silently.
     const cliReports = [false, 'false'].includes(this.scope.node.tryGetContext(FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT));
