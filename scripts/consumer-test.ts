@@ -120,6 +120,9 @@ function main(): void {
     );
     check(synth.status !== 0 && /Validation failed/.test(synth.stderr + synth.stdout), `synth fails with the findings (exit ${synth.status}; the queue has no dead-letter queue)`);
 
+    const bin = spawnSync(path.join(appDir, 'node_modules', '.bin', 'readiness'), ['verify', '--help'], { cwd: appDir, encoding: 'utf8' });
+    check(bin.status === 0 && /verify/.test(bin.stdout + bin.stderr), `the readiness bin runs from the compiled dist/ (exit ${bin.status})`);
+
     const dir = path.join(appDir, 'cdk.out', 'readiness');
     const report = JSON.parse(fs.readFileSync(path.join(dir, 'prod.json'), 'utf8')) as {
       profiles: string[];
