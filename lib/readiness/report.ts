@@ -308,7 +308,7 @@ export function renderMarkdown(report: ReadinessReport): string {
   out.push(`# Readiness report: ${report.stage}`);
   out.push('');
   out.push(
-    `Scope \`${report.scopePath || '(app)'}\`, generated ${report.generatedAt}. ` +
+    `Scope \`${report.scopePath || '(app)'}\`, ${report.profiles ? `profiles ${report.profiles.join(', ')}, ` : ''}generated ${report.generatedAt}. ` +
       `**${summary.byStatus.ready} ready, ${summary.byStatus.conditional} conditional, ${summary.byStatus.missing} missing, ` +
       `${summary.byStatus['not-applicable'] ?? 0} not applicable** of ${summary.total} controls (not applicable is never counted as ready).`,
   );

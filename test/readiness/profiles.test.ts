@@ -7,6 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CONTROL_DEFINITIONS } from '../../lib/readiness/catalogue';
 import { loadReadinessData, readinessDataProblems } from '../../lib/readiness/data-file';
 import { enforceReadiness, evaluateReadiness } from '../../lib/readiness/gate';
+import { renderMarkdown } from '../../lib/readiness/report';
 import { CONTROL_PROFILES, definitionsOfProfiles, MARKETPLACE_CONTROL_IDS, profileOf } from '../../lib/readiness/profiles';
 
 const SCHEMA = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'readiness.schema.json'), 'utf8'));
@@ -83,6 +84,22 @@ describe('the readiness data file', () => {
     });
     // Without the declaration the attested control is missing.
     expect(report.controls.find((c) => c.id === 'RUNBOOKS')).toMatchObject({ status: 'missing' });
+  });
+
+  test('code gives the same: controls, attestations and declarations, over the file; the Markdown names the profiles', () => {
+    const gate = enforceReadiness(userApp(), {
+      stage: 'prod',
+      dataFile: tempFile(data),
+      nist: false,
+      now: NOW,
+      controls: [{ id: 'ORDERS-RUNBOOK', title: 'Orders runbook', severity: 'Medium', area: 'Documentation', owner: 'Orders', risk: 'On-call cannot act.', verification: 'attested' }],
+      attestations: { 'ORDERS-RUNBOOK': { owner: 'Orders', evidenceUrl: 'https://wiki.acme-payments.io/orders/runbook', date: '2026-11-10', status: 'ready' } },
+      notApplicable: { 'SECURITY-TESTING': { owner: 'Platform', reason: 'Covered by the platform pen-test programme' } },
+    });
+    const report = gate.evaluate().report;
+    expect(report.controls.slice(-2).map((c) => [c.id, c.status])).toEqual([['PCI-SCOPE', 'ready'], ['ORDERS-RUNBOOK', 'ready']]);
+    expect(report.controls.find((c) => c.id === 'SECURITY-TESTING')?.notApplicableDeclaration).toEqual({ owner: 'Platform', reason: 'Covered by the platform pen-test programme' });
+    expect(renderMarkdown(report)).toMatch(/^Scope `\(app\)`, profiles core, generated /m);
   });
 
   test('is read from the current directory (next to cdk.json) by default, and code overrides it', () => {
