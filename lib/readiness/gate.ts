@@ -21,7 +21,7 @@ import { FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { NagMessageLevel } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { attestationProblems, waiverHorizonDays } from '../config/readiness-policy';
-import { StageConfig, StageName } from '../config/stage-config';
+import { AttestationConfig, NotApplicableDeclaration, StageConfig, StageName } from '../config/stage-config';
 import { isAcknowledged } from '../aspects/acknowledgments';
 import { StagedAwsSolutionsChecks } from '../aspects/aws-solutions';
 import { NIST_PACK_NAME, StagedNistChecks } from '../aspects/nist-800-53';
@@ -31,10 +31,15 @@ import { RuleResult } from '../aspects/results';
 import { ReadinessRule, RuleContext, ruleIdOf, ScopeRule } from '../aspects/rule';
 import { withRuleCaches } from '../aspects/rule-helpers';
 import { READINESS_RULES } from '../aspects/rules';
-import { buildCatalogue, controlById } from './catalogue';
+import { buildCatalogue, CONTROL_DEFINITIONS, controlById, ControlDefinition } from './catalogue';
+import { CustomControl, definitionOfCustomControl, findReadinessData } from './data-file';
+import { ControlProfileName, CONTROL_PROFILES, definitionsOfProfiles } from './profiles';
 import { buildReport, renderMarkdown } from './report';
 import { REPORT_SECTIONS } from './sections';
 import { ReportSection, ReportSectionProvider } from './sections/section';
+import { renderJunit } from './junit';
+import { buildSarif, SarifInputs, SarifOptions } from './sarif';
+import { assertSingleAwsCdkLib } from './single-copy';
 import { ReadinessReport } from './types';
 import { checkAcknowledgments, checkWaivers, collectWaivers, isCoveredByWaiver, needsWaiver } from './waivers';
 import { controlTowerPlugin } from '../aspects/control-tower';
@@ -86,7 +91,7 @@ export interface EnforceReadinessOptions {
    */
   readonly settings?: Readonly<Record<string, unknown>>;
   /**
-   * Write `<outdir>/readiness/<stage>.json` and `.md`.
+   * Write `<outdir>/readiness/<stage>.json`, `.md`, `.sarif` (SARIF 2.1.0) and `.junit.xml`.
    * @default true
    */
   readonly writeReport?: boolean;
@@ -100,6 +105,67 @@ export interface EnforceReadinessOptions {
    * @default false
    */
   readonly verbose?: boolean;
+  /**
+   * Control profiles to report on: `core` (infrastructure and operational controls of any production
+   * web service) and/or `marketplace` (the product controls of the gap analysis).
+   * @default - the data file's `profiles`, else every profile
+   */
+  readonly profiles?: readonly ControlProfileName[];
+  /**
+   * The team's own controls, reported with the catalogue's (after the data file's).
+   * @default - only the data file's
+   */
+  readonly controls?: readonly CustomControl[];
+  /**
+   * Evidence for attested controls, by control ID (over the data file's and the config's).
+   * @default - the data file's and `config.attestations`
+   */
+  readonly attestations?: Readonly<Record<string, AttestationConfig>>;
+  /**
+   * Controls that do not apply, with owner and reason (over the data file's and the config's).
+   * @default - the data file's and `config.notApplicable`
+   */
+  readonly notApplicable?: Readonly<Record<string, NotApplicableDeclaration>>;
+  /**
+   * The readiness data file (`readiness.json`, see readiness.schema.json); `false` reads none.
+   * @default - `readiness.json` in the current directory (next to cdk.json) when it exists
+   */
+  readonly dataFile?: string | false;
+}
+
+/**
+ * The options with the data file folded in: profiles, custom controls, attestations and
+ * not-applicable declarations resolved (code over file), `dataFile: false`. Throws on an invalid file,
+ * an unknown profile, or a custom control whose ID is taken.
+ */
+export function resolveReadinessOptions(options: EnforceReadinessOptions): EnforceReadinessOptions {
+  if (RESOLVED.has(options)) return options;
+  const found = findReadinessData(options.dataFile);
+  const data = found?.data ?? {};
+  const controls = [...(data.controls ?? []), ...(options.controls ?? [])];
+  const where = (i: number) => (i < (data.controls ?? []).length ? `${found?.file}: $.controls[${i}]` : `controls[${i - (data.controls ?? []).length}]`);
+  const problems: string[] = [];
+  controls.forEach((c, i) => {
+    if (CONTROL_DEFINITIONS.some((d) => d.id === c.id)) problems.push(`${where(i)}.id = "${c.id}" is a catalogue control. Fix: pick another ID; to add evidence for it use attestations.`);
+    else if (controls.findIndex((o) => o.id === c.id) < i) problems.push(`${where(i)}.id = "${c.id}" is declared twice. Fix: keep one.`);
+  });
+  if (problems.length > 0) throw new Error(`Custom readiness controls are invalid:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  const resolved: EnforceReadinessOptions = {
+    ...options,
+    dataFile: false,
+    profiles: options.profiles ?? data.profiles ?? CONTROL_PROFILES,
+    controls,
+    attestations: { ...data.attestations, ...options.config?.attestations, ...options.attestations },
+    notApplicable: { ...data.notApplicable, ...options.config?.notApplicable, ...options.notApplicable },
+  };
+  RESOLVED.add(resolved);
+  return resolved;
+}
+const RESOLVED = new WeakSet<EnforceReadinessOptions>();
+
+/** The catalogue definitions a run reports on: its profiles' controls, then the custom ones. */
+function definitionsFor(options: EnforceReadinessOptions): ControlDefinition[] {
+  return [...definitionsOfProfiles(options.profiles), ...(options.controls ?? []).map(definitionOfCustomControl)];
 }
 
 /** Everything one run found, for the plugins and for tests. */
@@ -177,14 +243,18 @@ function runScopeRules(scope: IConstruct, rules: readonly ScopeRule[], context: 
 
 /** Evaluates every check of the gate on `scope` without synthesizing (tests and tools call this). */
 export function evaluateReadiness(scope: IConstruct, options: EnforceReadinessOptions): ReadinessEvaluation {
-  return withRuleCaches(() => evaluate(scope, options));
+  assertSingleAwsCdkLib(scope);
+  const resolved = resolveReadinessOptions(options);
+  return withRuleCaches(() => evaluate(scope, resolved));
 }
 
 function evaluate(scope: IConstruct, options: EnforceReadinessOptions): ReadinessEvaluation {
   const now = options.now ?? new Date();
   const rules = options.rules ?? READINESS_RULES;
-  const controls = buildCatalogue(rules);
+  const controls = buildCatalogue(rules, definitionsFor(options));
   const context = ruleContextFor(options.stage, options.config, options.settings);
+  // Attestations and declarations from the data file, the config and code (rules still read `config` alone).
+  const declared = { ...options.config, attestations: options.attestations ?? options.config?.attestations ?? {}, notApplicable: options.notApplicable ?? options.config?.notApplicable } as StageConfig;
 
   let awsSolutions: PolicyValidationPluginReport = { success: true, violations: [] };
   let awsResults: readonly RuleResult[] = [];
@@ -220,7 +290,7 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
   );
 
   // Attestations name catalogue controls that are attested; anything else is a typo.
-  const attestationViolations: PolicyViolation[] = Object.keys(options.config?.attestations ?? {})
+  const attestationViolations: PolicyViolation[] = Object.keys(declared.attestations ?? {})
     .filter((id) => controlById(id, controls)?.verification !== 'attested')
     .map((id) => ({
       ruleName: 'Readiness-ATTESTATION-UNKNOWN',
@@ -229,7 +299,7 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
       violatingResources: [{ constructPath: pathOf(scope), locations: [`attestations.${id}`] }],
     }));
   // Attestations passed straight to enforceReadiness meet the bar of the config validation.
-  for (const [id, attestation] of Object.entries(options.config?.attestations ?? {})) {
+  for (const [id, attestation] of Object.entries(declared.attestations ?? {})) {
     const problems = attestationProblems(attestation, now);
     if (problems.length === 0) continue;
     attestationViolations.push({
@@ -240,7 +310,7 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
       violatingResources: [{ constructPath: pathOf(scope), locations: [`attestations.${id}`] }],
     });
   }
-  for (const id of Object.keys(options.config?.notApplicable ?? {})) {
+  for (const id of Object.keys(declared.notApplicable ?? {})) {
     if (controlById(id, controls)) continue;
     attestationViolations.push({
       ruleName: 'Readiness-NOT-APPLICABLE-UNKNOWN',
@@ -265,7 +335,7 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
   const built = buildReport({
     scope,
     stage: options.stage,
-    config: options.config,
+    config: declared,
     controls,
     results: reported,
     activeRules: new Set(checks.rules.map(ruleIdOf)),
@@ -279,7 +349,7 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
 
   // A declaration on a control that has something to check hides nothing, but it is stale: say so.
   for (const c of built.controls) {
-    if (options.config?.notApplicable?.[c.id] && c.status !== 'not-applicable') {
+    if (declared.notApplicable?.[c.id] && c.status !== 'not-applicable') {
       attestationViolations.push({
         ruleName: 'Readiness-NOT-APPLICABLE-STALE',
         description: `notApplicable["${c.id}"] is declared, but ${c.id} has something to check in this scope (status ${c.status}): remove the declaration.`,
@@ -333,6 +403,7 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
   // The report's gate is the synth outcome: it fails exactly when the summary error fails synth.
   const finalReport: ReadinessReport = {
     ...built,
+    profiles: [...(options.profiles ?? CONTROL_PROFILES)],
     gate: { launch: options.gate === 'launch', passed: total === 0, blocking: built.gate?.blocking ?? [], errors: Object.fromEntries(errors) },
   };
   return {
@@ -348,15 +419,27 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
   };
 }
 
-/** Writes `<outdir>/readiness/<stage>.json` and `.md`; returns the two paths. */
-export function writeReport(outdir: string, readinessReport: ReadinessReport): { json: string; markdown: string } {
+/**
+ * Writes `<outdir>/readiness/<stage>.json`, `.md` and `.junit.xml`, and with the run that produced the
+ * report also `<stage>.sarif` (SARIF 2.1.0, every finding at its source line); returns the paths.
+ */
+export function writeReport(
+  outdir: string,
+  readinessReport: ReadinessReport,
+  run?: { readonly scope: IConstruct; readonly evaluation: SarifInputs; readonly sarif?: SarifOptions },
+): { json: string; markdown: string; junit: string; sarif?: string } {
   const dir = path.join(outdir, 'readiness');
   fs.mkdirSync(dir, { recursive: true });
   const json = path.join(dir, `${readinessReport.stage}.json`);
   const markdown = path.join(dir, `${readinessReport.stage}.md`);
+  const junit = path.join(dir, `${readinessReport.stage}.junit.xml`);
   fs.writeFileSync(json, JSON.stringify(readinessReport, undefined, 2) + '\n');
   fs.writeFileSync(markdown, renderMarkdown(readinessReport) + '\n');
-  return { json, markdown };
+  fs.writeFileSync(junit, renderJunit(readinessReport));
+  if (!run) return { json, markdown, junit };
+  const sarif = path.join(dir, `${readinessReport.stage}.sarif`);
+  fs.writeFileSync(sarif, JSON.stringify(buildSarif(run.scope, run.evaluation, run.sarif), undefined, 2) + '\n');
+  return { json, markdown, junit, sarif };
 }
 
 /**
@@ -421,7 +504,7 @@ export class ReadinessGate {
     const evaluation = this.run();
     this.current = undefined;
     const outdir = (this.scope.node.root as Stage).outdir;
-    const written = this.options.writeReport ?? true ? writeReport(outdir, evaluation.report) : undefined;
+    const written = this.options.writeReport ?? true ? writeReport(outdir, evaluation.report, { scope: this.scope, evaluation }) : undefined;
     // When the CLI reports validation itself it prints only findings in the stacks it selected
     // (top-level ones by default), so findings in nested stages would fail synth silently.
     const cliReports = [false, 'false'].includes(this.scope.node.tryGetContext(FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT));
@@ -453,7 +536,10 @@ class GatePlugin implements IPolicyValidationPlugin {
  * ReadinessReport (writes the report; with `gate: 'launch'`, fails on missing Critical controls).
  */
 export function enforceReadiness(scope: App | Stage, options: EnforceReadinessOptions): ReadinessGate {
-  const gate = new ReadinessGate(scope, options);
+  // Fails at once, not with silently empty cdk-nag reports, when the app and this library disagree on aws-cdk-lib.
+  assertSingleAwsCdkLib(scope);
+  // The data file is read once, now: a bad file fails before synth with its path and problems.
+  const gate = new ReadinessGate(scope, resolveReadinessOptions(options));
   const plugins: IPolicyValidationPlugin[] = [];
   // Plugin names equal the pack names so that CDK's suggested `Pack::Rule` acknowledgment also applies.
   if (options.awsSolutions ?? true) plugins.push(new GatePlugin('AwsSolutions', (g) => g.run().awsSolutions, gate));

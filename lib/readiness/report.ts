@@ -197,7 +197,10 @@ function controlReport(control: ReadinessControl, inputs: ReportInputs): Control
   }
   const attestation = inputs.config?.attestations?.[control.id];
   if (control.verification === 'attested') {
-    if (!attestation) {
+    if (!attestation && inputs.config?.notApplicable?.[control.id]) {
+      // An attested control someone answers for as not applicable needs no evidence (its reason follows).
+      parts.push({ status: 'not-applicable', reason: 'No attestation needed:' });
+    } else if (!attestation) {
       parts.push({ status: 'missing', reason: `No attestation: add attestations["${control.id}"] (owner, evidenceUrl, date, status) to the stage config.` });
     } else {
       const problems = attestationProblems(attestation, inputs.now);
@@ -308,7 +311,7 @@ export function renderMarkdown(report: ReadinessReport): string {
   out.push(`# Readiness report: ${report.stage}`);
   out.push('');
   out.push(
-    `Scope \`${report.scopePath || '(app)'}\`, generated ${report.generatedAt}. ` +
+    `Scope \`${report.scopePath || '(app)'}\`, ${report.profiles ? `profiles ${report.profiles.join(', ')}, ` : ''}generated ${report.generatedAt}. ` +
       `**${summary.byStatus.ready} ready, ${summary.byStatus.conditional} conditional, ${summary.byStatus.missing} missing, ` +
       `${summary.byStatus['not-applicable'] ?? 0} not applicable** of ${summary.total} controls (not applicable is never counted as ready).`,
   );

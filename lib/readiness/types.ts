@@ -119,6 +119,8 @@ export interface ReadinessReport {
   /** Construct path of the stage (`Prod`) or `''` for a whole app. */
   readonly scopePath: string;
   readonly generatedAt: string;
+  /** Control profiles the report covers (`core`, `marketplace`); absent in reports of older versions. */
+  readonly profiles?: readonly string[];
   readonly summary: {
     readonly total: number;
     readonly byStatus: Readonly<Record<ControlStatus, number>>;
