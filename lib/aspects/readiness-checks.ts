@@ -9,7 +9,7 @@ import { StageConfig, StageName } from '../config/stage-config';
 import { isAcknowledged } from './acknowledgments';
 import { levelFor } from './levels';
 import { complianceOf, RuleResult } from './results';
-import { ReadinessRule, ResourceRule, RULE_PACK_NAME, RuleContext, ruleIdOf } from './rule';
+import { inEveryWorld, ReadinessRule, ResourceRule, RULE_PACK_NAME, RuleContext, ruleIdOf } from './rule';
 import { withRuleCaches } from './rule-helpers';
 import { READINESS_RULES } from './rules';
 import { MIN_AVAILABILITY_ZONES } from './rules/service/compute-spread-across-zones';
@@ -64,7 +64,9 @@ export class ReadinessChecks extends NagPack {
     this.packName = RULE_PACK_NAME;
     const stage = props.stage ?? 'prod';
     this.context = ruleContextFor(stage, props.config, props.settings);
-    this.rules = (props.rules ?? READINESS_RULES).filter((r) => !r.stages || r.stages.includes(stage));
+    // Every rule, custom ones too, is evaluated in every world of the conditions it reads (lib/aspects/conditions.ts);
+    // the gate runs the scope rules from this list.
+    this.rules = (props.rules ?? READINESS_RULES).filter((r) => !r.stages || r.stages.includes(stage)).map((r) => inEveryWorld(r));
     for (const rule of this.rules) {
       if (rule.kind !== 'resource') continue;
       for (const type of rule.resourceTypes) {

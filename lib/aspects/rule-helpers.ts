@@ -5,6 +5,9 @@
 import { CfnElement, CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRules } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { conditionNameOf, Dependent, dependent, inWorld, isDeployed, setConditionCaches } from './conditions';
+
+export { isDeployed } from './conditions';
 
 /** The rendered CloudFormation of one resource: what the template will contain. */
 export interface RenderedResource {
@@ -13,15 +16,19 @@ export interface RenderedResource {
   readonly DeletionPolicy?: string;
   readonly UpdateReplacePolicy?: string;
   readonly Metadata?: Record<string, unknown>;
+  /** The resource's Condition, when it has one (the resource exists only where it is true). */
+  readonly Condition?: string;
 }
 
-// Rendering a resource costs a resolve; the gate renders each resource once per run.
+// Rendering a resource costs a resolve; the gate resolves each resource once per run, and prunes it
+// (Fn::If, AWS::NoValue) once per world that its conditions tell apart.
 let renderCache: WeakMap<CfnResource, RenderedResource> | undefined;
+let worldRenderCache: WeakMap<CfnResource, Dependent<RenderedResource>[]> | undefined;
 let typeIndexCache: WeakMap<IConstruct, Map<string, CfnResource[]>> | undefined;
 // Cross-resource rules compare every resource with every other (queue x alarm, queue x consumer):
 // the values they compare are serialized and derived once per run, not once per pair.
 let jsonCache: WeakMap<object, string> | undefined;
-let runMemo: WeakMap<object, Map<string, unknown>> | undefined;
+let runMemo: WeakMap<object, Map<string, Dependent<unknown>[]>> | undefined;
 
 /**
  * Memoizes `Stack.resolve` for the duration of a gate run. cdk-nag's rules resolve the same
@@ -81,7 +88,9 @@ export function withRuleCaches<T>(fn: () => T): T {
   if (depth > 0) return fn();
   depth++;
   renderCache = new WeakMap();
+  worldRenderCache = new WeakMap();
   typeIndexCache = new WeakMap();
+  setConditionCaches(true);
   jsonCache = new WeakMap();
   runMemo = new WeakMap();
   const restoreResolve = memoizeResolve();
@@ -92,15 +101,17 @@ export function withRuleCaches<T>(fn: () => T): T {
     restoreLogicalIds();
     restoreResolve();
     renderCache = undefined;
+    worldRenderCache = undefined;
     typeIndexCache = undefined;
+    setConditionCaches(false);
     jsonCache = undefined;
     runMemo = undefined;
     depth--;
   }
 }
 
-/** The resource as CloudFormation will see it, with property overrides applied and tokens resolved. */
-export function rendered(node: CfnResource): RenderedResource {
+/** The resource as the template has it: overrides applied, tokens resolved, every branch kept. */
+function resolvedBody(node: CfnResource): RenderedResource {
   const cached = renderCache?.get(node);
   if (cached) return cached;
   const stack = Stack.of(node);
@@ -109,6 +120,26 @@ export function rendered(node: CfnResource): RenderedResource {
   const result: RenderedResource = { ...body, Properties: body.Properties ?? {} };
   renderCache?.set(node, result);
   return result;
+}
+
+/**
+ * The resource as CloudFormation will create it, with property overrides applied and tokens resolved,
+ * in the current world (lib/aspects/conditions.ts): each `Fn::If` is replaced by the branch the world
+ * picks, and `AWS::NoValue` is removed (a property, list item or key set to it is absent).
+ */
+export function rendered(node: CfnResource): RenderedResource {
+  const compute = () => {
+    const body = resolvedBody(node);
+    const pruned = inWorld(Stack.of(node), body) as RenderedResource | undefined;
+    return pruned === body ? body : { ...pruned!, Type: body.Type, Properties: pruned?.Properties ?? {} };
+  };
+  if (!worldRenderCache) return compute();
+  let entries = worldRenderCache.get(node);
+  if (!entries) {
+    entries = [];
+    worldRenderCache.set(node, entries);
+  }
+  return dependent(entries, compute);
 }
 
 /**
@@ -137,15 +168,26 @@ export function memoPerRun<T>(owner: object, slot: string, compute: () => T): T 
     slots = new Map();
     runMemo.set(owner, slots);
   }
-  if (slots.has(slot)) return slots.get(slot) as T;
-  const value = compute();
-  slots.set(slot, value);
-  return value;
+  let entries = slots.get(slot);
+  if (!entries) {
+    entries = [];
+    slots.set(slot, entries);
+  }
+  // Values that read a condition are kept per world (the conditions they read, with their values).
+  return dependent(entries as Dependent<T>[], compute);
 }
 
-/** The rendered value of one top-level property, or `undefined` when the template does not set it. */
+/**
+ * The rendered value of one top-level property in the current world, or `undefined` when the template
+ * does not set it (or sets it to `AWS::NoValue`). Only this property's conditions are read.
+ */
 export function prop(node: CfnResource, name: string): unknown {
-  return rendered(node).Properties[name];
+  return inWorld(Stack.of(node), resolvedBody(node).Properties[name]);
+}
+
+/** A resource attribute (`DeletionPolicy`, `UpdateReplacePolicy`, `Metadata`) in the current world. */
+export function attribute(node: CfnResource, name: 'DeletionPolicy' | 'UpdateReplacePolicy' | 'Metadata'): any {
+  return inWorld(Stack.of(node), resolvedBody(node)[name]);
 }
 
 export type Resolved<T> = { readonly known: true; readonly value: T } | { readonly known: false };
@@ -198,7 +240,10 @@ export function logicalIdOf(node: CfnResource): string {
   return Stack.of(node).resolve(node.logicalId);
 }
 
-/** Every CfnResource of the given CloudFormation type under `scope` (cached during a gate run). */
+/**
+ * Every CfnResource of the given CloudFormation type under `scope` that is deployed in the current world
+ * (a resource whose Condition is false there is absent). The index is cached during a gate run.
+ */
 export function resourcesOfType(scope: IConstruct, type: string): CfnResource[] {
   let index = typeIndexCache?.get(scope);
   if (!index) {
@@ -211,7 +256,8 @@ export function resourcesOfType(scope: IConstruct, type: string): CfnResource[] 
     }
     typeIndexCache?.set(scope, index);
   }
-  return index.get(type) ?? [];
+  const all = index.get(type) ?? [];
+  return all.some((r) => conditionNameOf(r) !== undefined) ? all.filter(isDeployed) : all;
 }
 
 /** Resources of `type` in the same stack as `node`. */
@@ -225,7 +271,7 @@ export const KEEPS_DATA = ['Retain', 'Snapshot', 'RetainExceptOnCreate'];
 
 /** True when the template keeps the resource's data on stack deletion (DeletionPolicy Retain or Snapshot). */
 export function keepsData(node: CfnResource): boolean {
-  const policy = rendered(node).DeletionPolicy;
+  const policy = attribute(node, 'DeletionPolicy');
   return typeof policy === 'string' && KEEPS_DATA.includes(policy);
 }
 

@@ -8,11 +8,17 @@
  * - A ScopeRule looks at a whole stage (or app): "the stage has a multi-region trail".
  *
  * Rules live one per file under `lib/aspects/rules/<area>/`, are named after the compliant state,
- * and are registered in `lib/aspects/rules/index.ts`.
+ * are defined with `resourceRule({...})` or `scopeRule({...})`, and are registered in `lib/aspects/rules/index.ts`.
+ *
+ * Every rule runs in every world (lib/aspects/conditions.ts): once per assignment of the undecided
+ * conditions it reads, with `Fn::If` branches picked, `AWS::NoValue` dropped and conditional resources
+ * absent where their condition is false. It is compliant only when it is compliant in every world;
+ * its findings are the union (a finding that holds only in some worlds names them).
  */
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleResult } from 'cdk-nag';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { describeWorld, explore, Explored, isDeployed, TOO_MANY_CONDITIONS, World } from './conditions';
 import { StageName } from '../config/stage-config';
 import { EvidenceItem } from '../readiness/types';
 
@@ -81,4 +87,85 @@ export const RULE_PACK_NAME = 'Readiness';
 
 export function ruleIdOf(rule: { id: string }): string {
   return `${RULE_PACK_NAME}-${rule.id}`;
+}
+
+const WORLDS = Symbol('readiness:every-world');
+
+/** `finding (where X = "y" is false)` for findings that do not hold in every world. */
+function qualified<T>(outcomes: ReadonlyArray<{ world: World; value: T }>, findingsOf: (value: T) => readonly string[]): string[] {
+  const out: string[] = [];
+  for (const finding of new Set(outcomes.flatMap((o) => findingsOf(o.value)))) {
+    const holds = outcomes.filter((o) => findingsOf(o.value).includes(finding));
+    if (holds.length === outcomes.length || holds.every((o) => o.world.choices.length === 0)) {
+      out.push(finding);
+    } else {
+      for (const o of holds) out.push(`${finding} (where ${describeWorld(o.world)})`);
+    }
+  }
+  return [...new Set(out)];
+}
+
+/**
+ * One answer for a resource from its answer in every world: not applicable when it is not applicable
+ * (or not deployed) in every world; non-compliant when non-compliant in any; otherwise compliant.
+ */
+export function combineResourceResults(explored: Explored<NagRuleResult>): NagRuleResult {
+  if (explored.exceeded) return [TOO_MANY_CONDITIONS];
+  const { outcomes } = explored;
+  if (outcomes.length === 1) return outcomes[0].value;
+  const failing = outcomes.filter((o) => o.value === NagRuleCompliance.NON_COMPLIANT || (Array.isArray(o.value) && o.value.length > 0));
+  if (failing.length === 0) {
+    return outcomes.every((o) => o.value === NagRuleCompliance.NOT_APPLICABLE) ? NagRuleCompliance.NOT_APPLICABLE : NagRuleCompliance.COMPLIANT;
+  }
+  if (!failing.some((o) => Array.isArray(o.value))) return NagRuleCompliance.NON_COMPLIANT;
+  return qualified(outcomes, (v) => (Array.isArray(v) ? v : v === NagRuleCompliance.NON_COMPLIANT ? ['non-compliant'] : []));
+}
+
+/** One answer for a scope from its answer in every world: compliant only when compliant in every world. */
+export function combineScopeResults(explored: Explored<ScopeRuleResult>): ScopeRuleResult {
+  if (explored.exceeded) return { compliant: false, findings: [TOO_MANY_CONDITIONS], evidence: [] };
+  const { outcomes } = explored;
+  if (outcomes.length === 1) return outcomes[0].value;
+  const compliant = outcomes.every((o) => o.value.compliant);
+  const findings = qualified(outcomes, (v) => (v.compliant ? [] : v.findings.length > 0 ? v.findings : ['non-compliant']));
+  const seen = new Set<string>();
+  const evidence = outcomes
+    .flatMap((o) => o.value.evidence)
+    .filter((e) => {
+      const key = JSON.stringify(e);
+      return !seen.has(key) && (seen.add(key), true);
+    });
+  return { ...outcomes[0].value, compliant, findings, evidence };
+}
+
+/**
+ * The rule, evaluated in every world of the undecided conditions it reads (idempotent). A resource
+ * rule is not applicable in a world where the resource's Condition is false.
+ */
+export function inEveryWorld<R extends ReadinessRule>(rule: R): R {
+  if ((rule as any)[WORLDS]) return rule;
+  let wrapped: ReadinessRule;
+  if (rule.kind === 'resource') {
+    const check = rule.check;
+    wrapped = {
+      ...rule,
+      check: (node: CfnResource, context: RuleContext) =>
+        combineResourceResults(explore(() => (isDeployed(node) ? check(node, context) : NagRuleCompliance.NOT_APPLICABLE))),
+    };
+  } else {
+    const check = rule.check;
+    wrapped = { ...rule, check: (scope: IConstruct, context: RuleContext) => combineScopeResults(explore(() => check(scope, context))) };
+  }
+  Object.defineProperty(wrapped, WORLDS, { value: true });
+  return wrapped as R;
+}
+
+/** Defines a resource rule: its check runs in every world (see `inEveryWorld`). */
+export function resourceRule(rule: Omit<ResourceRule, 'kind'> & { kind?: 'resource' }): ResourceRule {
+  return inEveryWorld<ResourceRule>({ ...rule, kind: 'resource' });
+}
+
+/** Defines a scope rule: its check runs in every world (see `inEveryWorld`). */
+export function scopeRule(rule: Omit<ScopeRule, 'kind'> & { kind?: 'scope' }): ScopeRule {
+  return inEveryWorld<ScopeRule>({ ...rule, kind: 'scope' });
 }

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { isTrue, numberOf, primitive, prop, rendered, stringOf } from '../../rule-helpers';
-import { ResourceRule } from '../../rule';
+import { ResourceRule, resourceRule } from '../../rule';
 
 /** Redis OSS and Valkey; `Engine` defaults to redis on a replication group. */
 function isRedisLike(node: CfnResource, fallback: string | undefined): boolean | undefined {
@@ -28,7 +28,7 @@ function hasReplicaPerShard(node: CfnResource): boolean {
  * has a replica per shard, is encrypted at rest and in transit, requires AUTH or RBAC, keeps
  * snapshots, and is not deleted with the stack. A standalone Redis cache cluster is non-compliant.
  */
-export const CacheHighlyAvailable: ResourceRule = {
+export const CacheHighlyAvailable: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'CACHE-HA',
   controlId: 'CACHE-HA',
@@ -69,4 +69,4 @@ export const CacheHighlyAvailable: ResourceRule = {
       policy !== 'Delete';
     return ok ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   },
-};
+});

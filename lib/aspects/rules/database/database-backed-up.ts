@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { isTrue, keepsData, numberOf, prop } from '../../rule-helpers';
-import { ResourceRule, RuleContext } from '../../rule';
+import { ResourceRule, resourceRule, RuleContext } from '../../rule';
 import { engineKind, isClusterMember } from './engines';
 
 /** Backups are kept at least this long in every stage; prod may ask for more (RuleContext). */
@@ -11,7 +11,7 @@ export const MIN_BACKUP_RETENTION_DAYS = 7;
  * Readiness-DB-BACKUP: automated backups kept long enough, deletion protection on, storage
  * encrypted, and a DeletionPolicy that keeps a final snapshot (Snapshot) or the database (Retain).
  */
-export const DatabaseBackedUp: ResourceRule = {
+export const DatabaseBackedUp: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'DB-BACKUP',
   controlId: 'DB-BACKUP',
@@ -38,4 +38,4 @@ export const DatabaseBackedUp: ResourceRule = {
       keepsData(node);
     return ok ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   },
-};
+});

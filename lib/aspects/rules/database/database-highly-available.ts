@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { isTrue, logicalIdOf, primitive, prop, stackResourcesOfType } from '../../rule-helpers';
-import { ResourceRule } from '../../rule';
+import { ResourceRule, resourceRule } from '../../rule';
 import { clusterOf, engineKind, isClusterMember } from './engines';
 
 /**
@@ -9,7 +9,7 @@ import { clusterOf, engineKind, isClusterMember } from './engines';
  * An Aurora cluster needs two instances that are not pinned to one zone; a Multi-AZ DB cluster
  * (DBClusterInstanceClass set) is highly available by construction; a standalone instance needs MultiAZ.
  */
-export const DatabaseHighlyAvailable: ResourceRule = {
+export const DatabaseHighlyAvailable: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'DB-HA',
   controlId: 'DB-HA',
@@ -53,4 +53,4 @@ export const DatabaseHighlyAvailable: ResourceRule = {
     }
     return pinned.size + unpinned >= 2 ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   },
-};
+});

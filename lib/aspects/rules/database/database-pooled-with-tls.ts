@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { isTrue, logicalIdOf, prop, referencedLogicalId, stackResourcesOfType } from '../../rule-helpers';
-import { ResourceRule } from '../../rule';
+import { ResourceRule, resourceRule } from '../../rule';
 import { engineKind } from './engines';
 
 /** A cluster that joins a global cluster without credentials of its own: a global-database secondary. */
@@ -17,7 +17,7 @@ function isGlobalSecondary(node: CfnResource): boolean {
  * An Aurora global-database secondary is not applicable: it is read-only and takes no application
  * connections until it is promoted (it joins a global cluster and has no master user of its own).
  */
-export const DatabasePooledWithTls: ResourceRule = {
+export const DatabasePooledWithTls: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'DB-POOLING',
   controlId: 'DB-POOLING',
@@ -44,4 +44,4 @@ export const DatabasePooledWithTls: ResourceRule = {
     }
     return NagRuleCompliance.NON_COMPLIANT;
   },
-};
+});

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { keepsData, numberOf, prop } from '../../rule-helpers';
-import { ResourceRule } from '../../rule';
+import { ResourceRule, resourceRule } from '../../rule';
 import { isClusterMember } from '../database/engines';
 
 /** Resources that hold data a stack deletion or replacement must not destroy. */
@@ -21,7 +21,7 @@ export const STATEFUL_TYPES: readonly string[] = [
  * Readiness-DATA-RETENTION: every stateful resource has DeletionPolicy Retain or Snapshot, and every
  * log group has a retention period. Instances inside a DB cluster are covered by their cluster.
  */
-export const StatefulResourcesRetained: ResourceRule = {
+export const StatefulResourcesRetained: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'DATA-RETENTION',
   controlId: 'DATA-RETENTION',
@@ -41,4 +41,4 @@ export const StatefulResourcesRetained: ResourceRule = {
     }
     return NagRuleCompliance.COMPLIANT;
   },
-};
+});

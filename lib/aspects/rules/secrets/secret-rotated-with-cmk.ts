@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { logicalIdOf, numberOf, primitive, prop, rateToDays, referencedLogicalId, stackResourcesOfType, stringOf } from '../../rule-helpers';
-import { ResourceRule, RuleContext } from '../../rule';
+import { ResourceRule, resourceRule, RuleContext } from '../../rule';
 
 /** Days between rotations the schedule declares, or `undefined` when it cannot be read (cron, tokens). */
 function rotationDays(schedule: CfnResource): number | undefined {
@@ -27,7 +27,7 @@ function isCustomerManagedKey(node: CfnResource, value: unknown): boolean {
  * Readiness-SECRET-ROTATION: every Secrets Manager secret has a RotationSchedule in its stack that
  * rotates at least every `maxRotationDays` (prod: 30), and is encrypted with a customer-managed KMS key.
  */
-export const SecretRotatedWithCmk: ResourceRule = {
+export const SecretRotatedWithCmk: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'SECRET-ROTATION',
   controlId: 'SECRET-ROTATION',
@@ -57,4 +57,4 @@ export const SecretRotatedWithCmk: ResourceRule = {
     });
     return rotates ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   },
-};
+});

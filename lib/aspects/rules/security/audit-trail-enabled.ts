@@ -1,13 +1,13 @@
 import { IConstruct } from 'constructs';
 import { isTrue, prop } from '../../rule-helpers';
-import { RuleContext, ScopeRule, ScopeRuleResult } from '../../rule';
+import { RuleContext, ScopeRule, scopeRule, ScopeRuleResult } from '../../rule';
 import { evidenceOf, findAllOfType, isCustomerManagedKey } from './helpers';
 
 /**
  * Readiness-AUDIT-TRAIL: the stage (or app) has a CloudTrail trail that is multi-region, logging,
  * validates its log files (digest files) and is encrypted with a customer-managed KMS key.
  */
-export const AuditTrailEnabled: ScopeRule = {
+export const AuditTrailEnabled: ScopeRule = scopeRule({
   kind: 'scope',
   id: 'AUDIT-TRAIL',
   controlId: 'AUDIT-TRAIL',
@@ -37,4 +37,4 @@ export const AuditTrailEnabled: ScopeRule = {
       evidence: good.map((t) => evidenceOf(t, 'multi-region, log file validation, KMS-encrypted, logging')),
     };
   },
-};
+});

@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { NagRuleCompliance } from 'cdk-nag';
 import { isTrue, logicalIdOf, prop, referencedLogicalId, stackResourcesOfType, stringOf } from '../../rule-helpers';
-import { ResourceRule } from '../../rule';
+import { ResourceRule, resourceRule } from '../../rule';
 import { isCustomerManagedKey, listOf } from './helpers';
 
 /** Account IDs of the regional Elastic Load Balancing log-delivery principals, in every region CDK knows. */
@@ -118,7 +118,7 @@ const CHECKS: Readonly<Record<string, (node: CfnResource) => boolean>> = {
  * forces: a log destination of a service that delivers only to SSE-S3 buckets (S3 server access logs,
  * ELB access logs, CloudFront standard logs) may use SSE-S3 (AES256); unencrypted it is still non-compliant.
  */
-export const EncryptedAtRestWithCmk: ResourceRule = {
+export const EncryptedAtRestWithCmk: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'ENCRYPTION',
   controlId: 'ENCRYPTION',
@@ -134,4 +134,4 @@ export const EncryptedAtRestWithCmk: ResourceRule = {
     if (!check) return NagRuleCompliance.NOT_APPLICABLE;
     return check(node) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   },
-};
+});

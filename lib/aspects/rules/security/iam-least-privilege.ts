@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { prop } from '../../rule-helpers';
-import { ResourceRule } from '../../rule';
+import { ResourceRule, resourceRule } from '../../rule';
 import { elementsOf, mayBe } from '../intrinsics';
 
 const ANY = ['*'];
@@ -66,7 +66,7 @@ function identityDocuments(node: CfnResource): unknown[] | undefined {
  * trusts `*` (AWS `*`) without a Condition; no role, user or group has the AWS managed AdministratorAccess.
  * A document, statement list or value the rule cannot read counts as the broad grant.
  */
-export const IamLeastPrivilege: ResourceRule = {
+export const IamLeastPrivilege: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'IAM-LEAST-PRIVILEGE',
   controlId: 'SECURITY-HARDENING',
@@ -103,4 +103,4 @@ export const IamLeastPrivilege: ResourceRule = {
     }
     return NagRuleCompliance.COMPLIANT;
   },
-};
+});

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { numberOf, prop, stringOf } from '../../rule-helpers';
-import { ResourceRule } from '../../rule';
+import { ResourceRule, resourceRule } from '../../rule';
 import { elementsOf, mayBe } from '../intrinsics';
 
 /** The only ports (TCP) a security group may open to the internet: HTTP and HTTPS. */
@@ -26,7 +26,7 @@ function admitsInternetBeyondWeb(node: CfnResource, rule: Record<string, unknown
  * AWS::EC2::SecurityGroupIngress admits 0.0.0.0/0 or ::/0 on anything but TCP 80 and TCP 443.
  * All protocols (-1), port ranges, and a protocol, port or CIDR the rule cannot read are non-compliant.
  */
-export const IngressRestricted: ResourceRule = {
+export const IngressRestricted: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'INGRESS-RESTRICTED',
   controlId: 'SECURITY-HARDENING',
@@ -49,4 +49,4 @@ export const IngressRestricted: ResourceRule = {
     const bad = rules.some((r) => !r || typeof r !== 'object' || Array.isArray(r) || admitsInternetBeyondWeb(node, r as Record<string, unknown>));
     return bad ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
   },
-};
+});

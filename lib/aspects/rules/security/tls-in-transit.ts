@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { isTrue, prop, stringOf } from '../../rule-helpers';
-import { ResourceRule } from '../../rule';
+import { ResourceRule, resourceRule } from '../../rule';
 
 /** An HTTP listener is fine only when every default action redirects to HTTPS. */
 function redirectsToHttps(node: CfnResource): boolean {
@@ -16,7 +16,7 @@ function redirectsToHttps(node: CfnResource): boolean {
  * Readiness-ENCRYPTION-IN-TRANSIT: load balancer listeners speak HTTPS/TLS (or only redirect HTTP to
  * HTTPS) and caches require TLS (in-transit encryption on, mode `required`).
  */
-export const TlsInTransit: ResourceRule = {
+export const TlsInTransit: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'ENCRYPTION-IN-TRANSIT',
   controlId: 'ENCRYPTION',
@@ -38,4 +38,4 @@ export const TlsInTransit: ResourceRule = {
     if (protocol === 'HTTP' && redirectsToHttps(node)) return NagRuleCompliance.COMPLIANT;
     return NagRuleCompliance.NON_COMPLIANT;
   },
-};
+});

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { numberOf, prop, stringOf } from '../../rule-helpers';
-import { ResourceRule } from '../../rule';
+import { ResourceRule, resourceRule } from '../../rule';
 import { scalableTargetsOf, scalingPoliciesOf } from './references';
 
 /** Fewest tasks a scalable target may keep: one task or one AZ can then fail. */
@@ -11,7 +11,7 @@ export const MIN_SCALABLE_TASKS = 2;
  * Readiness-AUTOSCALING: every ECS service has an Application Auto Scaling target on its desired count
  * with MinCapacity of at least 2, MaxCapacity above MinCapacity, and at least one scaling policy.
  */
-export const ServiceAutoscaled: ResourceRule = {
+export const ServiceAutoscaled: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'AUTOSCALING',
   controlId: 'AUTOSCALING',
@@ -32,4 +32,4 @@ export const ServiceAutoscaled: ResourceRule = {
     });
     return ok ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   },
-};
+});

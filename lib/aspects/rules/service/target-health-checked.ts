@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { numberOf, primitive, prop, stringOf } from '../../rule-helpers';
-import { ResourceRule } from '../../rule';
+import { ResourceRule, resourceRule } from '../../rule';
 
 const HTTP_PROTOCOLS = ['HTTP', 'HTTPS'];
 
@@ -9,7 +9,7 @@ const HTTP_PROTOCOLS = ['HTTP', 'HTTPS'];
  * Readiness-HEALTH-CHECK: every load balancer target group health-checks its targets with explicit
  * thresholds (healthy and unhealthy counts, interval) and, over HTTP(S), a path.
  */
-export const TargetHealthChecked: ResourceRule = {
+export const TargetHealthChecked: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'HEALTH-CHECK',
   controlId: 'HEALTH-CHECK',
@@ -37,4 +37,4 @@ export const TargetHealthChecked: ResourceRule = {
     const thresholds = ['HealthyThresholdCount', 'UnhealthyThresholdCount', 'HealthCheckIntervalSeconds'].map((p) => numberOf(node, prop(node, p)));
     return thresholds.every((n) => n !== undefined && n > 0) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   },
-};
+});

@@ -1,7 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { logicalIdOf, primitive, prop, resourcesOfType, stringOf } from '../../rule-helpers';
-import { ResourceRule } from '../../rule';
+import { ResourceRule, resourceRule } from '../../rule';
 import { referencedInStack, referrers } from './references';
 
 /** Managed groups every protecting WebACL must run (in block mode). */
@@ -58,7 +58,7 @@ function stageAssociations(stage: CfnResource): CfnResource[] {
  * distribution is behind a WAFv2 WebACL that has a blocking rate-based rule and the AWS common rule set
  * and known bad inputs managed groups.
  */
-export const WebEntryFirewalled: ResourceRule = {
+export const WebEntryFirewalled: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'WAF',
   controlId: 'WAF',
@@ -101,4 +101,4 @@ export const WebEntryFirewalled: ResourceRule = {
         return NagRuleCompliance.NOT_APPLICABLE;
     }
   },
-};
+});
