@@ -3,7 +3,7 @@
  * CfnResources and keeps each result, compliant ones included, as evidence for the report.
  */
 import { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
-import { NagMessageLevel, NagPack, NagPackProps, NagRuleResult } from 'cdk-nag';
+import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { StageConfig, StageName } from '../config/stage-config';
 import { isAcknowledged } from './acknowledgments';
@@ -58,6 +58,8 @@ export class ReadinessChecks extends NagPack {
   public readonly rules: readonly ReadinessRule[];
   private readonly byType = new Map<string, ResourceRule[]>();
   private recorded: RuleResult[] = [];
+  /** What failed, per `<rule ID> <construct path>`, for the violation's locations. */
+  private readonly findingsAt = new Map<string, string[]>();
 
   constructor(scope?: IConstruct, props: ReadinessChecksProps = {}) {
     super(scope, props);
@@ -84,12 +86,17 @@ export class ReadinessChecks extends NagPack {
 
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
     this.recorded = [];
+    this.findingsAt.clear();
     const report = withRuleCaches(() => super.validateScope(scope));
-    // The explanation tells the reader how to fix it.
+    // The explanation tells the reader how to fix it; each resource's locations name what failed there.
     const explanations = new Map(this.rules.map((r) => [ruleIdOf(r), r.explanation]));
     return {
       ...report,
-      violations: report.violations.map((v) => ({ ...v, fix: explanations.get(v.ruleName.replace(/\[.*\]$/, '')) })),
+      violations: report.violations.map((v) => ({
+        ...v,
+        fix: explanations.get(v.ruleName.replace(/\[.*\]$/, '')),
+        violatingResources: v.violatingResources.map((r) => ({ ...r, locations: this.findingsAt.get(`${v.ruleName} ${r.constructPath}`) ?? r.locations })),
+      })),
     };
   }
 
@@ -106,22 +113,29 @@ export class ReadinessChecks extends NagPack {
         error = e ?? new Error('rule failed');
       }
       const level = levelFor(this.context.stage, rule.category);
-      const acknowledged = isAcknowledged(node, ruleId);
       const findings = Array.isArray(result) ? result : [undefined];
+      // A waiver of the rule covers its findings; an acknowledgment of one finding (`Rule[finding]`) covers that finding.
+      const acknowledgedAt = findings.map((f) => isAcknowledged(node, ruleId) || (f !== undefined && isAcknowledged(node, `${ruleId}[${f}]`)));
       complianceOf(result, error).forEach((compliance, i) => {
         const finding = findings[i];
         this.recorded.push({
+          // Findings name the failed property and value: they go into the message, the rule ID stays the published one.
           ruleId,
-          findingId: finding ? `${ruleId}[${finding}]` : ruleId,
+          findingId: ruleId,
           compliance,
           level: level === NagMessageLevel.ERROR ? 'error' : 'warning',
-          acknowledged,
-          message: error ? `${rule.info} (the rule could not read a value: ${String((error as Error).message ?? error)})` : rule.info,
+          acknowledged: acknowledgedAt[i] ?? false,
+          message: error
+            ? `${rule.info} (the rule could not read a value: ${String((error as Error).message ?? error)})`
+            : compliance === 'non-compliant' && finding
+              ? `${rule.info} ${finding}`
+              : rule.info,
           construct: node,
         });
       });
-      // A waiver of the rule covers its named findings too.
-      if (acknowledged) continue;
+      const open = findings.filter((f, i) => !acknowledgedAt[i] && f !== undefined) as string[];
+      if (acknowledgedAt.every(Boolean)) continue;
+      if (open.length > 0) this.findingsAt.set(`${ruleId} ${node.node.path}`, open);
       this.applyRule({
         ruleSuffixOverride: rule.id,
         info: rule.info,
@@ -130,7 +144,8 @@ export class ReadinessChecks extends NagPack {
         node,
         rule: () => {
           if (error !== undefined) throw error;
-          return result!;
+          // One violation per resource under the published rule ID; its locations carry the findings.
+          return Array.isArray(result) ? (open.length > 0 ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT) : result!;
         },
       });
     }

@@ -3,7 +3,7 @@
  * (escape hatches and overrides included), never a construct's class.
  */
 import { CfnElement, CfnResource, Stack } from 'aws-cdk-lib';
-import { NagRules } from 'cdk-nag';
+import { NagRuleCompliance, NagRuleResult, NagRules } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { conditionNameOf, Dependent, dependent, inWorld, isDeployed, setConditionCaches } from './conditions';
 
@@ -283,4 +283,42 @@ export function rateToDays(expression: string): number | undefined {
   if (m[2].startsWith('minute')) return n / 1440;
   if (m[2].startsWith('hour')) return n / 24;
   return n;
+}
+
+/** A short name for an intrinsic a finding cannot read: `Ref DbParam`, `Fn::If on IsProd`, `an Fn::Select expression`. */
+function intrinsicName(value: Record<string, unknown>): string {
+  const [key] = Object.keys(value);
+  const arg = value[key];
+  if (key === 'Ref') return `Ref ${String(arg)}`;
+  if (key === 'Fn::GetAtt') return `GetAtt ${Array.isArray(arg) ? arg.join('.') : String(arg)}`;
+  if (key === 'Fn::If' && Array.isArray(arg)) return `Fn::If on condition ${String(arg[0])}`;
+  if (key === 'Fn::ImportValue') return `an Fn::ImportValue`;
+  return key?.startsWith('Fn::') ? `an ${key} expression` : 'an object';
+}
+
+/**
+ * How a finding names a rendered value: `false`, `1`, `"gp2"`, `not set`, or, for a value the template
+ * leaves to deploy time, `Ref DbParam (not readable from the template)`. Never use it on a secret's value.
+ */
+export function shown(node: CfnResource, value: unknown): string {
+  if (value === undefined || value === null) return 'not set';
+  const r = primitive(node, value);
+  if (r.known) return r.value === undefined ? 'not set' : typeof r.value === 'string' ? `"${r.value}"` : String(r.value);
+  const v = Stack.of(node).resolve(value);
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (v && typeof v === 'object') return `${intrinsicName(v)} (not readable from the template)`;
+  return String(v);
+}
+
+/** `Name is <value>` plus `, needs <what>`: one finding about one property. */
+export function finding(node: CfnResource, name: string, value: unknown, needs?: string): string {
+  return `${name} is ${shown(node, value)}${needs ? `, needs ${needs}` : ''}`;
+}
+
+/**
+ * A resource rule's answer from what failed: compliant when nothing did, otherwise one finding that
+ * names every failed property and its value (`DeletionProtection is false; BackupRetentionPeriod is 1, needs >= 7 days`).
+ */
+export function verdict(findings: readonly string[]): NagRuleResult {
+  return findings.length === 0 ? NagRuleCompliance.COMPLIANT : [findings.join('; ')];
 }

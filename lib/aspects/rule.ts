@@ -118,7 +118,8 @@ export function combineResourceResults(explored: Explored<NagRuleResult>): NagRu
     return outcomes.every((o) => o.value === NagRuleCompliance.NOT_APPLICABLE) ? NagRuleCompliance.NOT_APPLICABLE : NagRuleCompliance.COMPLIANT;
   }
   if (!failing.some((o) => Array.isArray(o.value))) return NagRuleCompliance.NON_COMPLIANT;
-  return qualified(outcomes, (v) => (Array.isArray(v) ? v : v === NagRuleCompliance.NON_COMPLIANT ? ['non-compliant'] : []));
+  // One finding per resource, as a rule gives in one world: what fails where.
+  return [qualified(outcomes, (v) => (Array.isArray(v) ? v : v === NagRuleCompliance.NON_COMPLIANT ? ['non-compliant'] : [])).join('; ')];
 }
 
 /** One answer for a scope from its answer in every world: compliant only when compliant in every world. */

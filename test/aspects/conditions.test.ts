@@ -246,6 +246,6 @@ describe('worlds: bounded, explored lazily, cached per world', () => {
     expect(combineResourceResults({ exceeded: false, outcomes: [w(NagRuleCompliance.NOT_APPLICABLE), w(NagRuleCompliance.NOT_APPLICABLE)] })).toBe(NagRuleCompliance.NOT_APPLICABLE);
     expect(
       combineResourceResults({ exceeded: false, outcomes: [w(['a'], [{ label: 'x', value: false }]), w(['a', 'b'], [{ label: 'x', value: true }])] }),
-    ).toEqual(['a', 'b (where x is true)']);
+    ).toEqual(['a; b (where x is true)']);
   });
 });
