@@ -9,7 +9,7 @@ import { StageConfig, StageName } from '../config/stage-config';
 import { isAcknowledged } from './acknowledgments';
 import { levelFor } from './levels';
 import { complianceOf, RuleResult } from './results';
-import { inEveryWorld, ReadinessRule, ResourceRule, RULE_PACK_NAME, RuleContext, ruleIdOf } from './rule';
+import { DEFAULT_MAX_WAF_RATE_LIMIT_PER_5_MIN, inEveryWorld, ReadinessRule, ResourceRule, RULE_PACK_NAME, RuleContext, ruleIdOf } from './rule';
 import { withRuleCaches } from './rule-helpers';
 import { READINESS_RULES } from './rules';
 import { MIN_AVAILABILITY_ZONES } from './rules/service/compute-spread-across-zones';
@@ -48,6 +48,7 @@ export function ruleContextFor(stage: StageName, config?: StageConfig, settings:
     minBackupRetentionDays: Math.max(7, configured),
     maxRotationDays: MAX_ROTATION_DAYS[stage],
     minAvailabilityZones: MIN_AVAILABILITY_ZONES[stage],
+    maxWafRateLimitPer5Min: config?.service?.waf?.rateLimitPer5Min ?? DEFAULT_MAX_WAF_RATE_LIMIT_PER_5_MIN,
     settings: { ...settings, ...(config ? { config } : {}) },
   };
 }

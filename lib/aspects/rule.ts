@@ -41,6 +41,11 @@ export interface RuleContext {
    * @default - the stage's value in MIN_AVAILABILITY_ZONES (Readiness-COMPUTE-PLATFORM)
    */
   readonly minAvailabilityZones?: number;
+  /**
+   * Highest per-IP rate limit (requests per 5 minutes) a WebACL's rate-based rule may have and still count as protection.
+   * @default - DEFAULT_MAX_WAF_RATE_LIMIT_PER_5_MIN (2000), or the stage config's `service.waf.rateLimitPer5Min`
+   */
+  readonly maxWafRateLimitPer5Min?: number;
   /** Free-form settings areas add (capacity plan, RTO/RPO targets, ...). */
   readonly settings: Readonly<Record<string, unknown>>;
 }
@@ -84,6 +89,9 @@ export interface ScopeRule extends RuleBase {
 export type ReadinessRule = ResourceRule | ScopeRule;
 
 export const RULE_PACK_NAME = 'Readiness';
+
+/** Default bound of a WebACL's rate limit (requests per IP per 5 minutes): above it, a flood passes. */
+export const DEFAULT_MAX_WAF_RATE_LIMIT_PER_5_MIN = 2000;
 
 export function ruleIdOf(rule: { id: string }): string {
   return `${RULE_PACK_NAME}-${rule.id}`;
