@@ -322,3 +322,34 @@ export function finding(node: CfnResource, name: string, value: unknown, needs?:
 export function verdict(findings: readonly string[]): NagRuleResult {
   return findings.length === 0 ? NagRuleCompliance.COMPLIANT : [findings.join('; ')];
 }
+
+/** A stack's template as it will be written, every `Fn::If` branch kept (resources rendered once per run). */
+export interface StackTemplate {
+  readonly Resources: Record<string, RenderedResource>;
+  readonly Parameters: Record<string, any>;
+  readonly Outputs: Record<string, any>;
+  readonly Mappings: Record<string, any>;
+  readonly Metadata: Record<string, any>;
+}
+
+/**
+ * The template of `stack` (not pruned to a world: what the file holds, for scans of its text such as
+ * secrets). Memoized per run.
+ */
+export function templateOf(stack: Stack): StackTemplate {
+  return memoPerRun(stack, 'rule-helpers:template', () => {
+    const t = { Resources: {} as Record<string, RenderedResource>, Parameters: {}, Outputs: {}, Mappings: {}, Metadata: { ...(stack.templateOptions.metadata ?? {}) } } as Record<string, any>;
+    for (const c of stack.node.findAll()) {
+      if (!CfnElement.isCfnElement(c) || Stack.of(c) !== stack) continue;
+      if (CfnResource.isCfnResource(c)) {
+        t.Resources[logicalIdOf(c)] = resolvedBody(c);
+        continue;
+      }
+      const fragment = stack.resolve((c as any)._toCloudFormation()) as Record<string, Record<string, unknown>>;
+      for (const [section, entries] of Object.entries(fragment ?? {})) {
+        if (t[section] && entries && typeof entries === 'object') Object.assign(t[section], entries);
+      }
+    }
+    return t as StackTemplate;
+  });
+}

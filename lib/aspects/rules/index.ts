@@ -15,6 +15,7 @@ import { ObservabilityInPlace } from './observability/observability-in-place';
 import { PublicEndpointCanaried } from './observability/public-endpoint-canaried';
 import { SloBurnRateAlerted } from './observability/slo-burn-rate-alerted';
 import { StatefulResourcesRetained } from './retention/stateful-resources-retained';
+import { NoPlaintextSecrets } from './secrets/no-plaintext-secrets';
 import { SecretRotatedWithCmk } from './secrets/secret-rotated-with-cmk';
 import { AuditTrailEnabled } from './security/audit-trail-enabled';
 import { EncryptedAtRestWithCmk } from './security/encrypted-at-rest-with-cmk';
@@ -38,6 +39,7 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   DatabasePooledWithTls,
   CacheHighlyAvailable,
   SecretRotatedWithCmk,
+  NoPlaintextSecrets,
   AuditTrailEnabled,
   SecurityMonitoringEnabled,
   EncryptedAtRestWithCmk,
