@@ -9,7 +9,7 @@ import { StageConfig, StageName } from '../config/stage-config';
 import { isAcknowledged } from './acknowledgments';
 import { levelFor } from './levels';
 import { complianceOf, RuleResult } from './results';
-import { DEFAULT_MAX_WAF_RATE_LIMIT_PER_5_MIN, inEveryWorld, ReadinessRule, ResourceRule, RULE_PACK_NAME, RuleContext, ruleIdOf } from './rule';
+import { DEFAULT_MAX_WAF_RATE_LIMIT_PER_5_MIN, inEveryWorld, isFindingId, ReadinessRule, ResourceRule, RULE_PACK_NAME, RuleContext, ruleIdOf } from './rule';
 import { withRuleCaches } from './rule-helpers';
 import { READINESS_RULES } from './rules';
 import { MIN_AVAILABILITY_ZONES } from './rules/service/compute-spread-across-zones';
@@ -114,41 +114,46 @@ export class ReadinessChecks extends NagPack {
         error = e ?? new Error('rule failed');
       }
       const level = levelFor(this.context.stage, rule.category);
+      const acknowledged = isAcknowledged(node, ruleId);
       const findings = Array.isArray(result) ? result : [undefined];
-      // A waiver of the rule covers its findings; an acknowledgment of one finding (`Rule[finding]`) covers that finding.
-      const acknowledgedAt = findings.map((f) => isAcknowledged(node, ruleId) || (f !== undefined && isAcknowledged(node, `${ruleId}[${f}]`)));
+      // Short finding IDs are reported as `Rule[id]`; descriptions ("MultiAZ is false, needs true") under the rule ID.
+      const ids = findings.filter((f): f is string => f !== undefined && isFindingId(f));
+      const descriptions = findings.filter((f): f is string => f !== undefined && !isFindingId(f));
       complianceOf(result, error).forEach((compliance, i) => {
         const finding = findings[i];
+        const described = finding !== undefined && !isFindingId(finding);
         this.recorded.push({
-          // Findings name the failed property and value: they go into the message, the rule ID stays the published one.
           ruleId,
-          findingId: ruleId,
+          findingId: finding && !described ? `${ruleId}[${finding}]` : ruleId,
           compliance,
           level: level === NagMessageLevel.ERROR ? 'error' : 'warning',
-          acknowledged: acknowledgedAt[i] ?? false,
+          acknowledged: acknowledged || (described && isAcknowledged(node, `${ruleId}[${finding}]`)),
           message: error
             ? `${rule.info} (the rule could not read a value: ${String((error as Error).message ?? error)})`
-            : compliance === 'non-compliant' && finding
+            : described && compliance === 'non-compliant'
               ? `${rule.info} ${finding}`
               : rule.info,
           construct: node,
         });
       });
-      const open = findings.filter((f, i) => !acknowledgedAt[i] && f !== undefined) as string[];
-      if (acknowledgedAt.every(Boolean)) continue;
-      if (open.length > 0) this.findingsAt.set(`${ruleId} ${node.node.path}`, open);
-      this.applyRule({
-        ruleSuffixOverride: rule.id,
-        info: rule.info,
-        explanation: rule.explanation,
-        level,
-        node,
-        rule: () => {
+      // A waiver of the rule covers its named findings too.
+      if (acknowledged) continue;
+      const apply = (outcome: () => NagRuleResult) =>
+        this.applyRule({ ruleSuffixOverride: rule.id, info: rule.info, explanation: rule.explanation, level, node, rule: outcome });
+      if (error !== undefined || !Array.isArray(result)) {
+        apply(() => {
           if (error !== undefined) throw error;
-          // One violation per resource under the published rule ID; its locations carry the findings.
-          return Array.isArray(result) ? (open.length > 0 ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT) : result!;
-        },
-      });
+          return result!;
+        });
+        continue;
+      }
+      if (ids.length > 0) apply(() => ids);
+      const open = descriptions.filter((d) => !isAcknowledged(node, `${ruleId}[${d}]`));
+      if (open.length > 0) {
+        // One violation per resource under the published rule ID; its locations carry the descriptions.
+        this.findingsAt.set(`${ruleId} ${node.node.path}`, open);
+        apply(() => NagRuleCompliance.NON_COMPLIANT);
+      }
     }
   }
 }

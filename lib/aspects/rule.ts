@@ -99,6 +99,15 @@ export function ruleIdOf(rule: { id: string }): string {
 
 const WORLDS = Symbol('readiness:every-world');
 
+/**
+ * A short finding ID (`drill-without-stop-alarm`): the pack reports it as `Readiness-X[id]`, which a waiver
+ * can name. Any other finding (`MultiAZ is false, needs true`) is a description: the violation keeps the
+ * rule ID and the description is its location and the result's message.
+ */
+export function isFindingId(finding: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9:._/-]*$/.test(finding);
+}
+
 /** `finding (where X = "y" is false)` for findings that do not hold in every world. */
 function qualified<T>(outcomes: ReadonlyArray<{ world: World; value: T }>, findingsOf: (value: T) => readonly string[]): string[] {
   const out: string[] = [];
@@ -126,8 +135,11 @@ export function combineResourceResults(explored: Explored<NagRuleResult>): NagRu
     return outcomes.every((o) => o.value === NagRuleCompliance.NOT_APPLICABLE) ? NagRuleCompliance.NOT_APPLICABLE : NagRuleCompliance.COMPLIANT;
   }
   if (!failing.some((o) => Array.isArray(o.value))) return NagRuleCompliance.NON_COMPLIANT;
-  // One finding per resource, as a rule gives in one world: what fails where.
-  return [qualified(outcomes, (v) => (Array.isArray(v) ? v : v === NagRuleCompliance.NON_COMPLIANT ? ['non-compliant'] : [])).join('; ')];
+  const all = qualified(outcomes, (v) => (Array.isArray(v) ? v : v === NagRuleCompliance.NON_COMPLIANT ? ['non-compliant'] : []));
+  // Finding IDs that hold in every world stay IDs; descriptions become one, as a rule gives in one world: what fails where.
+  const ids = all.filter(isFindingId);
+  const descriptions = all.filter((f) => !isFindingId(f));
+  return [...ids, ...(descriptions.length > 0 ? [descriptions.join('; ')] : [])];
 }
 
 /** One answer for a scope from its answer in every world: compliant only when compliant in every world. */

@@ -244,8 +244,9 @@ describe('worlds: bounded, explored lazily, cached per world', () => {
       NagRuleCompliance.COMPLIANT,
     );
     expect(combineResourceResults({ exceeded: false, outcomes: [w(NagRuleCompliance.NOT_APPLICABLE), w(NagRuleCompliance.NOT_APPLICABLE)] })).toBe(NagRuleCompliance.NOT_APPLICABLE);
+    // Descriptions become one finding that says where each holds; a short finding ID that holds everywhere stays an ID.
     expect(
-      combineResourceResults({ exceeded: false, outcomes: [w(['a'], [{ label: 'x', value: false }]), w(['a', 'b'], [{ label: 'x', value: true }])] }),
-    ).toEqual(['a; b (where x is true)']);
+      combineResourceResults({ exceeded: false, outcomes: [w(['A is 1', 'no-drill'], [{ label: 'x', value: false }]), w(['A is 1', 'B is 2', 'no-drill'], [{ label: 'x', value: true }])] }),
+    ).toEqual(['no-drill', 'A is 1; B is 2 (where x is true)']);
   });
 });

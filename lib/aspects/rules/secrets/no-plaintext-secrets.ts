@@ -33,12 +33,29 @@ const SHAPES: ReadonlyArray<{ pattern: RegExp; what: string }> = [
   { pattern: /"(password|passwd|secret|token|api_?key|private_?key)"\s*:\s*"[^"{}$]+"/i, what: 'a JSON document with a password' },
 ];
 
-const looksSecretName = (name: string) => SECRET_NAME.test(name) && !REFERENCE_NAME.test(name);
+/** Short forms: `DB_PASS`, `dbPass`, `PWD`. */
+const SHORT_SECRET_NAME = /((^|[^A-Za-z])(pass|pwd|PASS|PWD|Pass|Pwd)($|[^A-Za-z])|[a-z](Pass|Pwd)($|[A-Z0-9_]))/;
+const looksSecretName = (name: string) => (SECRET_NAME.test(name) || SHORT_SECRET_NAME.test(name)) && !REFERENCE_NAME.test(name);
 /** A CDK logical ID without its 8-character hash: `DbPassword` of `DbPasswordA1B2C3D4`. */
 const withoutHash = (logicalId: string) => logicalId.replace(/[0-9A-F]{8}$/, '');
 
-function isLiteralSecret(value: unknown): value is string {
-  return typeof value === 'string' && value.trim().length > 0 && !HARMLESS_VALUE.test(value.trim()) && !DYNAMIC_SECRET_REFERENCE.test(value);
+/** The string a value is in every deployment: a literal, an `Fn::Join` of literals, an `Fn::Sub` without variables. */
+function literalOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const join = (value as any)['Fn::Join'];
+  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+    const parts = join[1].map(literalOf);
+    return parts.every((p: unknown) => typeof p === 'string') ? parts.join(join[0]) : undefined;
+  }
+  const sub = (value as any)['Fn::Sub'];
+  if (typeof sub === 'string' && !sub.includes('${')) return sub;
+  return undefined;
+}
+
+function isLiteralSecret(value: unknown): boolean {
+  const literal = literalOf(value);
+  return literal !== undefined && literal.trim().length > 0 && !HARMLESS_VALUE.test(literal.trim()) && !DYNAMIC_SECRET_REFERENCE.test(literal);
 }
 
 /** Every literal string of a rendered value (the literal pieces of Fn::Join/Fn::Sub included). */
@@ -50,7 +67,9 @@ function strings(value: unknown, out: string[] = []): string[] {
 }
 
 function shapeOf(value: unknown): string | undefined {
-  for (const s of strings(value)) {
+  const pieces = strings(value);
+  // Each literal, and the literals together (a key split across the pieces of an Fn::Join).
+  for (const s of pieces.length > 1 ? [...pieces, pieces.join('')] : pieces) {
     for (const shape of SHAPES) if (shape.pattern.test(s)) return shape.what;
   }
   return undefined;
@@ -97,7 +116,8 @@ export function plaintextSecretsIn(template: StackTemplate): Found[] {
     const where = `${id}.Properties`;
     if (resource.Type === 'AWS::SecretsManager::Secret' && props.SecretString !== undefined) {
       // A secret's value in the template (SecretValue.unsafePlainText, a literal): generate it or set it out of band.
-      if (typeof props.SecretString === 'string' ? !DYNAMIC_SECRET_REFERENCE.test(props.SecretString) : shapeOf(props.SecretString)) {
+      const literal = literalOf(props.SecretString);
+      if (literal !== undefined ? !DYNAMIC_SECRET_REFERENCE.test(literal) : shapeOf(props.SecretString)) {
         found.push({ where: `${where}.SecretString`, what: 'a secret value written into the template' });
       }
       walk({ ...props, SecretString: undefined }, where, found);

@@ -1,4 +1,4 @@
-import { App, CfnOutput, CfnParameter, SecretValue, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, CfnParameter, Fn, SecretValue, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -32,6 +32,11 @@ function leakyApp(): App {
   new CfnOutput(outputs, 'GeneratedValue', { value: generated.secretValue.unsafeUnwrap() });
   // 5. A secret-named parameter with a default (NoEcho only hides it in the console).
   new CfnParameter(new Stack(app, 'ParameterDefault'), 'DbPassword', { type: 'String', noEcho: true, default: SECRET });
+  // Split and short forms: a password joined from literals, a key split across Fn::Join pieces, DB_PASS.
+  const split = new Stack(app, 'Split');
+  new CfnOutput(split, 'DbPass', { value: Fn.join('', ['Tr0ub4dor', '-and-3-horses']) });
+  new secretsmanager.CfnSecret(split, 'Joined', { secretString: Fn.join('', ['{"username":"app","password":"', 'Tr0ub4dor', '-and-3-horses"}']) });
+  fn(split, 'ShortName', { DB_PASS: SECRET });
   // Shapes anywhere, and other property carriers.
   const shapes = new Stack(app, 'Shapes');
   fn(shapes, 'Keys', { CONFIG: 'AKIAIOSFODNN7EXAMPLE', DATABASE: `postgres://app:${SECRET}@db.internal:5432/shop` });
@@ -117,6 +122,13 @@ describe('Readiness-NO-PLAINTEXT-SECRETS', () => {
     expect(shapes).toMatch(/ContainerDefinitions\.0\.Environment\.0 \(STRIPE_API_KEY\)/);
     expect(shapes).toMatch(/Db\.Properties\.MasterUserPassword: a literal value for "MasterUserPassword"/);
     expect(shapes).toMatch(/EnvironmentVariables\.0 \(NPM_TOKEN\)/);
+  });
+
+  test('split and short forms: literals joined by Fn::Join, DB_PASS', () => {
+    const split = inStack('Split').join('\n');
+    expect(split).toMatch(/Outputs\.DbPass\.Value: a literal value for the secret-named output "DbPass"/);
+    expect(split).toMatch(/Joined\.Properties\.SecretString: a secret value written into the template/);
+    expect(split).toMatch(/Variables\.DB_PASS: a literal value for "DB_PASS"/);
   });
 
   test('no finding repeats the secret', () => {
