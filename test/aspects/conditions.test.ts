@@ -1,13 +1,15 @@
 import { App, CfnCondition, CfnParameter, CfnResource, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NagRuleCompliance } from 'cdk-nag';
 import { explore, MAX_UNDECIDED, TOO_MANY_CONDITIONS } from '../../lib/aspects/conditions';
-import { ruleContextFor } from '../../lib/aspects/readiness-checks';
+import { ReadinessChecks, ruleContextFor } from '../../lib/aspects/readiness-checks';
 import { combineResourceResults } from '../../lib/aspects/rule';
 import { prop, rendered, withRuleCaches } from '../../lib/aspects/rule-helpers';
 import { CacheHighlyAvailable } from '../../lib/aspects/rules/cache/cache-highly-available';
@@ -16,6 +18,7 @@ import { DatabaseHighlyAvailable } from '../../lib/aspects/rules/database/databa
 import { SecretRotatedWithCmk } from '../../lib/aspects/rules/secrets/secret-rotated-with-cmk';
 import { AuditTrailEnabled } from '../../lib/aspects/rules/security/audit-trail-enabled';
 import { IamLeastPrivilege } from '../../lib/aspects/rules/security/iam-least-privilege';
+import { evaluateReadiness } from '../../lib/readiness/gate';
 import { NO_BUNDLING } from '../helpers/synth';
 import { check, flaggedPaths } from './rules/rule-test-kit';
 
@@ -122,6 +125,29 @@ describe('conditions: a resource that may not be deployed never counts in favour
   });
 });
 
+describe('the gate', () => {
+  test('fails a prod app whose only reader is conditional, naming the world; passes its unconditional twin', () => {
+    const build = (conditional: boolean) => {
+      const stack = stackIn();
+      aurora(stack, 'Orders', conditional ? parameterCondition(stack, 'WithReader') : undefined);
+      return stack;
+    };
+    const options = { stage: 'prod' as const, rules: [DatabaseHighlyAvailable], awsSolutions: false, nist: false, writeReport: false };
+    const failing = evaluateReadiness(build(true).node.root, options);
+    expect(failing.readiness.violations).toEqual([
+      expect.objectContaining({
+        ruleName: 'Readiness-DB-HA',
+        severity: 'error',
+        violatingResources: [
+          expect.objectContaining({ constructPath: 'Conditional/Orders', locations: ['the Aurora cluster has 1 AWS::RDS::DBInstance, needs 2 or more (a writer and a reader) (where WithReaderParam = "yes" is false)'] }),
+        ],
+      }),
+    ]);
+    expect(failing.results.find((r) => r.ruleId === 'Readiness-DB-HA')?.message).toMatch(/WithReaderParam = "yes" is false/);
+    expect(evaluateReadiness(build(false).node.root, options).readiness.violations).toEqual([]);
+  });
+});
+
 describe('Fn::If: compliant only when every branch is', () => {
   test('MultiAZ chosen by a parameter condition is non-compliant; the same value in both branches is compliant', () => {
     const stack = stackIn();
@@ -145,6 +171,16 @@ describe('Fn::If: compliant only when every branch is', () => {
       });
     expect(check(IamLeastPrivilege, role('ReadOnly', 'ReadOnlyAccess'))).toBe(NagRuleCompliance.COMPLIANT);
     expect(isFailure(check(IamLeastPrivilege, role('Admin', 'AdministratorAccess')))).toBe(true);
+  });
+
+  test("CDK's EKS cluster (kubectl handler role with the HasEcrPublic condition) is not flagged as admin access", () => {
+    const stack = stackIn();
+    new eks.Cluster(stack, 'Cluster', {
+      version: eks.KubernetesVersion.V1_32,
+      kubectlProviderOptions: { kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'Kubectl', 'arn:aws:lambda:eu-west-1:111111111111:layer:kubectl:1') },
+    });
+    expect(JSON.stringify(stack.resolve(stack.node.findAll().map((c) => (CfnResource.isCfnResource(c) ? (c as any)._toCloudFormation() : {}))))).toMatch(/"Fn::If":\["\w*HasEcrPublic/);
+    expect(new ReadinessChecks(undefined, { stage: 'prod', rules: [IamLeastPrivilege] }).validateScope(stack).violations).toEqual([]);
   });
 
   test('a deletion policy that is not Snapshot in one branch fails DB-BACKUP', () => {
