@@ -305,7 +305,7 @@ export function shown(node: CfnResource, value: unknown): string {
   const r = primitive(node, value);
   if (r.known) return r.value === undefined ? 'not set' : typeof r.value === 'string' ? `"${r.value}"` : String(r.value);
   const v = Stack.of(node).resolve(value);
-  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (Array.isArray(v)) return v.every((x) => typeof x === 'string' || typeof x === 'number') && v.length <= 5 ? JSON.stringify(v) : `a list of ${v.length}`;
   if (v && typeof v === 'object') return `${intrinsicName(v)} (not readable from the template)`;
   return String(v);
 }
