@@ -115,9 +115,14 @@ function qualified<T>(outcomes: ReadonlyArray<{ world: World; value: T }>, findi
     const holds = outcomes.filter((o) => findingsOf(o.value).includes(finding));
     if (holds.length === outcomes.length || holds.every((o) => o.world.choices.length === 0)) {
       out.push(finding);
-    } else {
-      for (const o of holds) out.push(`${finding} (where ${describeWorld(o.world)})`);
+      continue;
     }
+    // The choices every world where it holds shares, when exactly those worlds make them: one qualifier.
+    const key = (c: { label: string; value: boolean }) => `${c.label}=${c.value}`;
+    const common = holds[0].world.choices.filter((c) => holds.every((o) => o.world.choices.some((d) => key(d) === key(c))));
+    const matching = outcomes.filter((o) => common.every((c) => o.world.choices.some((d) => key(d) === key(c))));
+    if (common.length > 0 && matching.length === holds.length) out.push(`${finding} (where ${describeWorld({ choices: common })})`);
+    else for (const o of holds) out.push(`${finding} (where ${describeWorld(o.world)})`);
   }
   return [...new Set(out)];
 }

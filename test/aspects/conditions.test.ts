@@ -284,5 +284,11 @@ describe('worlds: bounded, explored lazily, cached per world', () => {
     expect(
       combineResourceResults({ exceeded: false, outcomes: [w(['A is 1', 'no-drill'], [{ label: 'x', value: false }]), w(['A is 1', 'B is 2', 'no-drill'], [{ label: 'x', value: true }])] }),
     ).toEqual(['no-drill', 'A is 1; B is 2 (where x is true)']);
+    // A finding that holds wherever x is false names only x, not the other choices of those worlds.
+    const x = (value: boolean) => ({ label: 'x', value });
+    const y = (value: boolean) => ({ label: 'y', value });
+    expect(combineResourceResults({ exceeded: false, outcomes: [w(['F is 0'], [x(false), y(false)]), w(['F is 0'], [x(false), y(true)]), w(NagRuleCompliance.COMPLIANT, [x(true)])] })).toEqual([
+      'F is 0 (where x is false)',
+    ]);
   });
 });
