@@ -24,6 +24,7 @@ export interface RenderedResource {
 // (Fn::If, AWS::NoValue) once per world that its conditions tell apart.
 let renderCache: WeakMap<CfnResource, RenderedResource> | undefined;
 let worldRenderCache: WeakMap<CfnResource, Dependent<RenderedResource>[]> | undefined;
+let variesCache: WeakMap<CfnResource, boolean> | undefined;
 let typeIndexCache: WeakMap<IConstruct, Map<string, CfnResource[]>> | undefined;
 // Cross-resource rules compare every resource with every other (queue x alarm, queue x consumer):
 // the values they compare are serialized and derived once per run, not once per pair.
@@ -89,6 +90,7 @@ export function withRuleCaches<T>(fn: () => T): T {
   depth++;
   renderCache = new WeakMap();
   worldRenderCache = new WeakMap();
+  variesCache = new WeakMap();
   typeIndexCache = new WeakMap();
   setConditionCaches(true);
   jsonCache = new WeakMap();
@@ -102,6 +104,7 @@ export function withRuleCaches<T>(fn: () => T): T {
     restoreResolve();
     renderCache = undefined;
     worldRenderCache = undefined;
+    variesCache = undefined;
     typeIndexCache = undefined;
     setConditionCaches(false);
     jsonCache = undefined;
@@ -122,12 +125,23 @@ function resolvedBody(node: CfnResource): RenderedResource {
   return result;
 }
 
+/** True when the resolved resource holds an `Fn::If` or `AWS::NoValue` (only then does a world change it). */
+function varies(node: CfnResource): boolean {
+  const cached = variesCache?.get(node);
+  if (cached !== undefined) return cached;
+  const json = jsonOf(resolvedBody(node));
+  const result = json.includes('"Fn::If"') || json.includes('"AWS::NoValue"');
+  variesCache?.set(node, result);
+  return result;
+}
+
 /**
  * The resource as CloudFormation will create it, with property overrides applied and tokens resolved,
  * in the current world (lib/aspects/conditions.ts): each `Fn::If` is replaced by the branch the world
  * picks, and `AWS::NoValue` is removed (a property, list item or key set to it is absent).
  */
 export function rendered(node: CfnResource): RenderedResource {
+  if (!varies(node)) return resolvedBody(node);
   const compute = () => {
     const body = resolvedBody(node);
     const pruned = inWorld(Stack.of(node), body) as RenderedResource | undefined;
@@ -182,12 +196,14 @@ export function memoPerRun<T>(owner: object, slot: string, compute: () => T): T 
  * does not set it (or sets it to `AWS::NoValue`). Only this property's conditions are read.
  */
 export function prop(node: CfnResource, name: string): unknown {
-  return inWorld(Stack.of(node), resolvedBody(node).Properties[name]);
+  const value = resolvedBody(node).Properties[name];
+  return varies(node) ? inWorld(Stack.of(node), value) : value;
 }
 
 /** A resource attribute (`DeletionPolicy`, `UpdateReplacePolicy`, `Metadata`) in the current world. */
 export function attribute(node: CfnResource, name: 'DeletionPolicy' | 'UpdateReplacePolicy' | 'Metadata'): any {
-  return inWorld(Stack.of(node), resolvedBody(node)[name]);
+  const value = resolvedBody(node)[name];
+  return varies(node) ? inWorld(Stack.of(node), value) : value;
 }
 
 export type Resolved<T> = { readonly known: true; readonly value: T } | { readonly known: false };
