@@ -92,6 +92,11 @@ export function webAclFindings(acl: CfnResource, context: Pick<RuleContext, 'max
     const action = actionOf(r, 'Action');
     if (action !== 'Block') problems.push(`Action is ${action ?? shown(acl, r.Action)}, needs Block`);
     if (s.ScopeDownStatement !== undefined) problems.push('ScopeDownStatement limits it to some requests, needs none');
+    // Counting per header, cookie or query value lets a client reset its count by changing the value.
+    const aggregate = stringOf(acl, s.AggregateKeyType);
+    const keys = JSON.stringify(s.CustomKeys ?? []);
+    if (aggregate === 'CUSTOM_KEYS' && !keys.includes('"IP"') && !keys.includes('"ForwardedIP"')) problems.push('CustomKeys do not include the client IP, needs IP or ForwardedIP among them');
+    else if (aggregate !== undefined && !['IP', 'FORWARDED_IP', 'CONSTANT', 'CUSTOM_KEYS'].includes(aggregate)) problems.push(`AggregateKeyType is ${shown(acl, s.AggregateKeyType)}, needs IP`);
     const limit = numberOf(acl, s.Limit);
     const window = numberOf(acl, s.EvaluationWindowSec) ?? 300;
     const per5Min = limit === undefined ? undefined : (limit * 300) / window;

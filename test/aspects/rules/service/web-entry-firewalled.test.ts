@@ -203,6 +203,11 @@ describe('Readiness-WAF: controls that are present but inert do not count', () =
     expect(check(rule, behind('PerMinute', [common, badInputs, limited(1000, 60)]))).toEqual([
       'WebACL PerMinute: rate-based rule RatePerIp: Limit is 1000 per 60 s, needs <= 2000 per IP per 5 minutes',
     ]);
+    const perHeader: wafv2.CfnWebACL.RuleProperty = {
+      ...rateRule,
+      statement: { rateBasedStatement: { limit: 100, aggregateKeyType: 'CUSTOM_KEYS', customKeys: [{ header: { name: 'x-session', textTransformations: [{ priority: 0, type: 'NONE' }] } }] } },
+    };
+    expect(check(rule, behind('PerHeader', [common, badInputs, perHeader]))).toEqual([expect.stringMatching(/CustomKeys do not include the client IP/)]);
     // The bound is a RuleContext value: a stage may set its own.
     const wide = behind('Wide', [common, badInputs, limited(10_000)]);
     expect(rule.check(cfnOf(wide), { ...ruleContextFor('prod'), maxWafRateLimitPer5Min: 10_000 })).toBe(NagRuleCompliance.COMPLIANT);
