@@ -9,7 +9,7 @@ import { RuleContext, ScopeRule, scopeRule, ScopeRuleResult } from '../../rule';
  */
 
 /** Names (property keys, variable names, parameter and output names, SSM parameter names) that hold a secret. */
-const SECRET_NAME = /(passw(or)?d|passwd|passphrase|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|credentials?|signing[_-]?key|encryption[_-]?key|conn(ection)?[_-]?str(ing)?)/i;
+const SECRET_NAME = /(passw(or)?d|passwd|passphrase|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|credentials?|creds|signing[_-]?key|encryption[_-]?key|conn(ection)?[_-]?str(ing)?)/i;
 /** Names that only point at a secret or describe it (an ARN, a name, a URL, a length, a template for generation). */
 const REFERENCE_NAME =
   /(arn|_?id|_?ids|_?name|_?field|length|type|strategy|enabled|disabled|mode|policy|stage|version|url|uri|endpoint|port|host|path|param(eter)?|ref(erence)?|template|characters|generatestringkey|rotation|ttl|expir(y|ation)|header|location|_?key_?name|validity|usage|spec|config(uration)?)$/i;
@@ -94,9 +94,11 @@ function walk(value: unknown, path: string, found: Found[], skipNames = false): 
   if (!value || typeof value !== 'object') return;
   const obj = value as Record<string, unknown>;
   // Environment entries and tags: {Name|Key: "DB_PASSWORD", Value: "..."}; a Type other than PLAINTEXT (CodeBuild) is a reference.
-  const pairName = typeof obj.Name === 'string' ? obj.Name : typeof obj.Key === 'string' ? obj.Key : undefined;
+  // CloudFront origin headers: {HeaderName: "X-Origin-Secret", HeaderValue: "..."}.
+  const pairName = typeof obj.Name === 'string' ? obj.Name : typeof obj.Key === 'string' ? obj.Key : typeof obj.HeaderName === 'string' ? obj.HeaderName : undefined;
+  const pairValue = obj.HeaderName !== undefined ? obj.HeaderValue : obj.Value;
   const plainPair = obj.Type === undefined || obj.Type === 'PLAINTEXT';
-  if (!skipNames && pairName !== undefined && looksSecretName(pairName) && plainPair && isLiteralSecret(obj.Value)) {
+  if (!skipNames && pairName !== undefined && looksSecretName(pairName) && plainPair && isLiteralSecret(pairValue)) {
     found.push({ where: `${path} (${pairName})`, what: `a literal value for "${pairName}"` });
   }
   for (const [k, v] of Object.entries(obj)) {

@@ -37,6 +37,7 @@ function leakyApp(): App {
   new CfnOutput(split, 'DbPass', { value: Fn.join('', ['Tr0ub4dor', '-and-3-horses']) });
   new secretsmanager.CfnSecret(split, 'Joined', { secretString: Fn.join('', ['{"username":"app","password":"', 'Tr0ub4dor', '-and-3-horses"}']) });
   fn(split, 'ShortName', { DB_PASS: SECRET });
+  new CfnOutput(split, 'AdminCreds', { value: SECRET });
   // Shapes anywhere, and other property carriers.
   const shapes = new Stack(app, 'Shapes');
   fn(shapes, 'Keys', { CONFIG: 'AKIAIOSFODNN7EXAMPLE', DATABASE: `postgres://app:${SECRET}@db.internal:5432/shop` });
@@ -129,6 +130,7 @@ describe('Readiness-NO-PLAINTEXT-SECRETS', () => {
     expect(split).toMatch(/Outputs\.DbPass\.Value: a literal value for the secret-named output "DbPass"/);
     expect(split).toMatch(/Joined\.Properties\.SecretString: a secret value written into the template/);
     expect(split).toMatch(/Variables\.DB_PASS: a literal value for "DB_PASS"/);
+    expect(split).toMatch(/Outputs\.AdminCreds\.Value/);
   });
 
   test('no finding repeats the secret', () => {
