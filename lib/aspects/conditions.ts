@@ -272,11 +272,6 @@ export interface Explored<T> {
   readonly exceeded: boolean;
 }
 
-/** True while an exploration runs (a nested `explore` then evaluates once, in the current world). */
-export function exploring(): boolean {
-  return active !== undefined;
-}
-
 /**
  * Runs `run` once per world it can tell apart (depth-first over the atoms it reads, each false then true).
  * Inside an exploration, runs once in the current world.
