@@ -256,9 +256,18 @@ export function conditionNameOf(node: CfnResource): string | undefined {
  * value with one. An undecided condition outside an exploration counts as deployed.
  */
 export function isDeployed(node: CfnResource): boolean {
+  // A resource of a nested stack exists only where the nested stack does.
+  const parent = Stack.of(node).nestedStackResource;
+  if (parent && !isDeployed(parent)) return false;
   const name = conditionNameOf(node);
   if (name === undefined) return true;
   return conditionValue(Stack.of(node), name) !== false;
+}
+
+/** True when the resource, or a nested stack it is in, has a Condition (only then can a world leave it out). */
+export function isConditional(node: CfnResource): boolean {
+  const parent = Stack.of(node).nestedStackResource;
+  return conditionNameOf(node) !== undefined || (parent !== undefined && isConditional(parent));
 }
 
 /** One world: the undecided choices it made, for findings. */

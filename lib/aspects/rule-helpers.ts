@@ -5,7 +5,7 @@
 import { CfnElement, CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult, NagRules } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { conditionNameOf, Dependent, dependent, inWorld, isDeployed, setConditionCaches } from './conditions';
+import { Dependent, dependent, inWorld, isConditional, isDeployed, setConditionCaches } from './conditions';
 
 export { isDeployed } from './conditions';
 
@@ -273,7 +273,7 @@ export function resourcesOfType(scope: IConstruct, type: string): CfnResource[] 
     typeIndexCache?.set(scope, index);
   }
   const all = index.get(type) ?? [];
-  return all.some((r) => conditionNameOf(r) !== undefined) ? all.filter(isDeployed) : all;
+  return all.some(isConditional) ? all.filter(isDeployed) : all;
 }
 
 /** Resources of `type` in the same stack as `node`. */

@@ -1,4 +1,4 @@
-import { App, CfnCondition, CfnParameter, CfnResource, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnCondition, CfnParameter, CfnResource, Fn, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -145,6 +145,19 @@ describe('the gate', () => {
     ]);
     expect(failing.results.find((r) => r.ruleId === 'Readiness-DB-HA')?.message).toMatch(/WithReaderParam = "yes" is false/);
     expect(evaluateReadiness(build(false).node.root, options).readiness.violations).toEqual([]);
+  });
+});
+
+describe('nested stacks', () => {
+  test('a trail in a nested stack whose stack resource is conditional does not count', () => {
+    const stack = stackIn();
+    const nested = new NestedStack(stack, 'Audit');
+    const key = new kms.Key(nested, 'TrailKey');
+    new cloudtrail.CfnTrail(nested, 'Trail', { isLogging: true, isMultiRegionTrail: true, enableLogFileValidation: true, kmsKeyId: key.keyArn, s3BucketName: 'audit-bucket' });
+    const context = ruleContextFor('prod');
+    expect(AuditTrailEnabled.check(stack, context).compliant).toBe(true);
+    nested.nestedStackResource!.cfnOptions.condition = parameterCondition(stack, 'WithAudit');
+    expect(AuditTrailEnabled.check(stack, context)).toMatchObject({ compliant: false, findings: [expect.stringMatching(/WithAuditParam = "yes" is false/)] });
   });
 });
 
