@@ -3,13 +3,13 @@
  * CfnResources and keeps each result, compliant ones included, as evidence for the report.
  */
 import { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
-import { NagMessageLevel, NagPack, NagPackProps, NagRuleResult } from 'cdk-nag';
+import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { StageConfig, StageName } from '../config/stage-config';
 import { isAcknowledged } from './acknowledgments';
 import { levelFor } from './levels';
 import { complianceOf, RuleResult } from './results';
-import { ReadinessRule, ResourceRule, RULE_PACK_NAME, RuleContext, ruleIdOf } from './rule';
+import { DEFAULT_MAX_WAF_RATE_LIMIT_PER_5_MIN, inEveryWorld, isFindingId, ReadinessRule, ResourceRule, RULE_PACK_NAME, RuleContext, ruleIdOf } from './rule';
 import { withRuleCaches } from './rule-helpers';
 import { READINESS_RULES } from './rules';
 import { MIN_AVAILABILITY_ZONES } from './rules/service/compute-spread-across-zones';
@@ -48,6 +48,7 @@ export function ruleContextFor(stage: StageName, config?: StageConfig, settings:
     minBackupRetentionDays: Math.max(7, configured),
     maxRotationDays: MAX_ROTATION_DAYS[stage],
     minAvailabilityZones: MIN_AVAILABILITY_ZONES[stage],
+    maxWafRateLimitPer5Min: config?.service?.waf?.rateLimitPer5Min ?? DEFAULT_MAX_WAF_RATE_LIMIT_PER_5_MIN,
     settings: { ...settings, ...(config ? { config } : {}) },
   };
 }
@@ -58,13 +59,17 @@ export class ReadinessChecks extends NagPack {
   public readonly rules: readonly ReadinessRule[];
   private readonly byType = new Map<string, ResourceRule[]>();
   private recorded: RuleResult[] = [];
+  /** What failed, per `<rule ID> <construct path>`, for the violation's locations. */
+  private readonly findingsAt = new Map<string, string[]>();
 
   constructor(scope?: IConstruct, props: ReadinessChecksProps = {}) {
     super(scope, props);
     this.packName = RULE_PACK_NAME;
     const stage = props.stage ?? 'prod';
     this.context = ruleContextFor(stage, props.config, props.settings);
-    this.rules = (props.rules ?? READINESS_RULES).filter((r) => !r.stages || r.stages.includes(stage));
+    // Every rule, custom ones too, is evaluated in every world of the conditions it reads (lib/aspects/conditions.ts);
+    // the gate runs the scope rules from this list.
+    this.rules = (props.rules ?? READINESS_RULES).filter((r) => !r.stages || r.stages.includes(stage)).map((r) => inEveryWorld(r));
     for (const rule of this.rules) {
       if (rule.kind !== 'resource') continue;
       for (const type of rule.resourceTypes) {
@@ -82,12 +87,17 @@ export class ReadinessChecks extends NagPack {
 
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
     this.recorded = [];
+    this.findingsAt.clear();
     const report = withRuleCaches(() => super.validateScope(scope));
-    // The explanation tells the reader how to fix it.
+    // The explanation tells the reader how to fix it; each resource's locations name what failed there.
     const explanations = new Map(this.rules.map((r) => [ruleIdOf(r), r.explanation]));
     return {
       ...report,
-      violations: report.violations.map((v) => ({ ...v, fix: explanations.get(v.ruleName.replace(/\[.*\]$/, '')) })),
+      violations: report.violations.map((v) => ({
+        ...v,
+        fix: explanations.get(v.ruleName.replace(/\[.*\]$/, '')),
+        violatingResources: v.violatingResources.map((r) => ({ ...r, locations: this.findingsAt.get(`${v.ruleName} ${r.constructPath}`) ?? r.locations })),
+      })),
     };
   }
 
@@ -106,31 +116,44 @@ export class ReadinessChecks extends NagPack {
       const level = levelFor(this.context.stage, rule.category);
       const acknowledged = isAcknowledged(node, ruleId);
       const findings = Array.isArray(result) ? result : [undefined];
+      // Short finding IDs are reported as `Rule[id]`; descriptions ("MultiAZ is false, needs true") under the rule ID.
+      const ids = findings.filter((f): f is string => f !== undefined && isFindingId(f));
+      const descriptions = findings.filter((f): f is string => f !== undefined && !isFindingId(f));
       complianceOf(result, error).forEach((compliance, i) => {
         const finding = findings[i];
+        const described = finding !== undefined && !isFindingId(finding);
         this.recorded.push({
           ruleId,
-          findingId: finding ? `${ruleId}[${finding}]` : ruleId,
+          findingId: finding && !described ? `${ruleId}[${finding}]` : ruleId,
           compliance,
           level: level === NagMessageLevel.ERROR ? 'error' : 'warning',
-          acknowledged,
-          message: error ? `${rule.info} (the rule could not read a value: ${String((error as Error).message ?? error)})` : rule.info,
+          acknowledged: acknowledged || (described && isAcknowledged(node, `${ruleId}[${finding}]`)),
+          message: error
+            ? `${rule.info} (the rule could not read a value: ${String((error as Error).message ?? error)})`
+            : described && compliance === 'non-compliant'
+              ? `${rule.info} ${finding}`
+              : rule.info,
           construct: node,
         });
       });
       // A waiver of the rule covers its named findings too.
       if (acknowledged) continue;
-      this.applyRule({
-        ruleSuffixOverride: rule.id,
-        info: rule.info,
-        explanation: rule.explanation,
-        level,
-        node,
-        rule: () => {
+      const apply = (outcome: () => NagRuleResult) =>
+        this.applyRule({ ruleSuffixOverride: rule.id, info: rule.info, explanation: rule.explanation, level, node, rule: outcome });
+      if (error !== undefined || !Array.isArray(result)) {
+        apply(() => {
           if (error !== undefined) throw error;
           return result!;
-        },
-      });
+        });
+        continue;
+      }
+      if (ids.length > 0) apply(() => ids);
+      const open = descriptions.filter((d) => !isAcknowledged(node, `${ruleId}[${d}]`));
+      if (open.length > 0) {
+        // One violation per resource under the published rule ID; its locations carry the descriptions.
+        this.findingsAt.set(`${ruleId} ${node.node.path}`, open);
+        apply(() => NagRuleCompliance.NON_COMPLIANT);
+      }
     }
   }
 }

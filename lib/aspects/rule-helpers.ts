@@ -3,8 +3,11 @@
  * (escape hatches and overrides included), never a construct's class.
  */
 import { CfnElement, CfnResource, Stack } from 'aws-cdk-lib';
-import { NagRules } from 'cdk-nag';
+import { NagRuleCompliance, NagRuleResult, NagRules } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { Dependent, dependent, inWorld, isConditional, isDeployed, setConditionCaches } from './conditions';
+
+export { isDeployed } from './conditions';
 
 /** The rendered CloudFormation of one resource: what the template will contain. */
 export interface RenderedResource {
@@ -13,15 +16,20 @@ export interface RenderedResource {
   readonly DeletionPolicy?: string;
   readonly UpdateReplacePolicy?: string;
   readonly Metadata?: Record<string, unknown>;
+  /** The resource's Condition, when it has one (the resource exists only where it is true). */
+  readonly Condition?: string;
 }
 
-// Rendering a resource costs a resolve; the gate renders each resource once per run.
+// Rendering a resource costs a resolve; the gate resolves each resource once per run, and prunes it
+// (Fn::If, AWS::NoValue) once per world that its conditions tell apart.
 let renderCache: WeakMap<CfnResource, RenderedResource> | undefined;
+let worldRenderCache: WeakMap<CfnResource, Dependent<RenderedResource>[]> | undefined;
+let variesCache: WeakMap<CfnResource, boolean> | undefined;
 let typeIndexCache: WeakMap<IConstruct, Map<string, CfnResource[]>> | undefined;
 // Cross-resource rules compare every resource with every other (queue x alarm, queue x consumer):
 // the values they compare are serialized and derived once per run, not once per pair.
 let jsonCache: WeakMap<object, string> | undefined;
-let runMemo: WeakMap<object, Map<string, unknown>> | undefined;
+let runMemo: WeakMap<object, Map<string, Dependent<unknown>[]>> | undefined;
 
 /**
  * Memoizes `Stack.resolve` for the duration of a gate run. cdk-nag's rules resolve the same
@@ -81,7 +89,10 @@ export function withRuleCaches<T>(fn: () => T): T {
   if (depth > 0) return fn();
   depth++;
   renderCache = new WeakMap();
+  worldRenderCache = new WeakMap();
+  variesCache = new WeakMap();
   typeIndexCache = new WeakMap();
+  setConditionCaches(true);
   jsonCache = new WeakMap();
   runMemo = new WeakMap();
   const restoreResolve = memoizeResolve();
@@ -92,15 +103,18 @@ export function withRuleCaches<T>(fn: () => T): T {
     restoreLogicalIds();
     restoreResolve();
     renderCache = undefined;
+    worldRenderCache = undefined;
+    variesCache = undefined;
     typeIndexCache = undefined;
+    setConditionCaches(false);
     jsonCache = undefined;
     runMemo = undefined;
     depth--;
   }
 }
 
-/** The resource as CloudFormation will see it, with property overrides applied and tokens resolved. */
-export function rendered(node: CfnResource): RenderedResource {
+/** The resource as the template has it: overrides applied, tokens resolved, every branch kept. */
+function resolvedBody(node: CfnResource): RenderedResource {
   const cached = renderCache?.get(node);
   if (cached) return cached;
   const stack = Stack.of(node);
@@ -109,6 +123,37 @@ export function rendered(node: CfnResource): RenderedResource {
   const result: RenderedResource = { ...body, Properties: body.Properties ?? {} };
   renderCache?.set(node, result);
   return result;
+}
+
+/** True when the resolved resource holds an `Fn::If` or `AWS::NoValue` (only then does a world change it). */
+function varies(node: CfnResource): boolean {
+  const cached = variesCache?.get(node);
+  if (cached !== undefined) return cached;
+  const json = jsonOf(resolvedBody(node));
+  const result = json.includes('"Fn::If"') || json.includes('"AWS::NoValue"');
+  variesCache?.set(node, result);
+  return result;
+}
+
+/**
+ * The resource as CloudFormation will create it, with property overrides applied and tokens resolved,
+ * in the current world (lib/aspects/conditions.ts): each `Fn::If` is replaced by the branch the world
+ * picks, and `AWS::NoValue` is removed (a property, list item or key set to it is absent).
+ */
+export function rendered(node: CfnResource): RenderedResource {
+  if (!varies(node)) return resolvedBody(node);
+  const compute = () => {
+    const body = resolvedBody(node);
+    const pruned = inWorld(Stack.of(node), body) as RenderedResource | undefined;
+    return pruned === body ? body : { ...pruned!, Type: body.Type, Properties: pruned?.Properties ?? {} };
+  };
+  if (!worldRenderCache) return compute();
+  let entries = worldRenderCache.get(node);
+  if (!entries) {
+    entries = [];
+    worldRenderCache.set(node, entries);
+  }
+  return dependent(entries, compute);
 }
 
 /**
@@ -137,15 +182,28 @@ export function memoPerRun<T>(owner: object, slot: string, compute: () => T): T 
     slots = new Map();
     runMemo.set(owner, slots);
   }
-  if (slots.has(slot)) return slots.get(slot) as T;
-  const value = compute();
-  slots.set(slot, value);
-  return value;
+  let entries = slots.get(slot);
+  if (!entries) {
+    entries = [];
+    slots.set(slot, entries);
+  }
+  // Values that read a condition are kept per world (the conditions they read, with their values).
+  return dependent(entries as Dependent<T>[], compute);
 }
 
-/** The rendered value of one top-level property, or `undefined` when the template does not set it. */
+/**
+ * The rendered value of one top-level property in the current world, or `undefined` when the template
+ * does not set it (or sets it to `AWS::NoValue`). Only this property's conditions are read.
+ */
 export function prop(node: CfnResource, name: string): unknown {
-  return rendered(node).Properties[name];
+  const value = resolvedBody(node).Properties[name];
+  return varies(node) ? inWorld(Stack.of(node), value) : value;
+}
+
+/** A resource attribute (`DeletionPolicy`, `UpdateReplacePolicy`, `Metadata`) in the current world. */
+export function attribute(node: CfnResource, name: 'DeletionPolicy' | 'UpdateReplacePolicy' | 'Metadata'): any {
+  const value = resolvedBody(node)[name];
+  return varies(node) ? inWorld(Stack.of(node), value) : value;
 }
 
 export type Resolved<T> = { readonly known: true; readonly value: T } | { readonly known: false };
@@ -198,7 +256,10 @@ export function logicalIdOf(node: CfnResource): string {
   return Stack.of(node).resolve(node.logicalId);
 }
 
-/** Every CfnResource of the given CloudFormation type under `scope` (cached during a gate run). */
+/**
+ * Every CfnResource of the given CloudFormation type under `scope` that is deployed in the current world
+ * (a resource whose Condition is false there is absent). The index is cached during a gate run.
+ */
 export function resourcesOfType(scope: IConstruct, type: string): CfnResource[] {
   let index = typeIndexCache?.get(scope);
   if (!index) {
@@ -211,7 +272,8 @@ export function resourcesOfType(scope: IConstruct, type: string): CfnResource[] 
     }
     typeIndexCache?.set(scope, index);
   }
-  return index.get(type) ?? [];
+  const all = index.get(type) ?? [];
+  return all.some(isConditional) ? all.filter(isDeployed) : all;
 }
 
 /** Resources of `type` in the same stack as `node`. */
@@ -225,7 +287,7 @@ export const KEEPS_DATA = ['Retain', 'Snapshot', 'RetainExceptOnCreate'];
 
 /** True when the template keeps the resource's data on stack deletion (DeletionPolicy Retain or Snapshot). */
 export function keepsData(node: CfnResource): boolean {
-  const policy = rendered(node).DeletionPolicy;
+  const policy = attribute(node, 'DeletionPolicy');
   return typeof policy === 'string' && KEEPS_DATA.includes(policy);
 }
 
@@ -237,4 +299,73 @@ export function rateToDays(expression: string): number | undefined {
   if (m[2].startsWith('minute')) return n / 1440;
   if (m[2].startsWith('hour')) return n / 24;
   return n;
+}
+
+/** A short name for an intrinsic a finding cannot read: `Ref DbParam`, `Fn::If on IsProd`, `an Fn::Select expression`. */
+function intrinsicName(value: Record<string, unknown>): string {
+  const [key] = Object.keys(value);
+  const arg = value[key];
+  if (key === 'Ref') return `Ref ${String(arg)}`;
+  if (key === 'Fn::GetAtt') return `GetAtt ${Array.isArray(arg) ? arg.join('.') : String(arg)}`;
+  if (key === 'Fn::If' && Array.isArray(arg)) return `Fn::If on condition ${String(arg[0])}`;
+  if (key === 'Fn::ImportValue') return `an Fn::ImportValue`;
+  return key?.startsWith('Fn::') ? `an ${key} expression` : 'an object';
+}
+
+/**
+ * How a finding names a rendered value: `false`, `1`, `"gp2"`, `not set`, or, for a value the template
+ * leaves to deploy time, `Ref DbParam (not readable from the template)`. Never use it on a secret's value.
+ */
+export function shown(node: CfnResource, value: unknown): string {
+  if (value === undefined || value === null) return 'not set';
+  const r = primitive(node, value);
+  if (r.known) return r.value === undefined ? 'not set' : typeof r.value === 'string' ? `"${r.value}"` : String(r.value);
+  const v = Stack.of(node).resolve(value);
+  if (Array.isArray(v)) return v.every((x) => typeof x === 'string' || typeof x === 'number') && v.length <= 5 ? JSON.stringify(v) : `a list of ${v.length}`;
+  if (v && typeof v === 'object') return `${intrinsicName(v)} (not readable from the template)`;
+  return String(v);
+}
+
+/** `Name is <value>` plus `, needs <what>`: one finding about one property. */
+export function finding(node: CfnResource, name: string, value: unknown, needs?: string): string {
+  return `${name} is ${shown(node, value)}${needs ? `, needs ${needs}` : ''}`;
+}
+
+/**
+ * A resource rule's answer from what failed: compliant when nothing did, otherwise one finding that
+ * names every failed property and its value (`DeletionProtection is false; BackupRetentionPeriod is 1, needs >= 7 days`).
+ */
+export function verdict(findings: readonly string[]): NagRuleResult {
+  return findings.length === 0 ? NagRuleCompliance.COMPLIANT : [findings.join('; ')];
+}
+
+/** A stack's template as it will be written, every `Fn::If` branch kept (resources rendered once per run). */
+export interface StackTemplate {
+  readonly Resources: Record<string, RenderedResource>;
+  readonly Parameters: Record<string, any>;
+  readonly Outputs: Record<string, any>;
+  readonly Mappings: Record<string, any>;
+  readonly Metadata: Record<string, any>;
+}
+
+/**
+ * The template of `stack` (not pruned to a world: what the file holds, for scans of its text such as
+ * secrets). Memoized per run.
+ */
+export function templateOf(stack: Stack): StackTemplate {
+  return memoPerRun(stack, 'rule-helpers:template', () => {
+    const t = { Resources: {} as Record<string, RenderedResource>, Parameters: {}, Outputs: {}, Mappings: {}, Metadata: { ...(stack.templateOptions.metadata ?? {}) } } as Record<string, any>;
+    for (const c of stack.node.findAll()) {
+      if (!CfnElement.isCfnElement(c) || Stack.of(c) !== stack) continue;
+      if (CfnResource.isCfnResource(c)) {
+        t.Resources[logicalIdOf(c)] = resolvedBody(c);
+        continue;
+      }
+      const fragment = stack.resolve((c as any)._toCloudFormation()) as Record<string, Record<string, unknown>>;
+      for (const [section, entries] of Object.entries(fragment ?? {})) {
+        if (t[section] && entries && typeof entries === 'object') Object.assign(t[section], entries);
+      }
+    }
+    return t as StackTemplate;
+  });
 }

@@ -18,6 +18,7 @@ import { ObservabilityInPlace } from './observability/observability-in-place';
 import { PublicEndpointCanaried } from './observability/public-endpoint-canaried';
 import { SloBurnRateAlerted } from './observability/slo-burn-rate-alerted';
 import { StatefulResourcesRetained } from './retention/stateful-resources-retained';
+import { NoPlaintextSecrets } from './secrets/no-plaintext-secrets';
 import { SecretRotatedWithCmk } from './secrets/secret-rotated-with-cmk';
 import { AuditTrailEnabled } from './security/audit-trail-enabled';
 import { EncryptedAtRestWithCmk } from './security/encrypted-at-rest-with-cmk';
@@ -45,6 +46,7 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   DatabasePooledWithTls,
   CacheHighlyAvailable,
   SecretRotatedWithCmk,
+  NoPlaintextSecrets,
   AuditTrailEnabled,
   SecurityMonitoringEnabled,
   EncryptedAtRestWithCmk,

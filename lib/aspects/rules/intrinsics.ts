@@ -4,7 +4,7 @@
  * A value the rules cannot read "could be" anything: rules treat it as non-compliant.
  */
 import { CfnResource, Stack, Stage } from 'aws-cdk-lib';
-import { logicalIdOf, primitive } from '../rule-helpers';
+import { isDeployed, logicalIdOf, primitive } from '../rule-helpers';
 
 /**
  * The resource with this logical ID in `stack`. Before the app is synthesized, a reference to a resource of
@@ -12,7 +12,8 @@ import { logicalIdOf, primitive } from '../rule-helpers';
  */
 function resourceInStack(stack: Stack, logicalId: string): CfnResource | undefined {
   const all = Stage.of(stack)?.node.findAll() ?? stack.node.root.node.findAll();
-  const named = all.filter((c): c is CfnResource => CfnResource.isCfnResource(c) && Stage.of(c) === Stage.of(stack) && logicalIdOf(c) === logicalId);
+  // A resource whose Condition is false in this world is not there to point at.
+  const named = all.filter((c): c is CfnResource => CfnResource.isCfnResource(c) && Stage.of(c) === Stage.of(stack) && logicalIdOf(c) === logicalId && isDeployed(c));
   const own = named.find((c) => Stack.of(c) === stack);
   if (own) return own;
   return new Set(named.map((c) => Stack.of(c))).size === 1 ? named[0] : undefined;
@@ -26,7 +27,7 @@ function exportedResource(node: CfnResource, exportName: string): CfnResource | 
   let best: CfnResource | undefined;
   for (const stack of node.node.root.node.findAll().filter((c): c is Stack => Stack.isStack(c) && c.stackName === stackName)) {
     for (const c of stack.node.findAll()) {
-      if (!CfnResource.isCfnResource(c) || Stack.of(c) !== stack) continue;
+      if (!CfnResource.isCfnResource(c) || Stack.of(c) !== stack || !isDeployed(c)) continue;
       const lid = logicalIdOf(c);
       if (rest.startsWith(lid) && (!best || lid.length > logicalIdOf(best).length)) best = c;
     }

@@ -3,7 +3,7 @@ import { NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { StageName } from '../../../lib/config/stage-config';
 import { ReadinessChecks, ruleContextFor } from '../../../lib/aspects/readiness-checks';
-import { ResourceRule, ruleIdOf } from '../../../lib/aspects/rule';
+import { inEveryWorld, ResourceRule, ruleIdOf } from '../../../lib/aspects/rule';
 import { NO_BUNDLING } from '../../helpers/synth';
 
 /** A fresh stack in a fresh app, as a user's app would have it (env-agnostic, no lookups). */
@@ -21,7 +21,7 @@ export function cfnOf(construct: IConstruct): CfnResource {
 
 /** The rule's answer for one resource, with the stage's thresholds. */
 export function check(rule: ResourceRule, construct: IConstruct, stage: StageName = 'prod'): NagRuleResult {
-  return rule.check(cfnOf(construct), ruleContextFor(stage));
+  return inEveryWorld(rule).check(cfnOf(construct), ruleContextFor(stage));
 }
 
 /** Construct paths the Readiness pack flags for `rule` under `scope` (the gate's own path). */

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { isTrue, keepsData, numberOf, prop } from '../../rule-helpers';
-import { ResourceRule, RuleContext } from '../../rule';
+import { attribute, finding, isTrue, keepsData, numberOf, prop, verdict } from '../../rule-helpers';
+import { ResourceRule, resourceRule, RuleContext } from '../../rule';
 import { engineKind, isClusterMember } from './engines';
 
 /** Backups are kept at least this long in every stage; prod may ask for more (RuleContext). */
@@ -11,13 +11,13 @@ export const MIN_BACKUP_RETENTION_DAYS = 7;
  * Readiness-DB-BACKUP: automated backups kept long enough, deletion protection on, storage
  * encrypted, and a DeletionPolicy that keeps a final snapshot (Snapshot) or the database (Retain).
  */
-export const DatabaseBackedUp: ResourceRule = {
+export const DatabaseBackedUp: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'DB-BACKUP',
   controlId: 'DB-BACKUP',
   category: 'ha',
   resourceTypes: ['AWS::RDS::DBCluster', 'AWS::RDS::DBInstance'],
-  info: 'The database is not protected: it needs BackupRetentionPeriod >= 7 days (prod: the configured value), DeletionProtection, StorageEncrypted and DeletionPolicy Snapshot or Retain.',
+  info: 'The database is not protected against data loss (the finding names the property).',
   explanation:
     'Without retained automated backups there is no point-in-time recovery (gap 1.5: "No automated backup or DR strategy"); ' +
     'without deletion protection and a Snapshot/Retain policy one stack operation deletes the data. ' +
@@ -27,15 +27,18 @@ export const DatabaseBackedUp: ResourceRule = {
     if (isClusterMember(node)) return NagRuleCompliance.NOT_APPLICABLE;
     const kind = engineKind(node);
     if (kind === 'other') return NagRuleCompliance.NOT_APPLICABLE;
-    if (kind === 'unknown') return NagRuleCompliance.NON_COMPLIANT;
+    if (kind === 'unknown') return [finding(node, 'Engine', prop(node, 'Engine'), 'a readable engine')];
     const minDays = Math.max(MIN_BACKUP_RETENTION_DAYS, context.minBackupRetentionDays);
-    const retention = numberOf(node, prop(node, 'BackupRetentionPeriod'));
-    const ok =
-      retention !== undefined &&
-      retention >= minDays &&
-      isTrue(node, prop(node, 'DeletionProtection')) &&
-      isTrue(node, prop(node, 'StorageEncrypted')) &&
-      keepsData(node);
-    return ok ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+    const findings: string[] = [];
+    const retentionValue = prop(node, 'BackupRetentionPeriod');
+    const retention = numberOf(node, retentionValue);
+    if (retention === undefined || retention < minDays) {
+      findings.push(finding(node, 'BackupRetentionPeriod', retentionValue, `>= ${minDays} days`) + (retentionValue === undefined ? ' (RDS keeps 1 day by default)' : ''));
+    }
+    for (const name of ['DeletionProtection', 'StorageEncrypted']) {
+      if (!isTrue(node, prop(node, name))) findings.push(finding(node, name, prop(node, name), 'true'));
+    }
+    if (!keepsData(node)) findings.push(finding(node, 'DeletionPolicy', attribute(node, 'DeletionPolicy'), 'Snapshot or Retain'));
+    return verdict(findings);
   },
-};
+});

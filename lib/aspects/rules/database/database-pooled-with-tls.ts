@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { isTrue, logicalIdOf, prop, referencedLogicalId, stackResourcesOfType } from '../../rule-helpers';
-import { ResourceRule } from '../../rule';
+import { finding, isTrue, logicalIdOf, prop, referencedLogicalId, stackResourcesOfType, verdict } from '../../rule-helpers';
+import { ResourceRule, resourceRule } from '../../rule';
 import { engineKind } from './engines';
 
 /** A cluster that joins a global cluster without credentials of its own: a global-database secondary. */
@@ -17,13 +17,13 @@ function isGlobalSecondary(node: CfnResource): boolean {
  * An Aurora global-database secondary is not applicable: it is read-only and takes no application
  * connections until it is promoted (it joins a global cluster and has no master user of its own).
  */
-export const DatabasePooledWithTls: ResourceRule = {
+export const DatabasePooledWithTls: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'DB-POOLING',
   controlId: 'DB-POOLING',
   category: 'ha',
   resourceTypes: ['AWS::RDS::DBCluster'],
-  info: 'The Aurora cluster has no RDS Proxy that requires TLS (AWS::RDS::DBProxyTargetGroup targeting it, AWS::RDS::DBProxy with RequireTLS: true).',
+  info: 'The Aurora cluster is not behind an RDS Proxy that requires TLS (the finding names the proxy and property).',
   explanation:
     'Without a pool every client opens its own connections: a scale-out or a failover exhausts max_connections and the database refuses clients. ' +
     'CDK: `cluster.addProxy("Proxy", { secrets: [cluster.secret!], vpc, requireTLS: true })`.',
@@ -32,16 +32,23 @@ export const DatabasePooledWithTls: ResourceRule = {
     const kind = engineKind(node);
     if (kind === 'other' || kind === 'rds') return NagRuleCompliance.NOT_APPLICABLE;
     if (isGlobalSecondary(node)) return NagRuleCompliance.NOT_APPLICABLE;
-    if (kind === 'unknown') return NagRuleCompliance.NON_COMPLIANT;
+    if (kind === 'unknown') return [finding(node, 'Engine', prop(node, 'Engine'), 'a readable engine')];
     const clusterId = logicalIdOf(node);
     const proxies = new Map(stackResourcesOfType(node, 'AWS::RDS::DBProxy').map((p) => [logicalIdOf(p), p]));
+    const findings: string[] = [];
     for (const group of stackResourcesOfType(node, 'AWS::RDS::DBProxyTargetGroup')) {
       const targets = prop(group, 'DBClusterIdentifiers');
       if (!Array.isArray(targets) || !targets.some((t) => referencedLogicalId(group, t) === clusterId)) continue;
       const proxyId = referencedLogicalId(group, prop(group, 'DBProxyName'));
       const proxy = proxyId ? proxies.get(proxyId) : undefined;
       if (proxy && isTrue(proxy, prop(proxy, 'RequireTLS'))) return NagRuleCompliance.COMPLIANT;
+      findings.push(
+        proxy
+          ? finding(proxy, `RequireTLS of ${logicalIdOf(proxy)}`, prop(proxy, 'RequireTLS'), 'true')
+          : finding(group, `DBProxyName of ${logicalIdOf(group)}`, prop(group, 'DBProxyName'), 'an AWS::RDS::DBProxy of the stack'),
+      );
     }
-    return NagRuleCompliance.NON_COMPLIANT;
+    if (findings.length === 0) findings.push('no AWS::RDS::DBProxyTargetGroup targets the cluster, needs an RDS Proxy with RequireTLS true');
+    return verdict(findings);
   },
-};
+});

@@ -2,14 +2,14 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { coveringRules } from '../../../readiness/recovery/coverage';
 import { isGlobalSecondary } from '../../../readiness/recovery/estimate';
-import { ResourceRule } from '../../rule';
+import { ResourceRule, resourceRule } from '../../rule';
 import { isClusterMember } from '../database/engines';
 
 /**
  * Readiness-BACKUP-DR: every database, table and file system is selected by an AWS Backup plan
  * that copies its recovery points to a vault in another region.
  */
-export const BackupsCopiedCrossRegion: ResourceRule = {
+export const BackupsCopiedCrossRegion: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'BACKUP-DR',
   controlId: 'BACKUP-DR',
@@ -27,4 +27,4 @@ export const BackupsCopiedCrossRegion: ResourceRule = {
     if (node.cfnResourceType === 'AWS::RDS::DBCluster' && isGlobalSecondary(node)) return NagRuleCompliance.NOT_APPLICABLE;
     return coveringRules(node).some((r) => r.copyRegions.length > 0) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   },
-};
+});

@@ -1,13 +1,13 @@
 import { IConstruct } from 'constructs';
 import { numberOf, prop, rendered, resourcesOfType } from '../../rule-helpers';
-import { ScopeRule, ScopeRuleResult } from '../../rule';
+import { ScopeRule, scopeRule, ScopeRuleResult } from '../../rule';
 import { evidenceOf } from '../../../readiness/recovery/estimate';
 
 /**
  * Readiness-COST: the stage has an AWS Budgets cost budget with a positive limit and at least one
  * alert with a subscriber.
  */
-export const BudgetDefined: ScopeRule = {
+export const BudgetDefined: ScopeRule = scopeRule({
   kind: 'scope',
   id: 'COST',
   controlId: 'COST',
@@ -28,4 +28,4 @@ export const BudgetDefined: ScopeRule = {
       ? { compliant: true, findings: [], evidence: budgets.map((b) => evidenceOf(b, `monthly limit ${rendered(b).Properties.Budget?.BudgetLimit?.Amount} ${rendered(b).Properties.Budget?.BudgetLimit?.Unit}`)) }
       : { compliant: false, findings: ['No cost budget with a limit and an alert subscriber.'], evidence: [] };
   },
-};
+});

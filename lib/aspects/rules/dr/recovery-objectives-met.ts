@@ -1,13 +1,13 @@
 import { IConstruct } from 'constructs';
 import { StageConfig } from '../../../config/stage-config';
 import { compareWithTargets, estimateRecovery, fmt, missedObjectives } from '../../../readiness/recovery/estimate';
-import { RuleContext, ScopeRule, ScopeRuleResult } from '../../rule';
+import { RuleContext, ScopeRule, scopeRule, ScopeRuleResult } from '../../rule';
 
 /**
  * Readiness-RTO-RPO: for each failure scope (instance, AZ, region) the recovery point and time the
  * synthesized data tier achieves, estimated from published AWS figures, meet the config targets.
  */
-export const RecoveryObjectivesMet: ScopeRule = {
+export const RecoveryObjectivesMet: ScopeRule = scopeRule({
   kind: 'scope',
   id: 'RTO-RPO',
   controlId: 'RTO-RPO',
@@ -33,4 +33,4 @@ export const RecoveryObjectivesMet: ScopeRule = {
     );
     return { compliant: missed.length === 0, findings: missed, evidence };
   },
-};
+});

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { rendered, resourcesOfType } from '../../rule-helpers';
-import { ResourceRule } from '../../rule';
+import { ResourceRule, resourceRule } from '../../rule';
 import { regionOf, searchScope, tagsOf } from '../../../readiness/recovery/coverage';
 import { isGlobalSecondary } from '../../../readiness/recovery/estimate';
 
@@ -38,7 +38,7 @@ export function drillsOf(node: CfnResource): CfnResource[] {
  * Readiness-CHAOS (prod): every Aurora cluster and replication group has a failover drill (an AWS
  * FIS experiment template whose action targets it) that stops on a CloudWatch alarm.
  */
-export const StatefulResourcesDrilled: ResourceRule = {
+export const StatefulResourcesDrilled: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'CHAOS',
   controlId: 'CHAOS',
@@ -61,4 +61,4 @@ export const StatefulResourcesDrilled: ResourceRule = {
     });
     return stopsOnAlarm ? NagRuleCompliance.COMPLIANT : ['drill-without-stop-alarm'];
   },
-};
+});

@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { ResourceRule } from '../../rule';
+import { ResourceRule, resourceRule } from '../../rule';
 import { ALARM_TYPE, alarmsWatching, COMPOSITE_TYPE, compositesOf, drivesScalingOnly, notifiesSns } from './alarm-graph';
 
 /** Resources that must have at least one alarm on their own metrics. */
@@ -27,7 +27,7 @@ function alarmRouted(alarm: CfnResource): NagRuleResult {
  * (directly, or through a composite alarm that does). Alarms whose only actions are scaling policies
  * (step scaling) are control loops, not alerts, and are not applicable.
  */
-export const AlarmedAndRouted: ResourceRule = {
+export const AlarmedAndRouted: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'ALARMS',
   controlId: 'ALARMS',
@@ -43,4 +43,4 @@ export const AlarmedAndRouted: ResourceRule = {
     if (node.cfnResourceType === ALARM_TYPE || node.cfnResourceType === COMPOSITE_TYPE) return alarmRouted(node);
     return alarmsWatching(node).some((a) => !drivesScalingOnly(a)) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   },
-};
+});

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { prop } from '../../rule-helpers';
-import { RuleContext, ScopeRule, ScopeRuleResult } from '../../rule';
+import { RuleContext, ScopeRule, scopeRule, ScopeRuleResult } from '../../rule';
 import { evidenceOf, findAllOfType } from '../security/helpers';
 
 /**
@@ -8,7 +8,7 @@ import { evidenceOf, findAllOfType } from '../security/helpers';
  * container of every ECS task definition ships its logs (a LogConfiguration), so that metrics and
  * logs exist before the first incident.
  */
-export const ObservabilityInPlace: ScopeRule = {
+export const ObservabilityInPlace: ScopeRule = scopeRule({
   kind: 'scope',
   id: 'OBSERVABILITY',
   controlId: 'OBSERVABILITY',
@@ -40,4 +40,4 @@ export const ObservabilityInPlace: ScopeRule = {
       evidence: compliant ? [...dashboards.map((d) => evidenceOf(d, 'stage dashboard')), ...taskDefinitions.map((t) => evidenceOf(t, 'every container ships logs'))] : [],
     };
   },
-};
+});

@@ -1,7 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { isTrue, numberOf, prop, rateToDays, rendered, resourcesOfType, stringOf } from '../../rule-helpers';
-import { ResourceRule } from '../../rule';
+import { ResourceRule, resourceRule } from '../../rule';
 import { refersTo } from '../service/references';
 import { alarmsWatching, notifiesSns } from './alarm-graph';
 import { isPublicEndpoint, PUBLIC_ENDPOINT_TYPES } from './public-endpoints';
@@ -39,7 +39,7 @@ function healthCheckWatches(healthCheck: CfnResource, endpoint: CfnResource): bo
  * to it (URL, environment or the `readiness:endpoint` tag), runs at least every 5 minutes, starts on
  * creation and has an alarm that notifies SNS; or a Route 53 health check on it.
  */
-export const PublicEndpointCanaried: ResourceRule = {
+export const PublicEndpointCanaried: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'HEALTH-CANARY',
   controlId: 'HEALTH-CHECK',
@@ -57,4 +57,4 @@ export const PublicEndpointCanaried: ResourceRule = {
     const healthChecked = resourcesOfType(root, 'AWS::Route53::HealthCheck').some((h) => healthCheckWatches(h, node));
     return canaried || healthChecked ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   },
-};
+});

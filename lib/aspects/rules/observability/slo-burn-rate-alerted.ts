@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { prop } from '../../rule-helpers';
 import { resourcesOfType } from '../../rule-helpers';
-import { ResourceRule } from '../../rule';
+import { ResourceRule, resourceRule } from '../../rule';
 import { alarmsOfComposite, alarmWatches, COMPOSITE_TYPE, notifiesSns, usesMetricMath, windowSeconds } from './alarm-graph';
 import { isPublicEndpoint, PUBLIC_ENDPOINT_TYPES } from './public-endpoints';
 
@@ -22,7 +22,7 @@ export function isBurnRateAlertOn(composite: CfnResource, endpoint: CfnResource)
  * multi-window burn-rate alerts: a composite alarm that ANDs a long-window and a short-window
  * metric-math alarm on the endpoint's own metrics and notifies an SNS topic.
  */
-export const SloBurnRateAlerted: ResourceRule = {
+export const SloBurnRateAlerted: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'SLO',
   controlId: 'SLO',
@@ -40,4 +40,4 @@ export const SloBurnRateAlerted: ResourceRule = {
     const composites = resourcesOfType(node.node.root, COMPOSITE_TYPE);
     return composites.some((c) => isBurnRateAlertOn(c, node)) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   },
-};
+});

@@ -1,7 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleCompliance } from 'cdk-nag';
-import { logicalIdOf, numberOf, primitive, prop, rateToDays, referencedLogicalId, stackResourcesOfType, stringOf } from '../../rule-helpers';
-import { ResourceRule, RuleContext } from '../../rule';
+import { finding, logicalIdOf, numberOf, primitive, prop, rateToDays, referencedLogicalId, stackResourcesOfType, stringOf, verdict } from '../../rule-helpers';
+import { ResourceRule, resourceRule, RuleContext } from '../../rule';
 
 /** Days between rotations the schedule declares, or `undefined` when it cannot be read (cron, tokens). */
 function rotationDays(schedule: CfnResource): number | undefined {
@@ -27,19 +26,21 @@ function isCustomerManagedKey(node: CfnResource, value: unknown): boolean {
  * Readiness-SECRET-ROTATION: every Secrets Manager secret has a RotationSchedule in its stack that
  * rotates at least every `maxRotationDays` (prod: 30), and is encrypted with a customer-managed KMS key.
  */
-export const SecretRotatedWithCmk: ResourceRule = {
+export const SecretRotatedWithCmk: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'SECRET-ROTATION',
   controlId: 'SECRET-ROTATION',
   category: 'security',
   resourceTypes: ['AWS::SecretsManager::Secret'],
-  info: 'The secret is not rotated often enough or not encrypted with a customer-managed KMS key (needs an AWS::SecretsManager::RotationSchedule with rate(<= 30 days) in prod, and KmsKeyId).',
+  info: 'The secret is not rotated often enough or not encrypted with a customer-managed KMS key (the finding names the property).',
   explanation:
     'A credential that never rotates stays valid after it leaks (gap 2.3: "Implement secret rotation"); the AWS managed key cannot be restricted or audited per key policy. ' +
     'CDK: `secret.addRotationSchedule(...)` or `cluster.addRotationSingleUser()`, and `encryptionKey: key` on the secret. Use `rate(N days)`, not cron, so the interval can be checked.',
   test: 'test/aspects/rules/secrets/secret-rotated-with-cmk.test.ts',
   check: (node: CfnResource, context: RuleContext) => {
-    if (!isCustomerManagedKey(node, prop(node, 'KmsKeyId'))) return NagRuleCompliance.NON_COMPLIANT;
+    const findings: string[] = [];
+    const key = prop(node, 'KmsKeyId');
+    if (!isCustomerManagedKey(node, key)) findings.push(finding(node, 'KmsKeyId', key, 'a customer-managed KMS key') + (key === undefined ? ' (the AWS managed key aws/secretsmanager)' : ''));
     const secretId = logicalIdOf(node);
     // RDS L2s rotate through the SecretTargetAttachment, whose Ref is the secret's ARN.
     const attachments = new Set(
@@ -47,6 +48,7 @@ export const SecretRotatedWithCmk: ResourceRule = {
         .filter((a) => referencedLogicalId(a, prop(a, 'SecretId')) === secretId)
         .map(logicalIdOf),
     );
+    // Only schedules deployed in this world count (a schedule with a false or undecided Condition does not).
     const schedules = stackResourcesOfType(node, 'AWS::SecretsManager::RotationSchedule').filter((s) => {
       const target = referencedLogicalId(s, prop(s, 'SecretId'));
       return target !== undefined && (target === secretId || attachments.has(target));
@@ -55,6 +57,14 @@ export const SecretRotatedWithCmk: ResourceRule = {
       const days = rotationDays(s);
       return days !== undefined && days > 0 && days <= context.maxRotationDays;
     });
-    return rotates ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+    if (!rotates) {
+      if (schedules.length === 0) findings.push(`no AWS::SecretsManager::RotationSchedule rotates the secret, needs one with rate(<= ${context.maxRotationDays} days)`);
+      for (const s of schedules) {
+        const rules = (prop(s, 'RotationRules') ?? {}) as Record<string, unknown>;
+        const [name, value] = rules.ScheduleExpression !== undefined ? ['ScheduleExpression', rules.ScheduleExpression] : ['AutomaticallyAfterDays', rules.AutomaticallyAfterDays];
+        findings.push(finding(s, `RotationRules.${name} of ${logicalIdOf(s)}`, value, `rate(<= ${context.maxRotationDays} days)`));
+      }
+    }
+    return verdict(findings);
   },
-};
+});

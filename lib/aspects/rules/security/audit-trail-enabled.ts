@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { isTrue, prop } from '../../rule-helpers';
-import { RuleContext, ScopeRule, ScopeRuleResult } from '../../rule';
+import { RuleContext, ScopeRule, scopeRule, ScopeRuleResult } from '../../rule';
 import { evidenceOf, findAllOfType, isCustomerManagedKey, providedBaseline, providedBaselineNote } from './helpers';
 
 /**
@@ -9,7 +9,7 @@ import { evidenceOf, findAllOfType, isCustomerManagedKey, providedBaseline, prov
  * one, a security baseline the organization declares it provides (an organization trail, e.g. AWS
  * Control Tower's) makes it compliant but `conditional`: provided by the organization, to be proven live.
  */
-export const AuditTrailEnabled: ScopeRule = {
+export const AuditTrailEnabled: ScopeRule = scopeRule({
   kind: 'scope',
   id: 'AUDIT-TRAIL',
   controlId: 'AUDIT-TRAIL',
@@ -44,4 +44,4 @@ export const AuditTrailEnabled: ScopeRule = {
       evidence: good.map((t) => evidenceOf(t, 'multi-region, log file validation, KMS-encrypted, logging')),
     };
   },
-};
+});

@@ -1,8 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { NagRuleCompliance } from 'cdk-nag';
-import { isTrue, logicalIdOf, prop, referencedLogicalId, stackResourcesOfType, stringOf } from '../../rule-helpers';
-import { ResourceRule } from '../../rule';
+import { finding, isTrue, logicalIdOf, prop, referencedLogicalId, stackResourcesOfType, stringOf, verdict } from '../../rule-helpers';
+import { ResourceRule, resourceRule } from '../../rule';
 import { isCustomerManagedKey, listOf } from './helpers';
 
 /** Account IDs of the regional Elastic Load Balancing log-delivery principals, in every region CDK knows. */
@@ -79,36 +79,56 @@ function isSseS3OnlyLogTarget(bucket: CfnResource): boolean {
   return isServerAccessLogTarget(bucket) || isElbAccessLogTarget(bucket) || isCloudFrontLogTarget(bucket);
 }
 
-function bucketEncrypted(node: CfnResource): boolean {
+/** `[]` when `value` is a customer-managed key, otherwise what is wrong with `name`. */
+function cmk(node: CfnResource, name: string, value: unknown): string[] {
+  return isCustomerManagedKey(node, value) ? [] : [finding(node, name, value, 'a customer-managed KMS key')];
+}
+
+/** `[]` when `name` is true, otherwise what it is. */
+function on(node: CfnResource, name: string, value: unknown): string[] {
+  return isTrue(node, value) ? [] : [finding(node, name, value, 'true')];
+}
+
+function bucketFindings(node: CfnResource): string[] {
   const rules = ((prop(node, 'BucketEncryption') as Record<string, any> | undefined)?.ServerSideEncryptionConfiguration ?? []) as Array<Record<string, any>>;
-  const defaults = rules.map((r) => r.ServerSideEncryptionByDefault).filter(Boolean);
-  if (defaults.length === 0) return false;
-  return defaults.every((d) => {
+  const defaults = (Array.isArray(rules) ? rules : []).map((r) => r?.ServerSideEncryptionByDefault).filter(Boolean);
+  if (defaults.length === 0) return ['BucketEncryption is not set, needs SSE-KMS with a customer-managed key'];
+  return defaults.flatMap((d, i) => {
     const algorithm = stringOf(node, d.SSEAlgorithm);
-    if (algorithm === 'aws:kms' || algorithm === 'aws:kms:dsse') return isCustomerManagedKey(node, d.KMSMasterKeyID);
-    return algorithm === 'AES256' && isSseS3OnlyLogTarget(node);
+    const where = `BucketEncryption.ServerSideEncryptionConfiguration.${i}.ServerSideEncryptionByDefault`;
+    if (algorithm === 'aws:kms' || algorithm === 'aws:kms:dsse') return cmk(node, `${where}.KMSMasterKeyID`, d.KMSMasterKeyID);
+    if (algorithm === 'AES256' && isSseS3OnlyLogTarget(node)) return [];
+    return [finding(node, `${where}.SSEAlgorithm`, d.SSEAlgorithm, 'aws:kms with a customer-managed key (AES256 only for a log destination of S3, ELB or CloudFront logs)')];
   });
 }
 
-const CHECKS: Readonly<Record<string, (node: CfnResource) => boolean>> = {
-  'AWS::RDS::DBCluster': (n) => isTrue(n, prop(n, 'StorageEncrypted')) && isCustomerManagedKey(n, prop(n, 'KmsKeyId')),
+const CHECKS: Readonly<Record<string, (node: CfnResource) => string[]>> = {
+  'AWS::RDS::DBCluster': (n) => [...on(n, 'StorageEncrypted', prop(n, 'StorageEncrypted')), ...cmk(n, 'KmsKeyId', prop(n, 'KmsKeyId'))],
   // Instances of a cluster are encrypted by the cluster.
   'AWS::RDS::DBInstance': (n) =>
-    prop(n, 'DBClusterIdentifier') !== undefined || (isTrue(n, prop(n, 'StorageEncrypted')) && isCustomerManagedKey(n, prop(n, 'KmsKeyId'))),
-  'AWS::ElastiCache::ReplicationGroup': (n) => isTrue(n, prop(n, 'AtRestEncryptionEnabled')) && isCustomerManagedKey(n, prop(n, 'KmsKeyId')),
-  'AWS::ElastiCache::ServerlessCache': (n) => isCustomerManagedKey(n, prop(n, 'KmsKeyId')),
-  'AWS::SQS::Queue': (n) => isCustomerManagedKey(n, prop(n, 'KmsMasterKeyId')),
-  'AWS::SNS::Topic': (n) => isCustomerManagedKey(n, prop(n, 'KmsMasterKeyId')),
-  'AWS::Logs::LogGroup': (n) => isCustomerManagedKey(n, prop(n, 'KmsKeyId')),
-  'AWS::S3::Bucket': bucketEncrypted,
+    prop(n, 'DBClusterIdentifier') !== undefined ? [] : [...on(n, 'StorageEncrypted', prop(n, 'StorageEncrypted')), ...cmk(n, 'KmsKeyId', prop(n, 'KmsKeyId'))],
+  'AWS::ElastiCache::ReplicationGroup': (n) => [...on(n, 'AtRestEncryptionEnabled', prop(n, 'AtRestEncryptionEnabled')), ...cmk(n, 'KmsKeyId', prop(n, 'KmsKeyId'))],
+  'AWS::ElastiCache::ServerlessCache': (n) => cmk(n, 'KmsKeyId', prop(n, 'KmsKeyId')),
+  'AWS::SQS::Queue': (n) => cmk(n, 'KmsMasterKeyId', prop(n, 'KmsMasterKeyId')),
+  'AWS::SNS::Topic': (n) => cmk(n, 'KmsMasterKeyId', prop(n, 'KmsMasterKeyId')),
+  'AWS::Logs::LogGroup': (n) => cmk(n, 'KmsKeyId', prop(n, 'KmsKeyId')),
+  'AWS::S3::Bucket': bucketFindings,
   'AWS::DynamoDB::Table': (n) => {
-    const sse = prop(n, 'SSESpecification') as Record<string, unknown> | undefined;
-    return sse !== undefined && isTrue(n, sse.SSEEnabled) && stringOf(n, sse.SSEType) === 'KMS' && isCustomerManagedKey(n, sse.KMSMasterKeyId);
+    const sse = (prop(n, 'SSESpecification') ?? {}) as Record<string, unknown>;
+    const type = stringOf(n, sse.SSEType);
+    return [
+      ...on(n, 'SSESpecification.SSEEnabled', sse.SSEEnabled),
+      ...(type === 'KMS' ? [] : [finding(n, 'SSESpecification.SSEType', sse.SSEType, 'KMS')]),
+      ...cmk(n, 'SSESpecification.KMSMasterKeyId', sse.KMSMasterKeyId),
+    ];
   },
-  'AWS::EFS::FileSystem': (n) => isTrue(n, prop(n, 'Encrypted')) && isCustomerManagedKey(n, prop(n, 'KmsKeyId')),
+  'AWS::EFS::FileSystem': (n) => [...on(n, 'Encrypted', prop(n, 'Encrypted')), ...cmk(n, 'KmsKeyId', prop(n, 'KmsKeyId'))],
   'AWS::Kinesis::Stream': (n) => {
-    const enc = prop(n, 'StreamEncryption') as Record<string, unknown> | undefined;
-    return enc !== undefined && stringOf(n, enc.EncryptionType) === 'KMS' && isCustomerManagedKey(n, enc.KeyId);
+    const enc = (prop(n, 'StreamEncryption') ?? {}) as Record<string, unknown>;
+    return [
+      ...(stringOf(n, enc.EncryptionType) === 'KMS' ? [] : [finding(n, 'StreamEncryption.EncryptionType', enc.EncryptionType, 'KMS')]),
+      ...cmk(n, 'StreamEncryption.KeyId', enc.KeyId),
+    ];
   },
 };
 
@@ -118,13 +138,13 @@ const CHECKS: Readonly<Record<string, (node: CfnResource) => boolean>> = {
  * forces: a log destination of a service that delivers only to SSE-S3 buckets (S3 server access logs,
  * ELB access logs, CloudFront standard logs) may use SSE-S3 (AES256); unencrypted it is still non-compliant.
  */
-export const EncryptedAtRestWithCmk: ResourceRule = {
+export const EncryptedAtRestWithCmk: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'ENCRYPTION',
   controlId: 'ENCRYPTION',
   category: 'security',
   resourceTypes: Object.keys(CHECKS),
-  info: 'The resource is not encrypted at rest with a customer-managed KMS key (KmsKeyId/KmsMasterKeyId/KMSMasterKeyID is missing, an AWS managed alias, or encryption is off).',
+  info: 'The resource is not encrypted at rest with a customer-managed KMS key (the finding names the property).',
   explanation:
     'Gap 5.3: data at rest must be protected, and with a customer-managed key its use is scoped by key policy, logged in CloudTrail and can be revoked. ' +
     'CDK: pass `encryptionKey` (logs, SQS, SNS, Aurora, secrets), `encryption: BucketEncryption.KMS` with a key (S3), `kmsKeyId` with `atRestEncryptionEnabled` (ElastiCache).',
@@ -132,6 +152,6 @@ export const EncryptedAtRestWithCmk: ResourceRule = {
   check: (node: CfnResource) => {
     const check = CHECKS[node.cfnResourceType];
     if (!check) return NagRuleCompliance.NOT_APPLICABLE;
-    return check(node) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+    return verdict(check(node));
   },
-};
+});

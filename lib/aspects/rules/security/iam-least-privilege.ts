@@ -1,7 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleCompliance } from 'cdk-nag';
-import { prop } from '../../rule-helpers';
-import { ResourceRule } from '../../rule';
+import { prop, shown, verdict } from '../../rule-helpers';
+import { ResourceRule, resourceRule } from '../../rule';
 import { elementsOf, mayBe } from '../intrinsics';
 
 const ANY = ['*'];
@@ -51,13 +50,16 @@ function trustsAnyone(node: CfnResource, statement: Record<string, unknown>): bo
   return listMayContain(node, principal, ANY);
 }
 
-/** Every identity policy document of the resource: its PolicyDocument, or each inline policy's. `undefined` entries cannot be read. */
-function identityDocuments(node: CfnResource): unknown[] | undefined {
+/** Every identity policy document of the resource with where it is: its PolicyDocument, or each inline policy's. `undefined` when the list cannot be read. */
+function identityDocuments(node: CfnResource): Array<{ where: string; document: unknown }> | undefined {
   if (['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'].includes(node.cfnResourceType)) {
     const policies = elementsOf(node, prop(node, 'Policies'));
-    return policies?.map((p) => (p && typeof p === 'object' ? (p as Record<string, unknown>).PolicyDocument : undefined));
+    return policies?.map((p, i) => ({
+      where: `Policies.${i}${p && typeof p === 'object' && typeof (p as any).PolicyName === 'string' ? ` (${(p as any).PolicyName})` : ''}.PolicyDocument`,
+      document: p && typeof p === 'object' ? (p as Record<string, unknown>).PolicyDocument : undefined,
+    }));
   }
-  return [prop(node, 'PolicyDocument')];
+  return [{ where: 'PolicyDocument', document: prop(node, 'PolicyDocument') }];
 }
 
 /**
@@ -66,7 +68,7 @@ function identityDocuments(node: CfnResource): unknown[] | undefined {
  * trusts `*` (AWS `*`) without a Condition; no role, user or group has the AWS managed AdministratorAccess.
  * A document, statement list or value the rule cannot read counts as the broad grant.
  */
-export const IamLeastPrivilege: ResourceRule = {
+export const IamLeastPrivilege: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'IAM-LEAST-PRIVILEGE',
   controlId: 'SECURITY-HARDENING',
@@ -81,26 +83,36 @@ export const IamLeastPrivilege: ResourceRule = {
     'AWS::IAM::User',
     'AWS::IAM::Group',
   ],
-  info: 'The IAM resource grants administrator access: a statement allows Action "*" on Resource "*", the role trusts any principal ("*") without a condition, or AdministratorAccess is attached.',
+  info: 'The IAM resource grants administrator access (the finding names the statement or policy).',
   explanation:
     'An identity that may do anything turns one leaked credential or one compromised task into a compromised account (gap 2.2, "/security/hardening": privileged actions). ' +
     'Grant the actions and resources the workload needs (CDK: `bucket.grantRead(role)`, `new iam.PolicyStatement({ actions: [...], resources: [...] })`), ' +
     'trust a named service or account (add a Condition such as `sts:ExternalId` for third parties), and never attach AdministratorAccess to workload identities.',
   test: 'test/aspects/rules/security/iam-least-privilege.test.ts',
   check: (node: CfnResource) => {
+    const findings: string[] = [];
     const documents = identityDocuments(node);
-    if (documents === undefined) return NagRuleCompliance.NON_COMPLIANT;
-    for (const document of documents) {
+    if (documents === undefined) findings.push(`Policies is ${shown(node, prop(node, 'Policies'))}, cannot be read (it could grant anything)`);
+    for (const { where, document } of documents ?? []) {
       const statements = statementsOf(node, document);
-      if (statements === undefined || statements.some((s) => grantsEverything(node, s))) return NagRuleCompliance.NON_COMPLIANT;
+      if (statements === undefined) {
+        findings.push(`${where} cannot be read (it could grant anything)`);
+        continue;
+      }
+      statements.forEach((st, i) => {
+        if (grantsEverything(node, st)) findings.push(`${where} Statement.${i} allows Action ${shown(node, st.Action)} on ${st.NotResource !== undefined ? 'NotResource' : `Resource ${shown(node, st.Resource)}`}`);
+      });
     }
     if (node.cfnResourceType === 'AWS::IAM::Role') {
       const trust = statementsOf(node, prop(node, 'AssumeRolePolicyDocument'));
-      if (trust === undefined || trust.some((s) => trustsAnyone(node, s))) return NagRuleCompliance.NON_COMPLIANT;
+      if (trust === undefined) findings.push('AssumeRolePolicyDocument cannot be read (it could trust anyone)');
+      (trust ?? []).forEach((st, i) => {
+        if (trustsAnyone(node, st)) findings.push(`AssumeRolePolicyDocument Statement.${i} trusts any principal (Principal ${shown(node, st.Principal ?? st.NotPrincipal)}) without a Condition`);
+      });
     }
     if (['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'].includes(node.cfnResourceType)) {
-      if (listMayContain(node, prop(node, 'ManagedPolicyArns'), ADMINISTRATOR_ACCESS)) return NagRuleCompliance.NON_COMPLIANT;
+      if (listMayContain(node, prop(node, 'ManagedPolicyArns'), ADMINISTRATOR_ACCESS)) findings.push('ManagedPolicyArns holds, or could hold, AdministratorAccess');
     }
-    return NagRuleCompliance.COMPLIANT;
+    return verdict(findings);
   },
-};
+});

@@ -1,14 +1,14 @@
 import { CfnOutput, CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { isTrue, prop, stringOf } from '../../rule-helpers';
-import { RuleContext, ScopeRule, ScopeRuleResult } from '../../rule';
+import { isDeployed, isTrue, prop, stringOf } from '../../rule-helpers';
+import { RuleContext, ScopeRule, scopeRule, ScopeRuleResult } from '../../rule';
 import { evidenceOf, findAllOfType, listOf, providedBaseline, providedBaselineNote } from './helpers';
 
 /** The resource a rendered `Ref`, `Fn::GetAtt` or `Fn::ImportValue` points at, searched in `scope`. */
 function pointedAt(scope: IConstruct, rule: CfnResource, value: unknown): CfnResource | undefined {
   const v = value as Record<string, unknown> | undefined;
   if (!v || typeof v !== 'object') return undefined;
-  const all = scope.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c));
+  const all = scope.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c) && isDeployed(c));
   const byLogicalId = (id: string, stack?: Stack) =>
     all.find((c) => (!stack || Stack.of(c) === stack) && Stack.of(c).resolve(c.logicalId) === id);
   const local = (id: string) => byLogicalId(id, Stack.of(rule)) ?? byLogicalId(id);
@@ -53,7 +53,7 @@ function routes(scope: IConstruct, source: string): CfnResource[] {
  * is `conditional` (provided by the organization, to be proven live); the routes are still required:
  * findings reach the member account's EventBridge too, and someone must hear of them.
  */
-export const SecurityMonitoringEnabled: ScopeRule = {
+export const SecurityMonitoringEnabled: ScopeRule = scopeRule({
   kind: 'scope',
   id: 'SECURITY-MONITORING',
   controlId: 'SECURITY-MONITORING',
@@ -93,4 +93,4 @@ export const SecurityMonitoringEnabled: ScopeRule = {
       ],
     };
   },
-};
+});

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { isTrue, prop, stringOf } from '../../rule-helpers';
-import { ResourceRule } from '../../rule';
+import { finding, isTrue, prop, stringOf, verdict } from '../../rule-helpers';
+import { ResourceRule, resourceRule } from '../../rule';
 
 /** An HTTP listener is fine only when every default action redirects to HTTPS. */
 function redirectsToHttps(node: CfnResource): boolean {
@@ -16,26 +16,28 @@ function redirectsToHttps(node: CfnResource): boolean {
  * Readiness-ENCRYPTION-IN-TRANSIT: load balancer listeners speak HTTPS/TLS (or only redirect HTTP to
  * HTTPS) and caches require TLS (in-transit encryption on, mode `required`).
  */
-export const TlsInTransit: ResourceRule = {
+export const TlsInTransit: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'ENCRYPTION-IN-TRANSIT',
   controlId: 'ENCRYPTION',
   category: 'security',
   resourceTypes: ['AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElastiCache::ReplicationGroup'],
-  info: 'Traffic is not required to use TLS: a listener serves plain HTTP/TCP (without only redirecting to HTTPS), or a cache has TransitEncryptionEnabled off or TransitEncryptionMode "preferred".',
+  info: 'Traffic is not required to use TLS (the finding names the property).',
   explanation:
     'Gap 5.3: data in transit must be protected; credentials and cache contents cross the network on every request. ' +
     'Use an HTTPS listener with an ACM certificate and redirect port 80; on ElastiCache set `transitEncryptionEnabled: true` and `transitEncryptionMode: "required"`.',
   test: 'test/aspects/rules/security/tls-in-transit.test.ts',
   check: (node: CfnResource) => {
     if (node.cfnResourceType === 'AWS::ElastiCache::ReplicationGroup') {
-      const mode = stringOf(node, prop(node, 'TransitEncryptionMode'));
-      const required = prop(node, 'TransitEncryptionMode') === undefined || mode === 'required';
-      return isTrue(node, prop(node, 'TransitEncryptionEnabled')) && required ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+      const findings: string[] = [];
+      if (!isTrue(node, prop(node, 'TransitEncryptionEnabled'))) findings.push(finding(node, 'TransitEncryptionEnabled', prop(node, 'TransitEncryptionEnabled'), 'true'));
+      const mode = prop(node, 'TransitEncryptionMode');
+      if (mode !== undefined && stringOf(node, mode) !== 'required') findings.push(finding(node, 'TransitEncryptionMode', mode, '"required"'));
+      return verdict(findings);
     }
     const protocol = stringOf(node, prop(node, 'Protocol'));
     if (protocol === 'HTTPS' || protocol === 'TLS') return NagRuleCompliance.COMPLIANT;
     if (protocol === 'HTTP' && redirectsToHttps(node)) return NagRuleCompliance.COMPLIANT;
-    return NagRuleCompliance.NON_COMPLIANT;
+    return [finding(node, 'Protocol', prop(node, 'Protocol'), 'HTTPS or TLS') + (protocol === 'HTTP' ? ' (or HTTP whose every DefaultActions item redirects to HTTPS)' : '')];
   },
-};
+});

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { numberOf, prop } from '../../rule-helpers';
-import { ResourceRule, RuleContext } from '../../rule';
+import { ResourceRule, resourceRule, RuleContext } from '../../rule';
 import { CAPACITY_PLAN_METADATA_KEY, capacityArithmetic, CapacityArithmetic, DEFAULT_TARGET_CONCURRENT_USERS } from '../../../constructs/service/capacity-plan';
 import { metadataOf, scalableTargetsOf } from './references';
 
@@ -34,7 +34,7 @@ export function capacityOf(node: CfnResource, context?: RuleContext): CapacityAr
  * declares its capacity plan (`Readiness:CapacityPlan` Metadata: concurrency one task sustains) and its
  * maximum task count times that concurrency reaches the target concurrent users (10,000 by default).
  */
-export const CapacityPlanMet: ResourceRule = {
+export const CapacityPlanMet: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'CAPACITY',
   controlId: 'CAPACITY',
@@ -54,4 +54,4 @@ export const CapacityPlanMet: ResourceRule = {
     const arithmetic = capacityOf(node, context);
     return arithmetic?.meetsTarget ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   },
-};
+});

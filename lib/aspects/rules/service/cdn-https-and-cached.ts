@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { prop, stringOf } from '../../rule-helpers';
-import { ResourceRule } from '../../rule';
+import { ResourceRule, resourceRule } from '../../rule';
 
 /** AWS managed cache policy "Managed-CachingDisabled". */
 export const CACHING_DISABLED_POLICY_ID = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
@@ -14,7 +14,7 @@ const CURRENT_VIEWER_TLS = /^TLSv1\.2_20(18|19|21|25)$|^TLSv1\.3_/;
  * HTTP, custom origins over HTTPS with TLS 1.2+, a TLS 1.2+ security policy on a custom certificate)
  * and caches at least one path (a behavior with a cache policy other than CachingDisabled).
  */
-export const CdnHttpsAndCached: ResourceRule = {
+export const CdnHttpsAndCached: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'CDN',
   controlId: 'CDN',
@@ -55,4 +55,4 @@ export const CdnHttpsAndCached: ResourceRule = {
     });
     return caches ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   },
-};
+});

@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { StageName } from '../../../config/stage-config';
 import { numberOf, prop, stringOf } from '../../rule-helpers';
-import { ResourceRule, RuleContext } from '../../rule';
+import { ResourceRule, resourceRule, RuleContext } from '../../rule';
 import { elementsOf, referencedResource } from '../intrinsics';
 import { MIN_SCALABLE_TASKS } from './service-autoscaled';
 
@@ -66,7 +66,7 @@ function spreadAndCapacity(node: CfnResource): { zones?: Set<string>; capacity?:
  * Subnets are followed to the AWS::EC2::Subnet resources of the app; a subnet the rule cannot resolve
  * (an imported subnet ID, a zone from Fn::GetAZs) is unknown and non-compliant.
  */
-export const ComputeSpreadAcrossZones: ResourceRule = {
+export const ComputeSpreadAcrossZones: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'COMPUTE-PLATFORM',
   controlId: 'COMPUTE-PLATFORM',
@@ -89,4 +89,4 @@ export const ComputeSpreadAcrossZones: ResourceRule = {
     const ok = zones !== undefined && zones.size >= minZones && capacity !== undefined && capacity >= MIN_COMPUTE_CAPACITY;
     return ok ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   },
-};
+});

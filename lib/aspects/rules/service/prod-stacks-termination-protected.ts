@@ -1,6 +1,6 @@
 import { NestedStack, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { ScopeRule, ScopeRuleResult } from '../../rule';
+import { ScopeRule, scopeRule, ScopeRuleResult } from '../../rule';
 
 /** The stacks a scope deploys (nested stacks inherit protection from their parent). */
 function stacksOf(scope: IConstruct): Stack[] {
@@ -11,7 +11,7 @@ function stacksOf(scope: IConstruct): Stack[] {
  * Readiness-DEPLOY-SAFETY-STACKS: every stack of a prod stage has termination protection, so that a
  * mistaken `cdk destroy` or stack deletion cannot take production down.
  */
-export const ProdStacksTerminationProtected: ScopeRule = {
+export const ProdStacksTerminationProtected: ScopeRule = scopeRule({
   kind: 'scope',
   id: 'DEPLOY-SAFETY-STACKS',
   controlId: 'DEPLOY-SAFETY',
@@ -31,4 +31,4 @@ export const ProdStacksTerminationProtected: ScopeRule = {
       evidence: stacks.filter((s) => s.terminationProtection).map((s) => ({ constructPath: s.node.path, stackName: s.stackName, note: 'termination protection on' })),
     };
   },
-};
+});

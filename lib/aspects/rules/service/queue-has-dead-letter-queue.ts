@@ -1,7 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { memoPerRun, numberOf, prop, rendered, resourcesOfType } from '../../rule-helpers';
-import { ResourceRule } from '../../rule';
+import { ResourceRule, resourceRule } from '../../rule';
 import { referenceTest } from './references';
 
 /** Most receives before a message is dead-lettered: more turns a poison message into a retry storm. */
@@ -53,7 +53,7 @@ function isDeadLetterTarget(queue: CfnResource): boolean {
  * Readiness-ASYNC-QUEUE: every SQS work queue moves poison messages to a dead-letter queue after a
  * bounded number of receives (1-10). Queues that are themselves dead-letter targets are not applicable.
  */
-export const QueueHasDeadLetterQueue: ResourceRule = {
+export const QueueHasDeadLetterQueue: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'ASYNC-QUEUE',
   controlId: 'ASYNC-QUEUE',
@@ -73,4 +73,4 @@ export const QueueHasDeadLetterQueue: ResourceRule = {
     }
     return isDeadLetterTarget(node) ? NagRuleCompliance.NOT_APPLICABLE : NagRuleCompliance.NON_COMPLIANT;
   },
-};
+});

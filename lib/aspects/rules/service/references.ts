@@ -3,7 +3,7 @@
  * (same stack: Ref/GetAtt; another stack: its export), and which scalable target drives an ECS service.
  */
 import { CfnResource, Stack } from 'aws-cdk-lib';
-import { jsonOf, logicalIdOf, prop, rendered, resourcesOfType, stringOf } from '../../rule-helpers';
+import { attribute, jsonOf, logicalIdOf, prop, resourcesOfType, stringOf } from '../../rule-helpers';
 
 /**
  * A test of whether a rendered value refers to `target`: `referenceTest(target)(stack, value)` is
@@ -64,5 +64,5 @@ export function scalingPoliciesOf(target: CfnResource): CfnResource[] {
 
 /** Rendered CloudFormation Metadata of a resource. */
 export function metadataOf(node: CfnResource): Record<string, unknown> {
-  return (rendered(node).Metadata ?? {}) as Record<string, unknown>;
+  return (attribute(node, 'Metadata') ?? {}) as Record<string, unknown>;
 }

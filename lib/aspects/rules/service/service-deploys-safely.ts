@@ -1,7 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { isTrue, prop, resourcesOfType, stringOf } from '../../rule-helpers';
-import { ResourceRule, RuleContext } from '../../rule';
+import { ResourceRule, resourceRule, RuleContext } from '../../rule';
 import { refersTo } from './references';
 
 /** ECS deployment controller: circuit breaker with rollback, and (prod) CloudWatch alarms that roll back. */
@@ -32,7 +32,7 @@ function codeDeploySafe(node: CfnResource, prod: boolean): boolean {
  * circuit breaker with rollback on (blue/green: a CodeDeploy group with automatic rollback), and in prod
  * also deployment alarms that roll back. Readiness-DEPLOY-SAFETY-STACKS covers termination protection.
  */
-export const ServiceDeploysSafely: ResourceRule = {
+export const ServiceDeploysSafely: ResourceRule = resourceRule({
   kind: 'resource',
   id: 'DEPLOY-SAFETY',
   controlId: 'DEPLOY-SAFETY',
@@ -53,4 +53,4 @@ export const ServiceDeploysSafely: ResourceRule = {
     // EXTERNAL controllers (or an unreadable type) cannot be verified from the template.
     return NagRuleCompliance.NON_COMPLIANT;
   },
-};
+});

@@ -54,16 +54,22 @@ describe('Readiness-CACHE-HA', () => {
     expect(check(rule, groups.Rbac)).toBe(NagRuleCompliance.COMPLIANT);
   });
 
-  test.each(['NoFailover', 'NoReplicaInShard', 'NoAuth', 'NoSnapshots', 'Deleted'])('%s is non-compliant', (id) => {
-    expect(check(rule, groups[id])).toBe(NagRuleCompliance.NON_COMPLIANT);
+  test.each([
+    ['NoFailover', 'AutomaticFailoverEnabled is false, needs true; MultiAZEnabled is false, needs true; NumCacheClusters is 1, needs >= 2 (a primary and a replica)'],
+    ['NoReplicaInShard', 'NodeGroupConfiguration.1.ReplicaCount is 0, needs >= 1'],
+    ['NoAuth', 'neither AuthToken nor UserGroupIds is set, needs one of them'],
+    ['NoSnapshots', 'SnapshotRetentionLimit is 0, needs >= 1'],
+    ['Deleted', 'DeletionPolicy is "Delete", needs Snapshot or Retain'],
+  ])('%s is non-compliant and the finding names the property', (id, finding) => {
+    expect(check(rule, groups[id])).toEqual([finding]);
   });
 
   test('TransitEncryptionEnabled from an unresolvable parameter is non-compliant', () => {
-    expect(check(rule, groups.TokenTransit)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, groups.TokenTransit)).toEqual(['TransitEncryptionEnabled is Ref Tls (not readable from the template), needs true']);
   });
 
   test('a standalone Redis cache cluster is non-compliant; memcached is not applicable', () => {
-    expect(check(rule, standalone)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, standalone)).toEqual(['a standalone AWS::ElastiCache::CacheCluster (Engine "redis") has no replica, needs an AWS::ElastiCache::ReplicationGroup']);
     expect(check(rule, memcached)).toBe(NagRuleCompliance.NOT_APPLICABLE);
   });
 

@@ -55,20 +55,20 @@ describe('Readiness-DB-BACKUP', () => {
   });
 
   test('the CDK defaults (1 day, no deletion protection) are non-compliant', () => {
-    expect(check(rule, defaultsCluster)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, defaultsCluster)).toEqual(['BackupRetentionPeriod is not set, needs >= 7 days (RDS keeps 1 day by default); DeletionProtection is not set, needs true; StorageEncrypted is not set, needs true']);
   });
 
   test('prod requires the configured retention: 7 days pass in staging, not in prod (14 configured)', () => {
     expect(rule.check(cfnOf(sevenDayInstance), ruleContextFor('staging'))).toBe(NagRuleCompliance.COMPLIANT);
-    expect(rule.check(cfnOf(sevenDayInstance), ruleContextFor('prod', PROD))).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(rule.check(cfnOf(sevenDayInstance), ruleContextFor('prod', PROD))).toEqual(['BackupRetentionPeriod is 7, needs >= 14 days']);
   });
 
   test('DeletionPolicy Delete is non-compliant', () => {
-    expect(check(rule, deletedInstance, 'staging')).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, deletedInstance, 'staging')).toEqual(['DeletionPolicy is "Delete", needs Snapshot or Retain']);
   });
 
   test('an unresolvable retention is non-compliant, never compliant', () => {
-    expect(check(rule, tokenRetention, 'staging')).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, tokenRetention, 'staging')).toEqual(['BackupRetentionPeriod is Ref Days (not readable from the template), needs >= 7 days']);
   });
 
   test('the Readiness pack flags the unprotected databases and not the protected cluster', () => {

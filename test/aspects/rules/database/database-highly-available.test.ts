@@ -59,12 +59,12 @@ describe('Readiness-DB-HA', () => {
   });
 
   test('a single-AZ instance and a writer-only Aurora cluster are non-compliant', () => {
-    expect(check(rule, singleAzInstance)).toBe(NagRuleCompliance.NON_COMPLIANT);
-    expect(check(rule, auroraWriterOnly)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, singleAzInstance)).toEqual(['MultiAZ is not set, needs true']);
+    expect(check(rule, auroraWriterOnly)).toEqual(['the Aurora cluster has 1 AWS::RDS::DBInstance, needs 2 or more (a writer and a reader)']);
   });
 
   test('two Aurora instances pinned to the same zone are non-compliant', () => {
-    expect(check(rule, pinnedCluster)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, pinnedCluster)).toEqual(["the Aurora cluster's instances are not in 2 or more zones; AvailabilityZone is \"eu-west-1a\" on PinnedA, PinnedB"]);
   });
 
   test('cluster members and non-PostgreSQL/MySQL engines are not applicable', () => {
@@ -73,7 +73,7 @@ describe('Readiness-DB-HA', () => {
   });
 
   test('an escape-hatch override is read: MultiAZ from an unresolvable parameter is non-compliant', () => {
-    expect(check(rule, tokenInstance)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, tokenInstance)).toEqual(['MultiAZ is Ref MultiAzParam (not readable from the template), needs true']);
   });
 
   test('the Readiness pack flags exactly the non-compliant databases', () => {

@@ -48,17 +48,17 @@ describe('Readiness-DB-POOLING', () => {
   });
 
   test('no proxy, or a proxy that allows plain text, is non-compliant', () => {
-    expect(check(rule, noProxy)).toBe(NagRuleCompliance.NON_COMPLIANT);
-    expect(check(rule, plainTextProxy)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, noProxy)).toEqual(['no AWS::RDS::DBProxyTargetGroup targets the cluster, needs an RDS Proxy with RequireTLS true']);
+    expect(check(rule, plainTextProxy)).toEqual([expect.stringMatching(/^RequireTLS of \w+ is (false|not set), needs true$/)]);
   });
 
   test('RequireTLS from an unresolvable parameter is non-compliant', () => {
-    expect(check(rule, tokenTls)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, tokenTls)).toEqual([expect.stringMatching(/^RequireTLS of TokenTlsProxy\w+ is Ref Tls \(not readable from the template\), needs true$/)]);
   });
 
   test('a global-database secondary (read-only until promoted) is not applicable; a global member with its own master user is checked', () => {
     expect(check(rule, globalSecondary)).toBe(NagRuleCompliance.NOT_APPLICABLE);
-    expect(check(rule, globalPrimary)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, globalPrimary)).toEqual(['no AWS::RDS::DBProxyTargetGroup targets the cluster, needs an RDS Proxy with RequireTLS true']);
   });
 
   test('the Readiness pack flags exactly the unpooled clusters; RDS instances are not applicable', () => {

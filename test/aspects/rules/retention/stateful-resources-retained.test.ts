@@ -40,13 +40,13 @@ describe('Readiness-DATA-RETENTION', () => {
   });
 
   test('DeletionPolicy Delete is non-compliant', () => {
-    expect(check(rule, destroyedBucket)).toBe(NagRuleCompliance.NON_COMPLIANT);
-    expect(check(rule, destroyedTable)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, destroyedBucket)).toEqual(['DeletionPolicy is "Delete", needs Retain or Snapshot']);
+    expect(check(rule, destroyedTable)).toEqual(['DeletionPolicy is "Delete", needs Retain or Snapshot']);
   });
 
   test('a log group without RetentionInDays, or with an unresolvable one, is non-compliant', () => {
-    expect(check(rule, foreverLogs)).toBe(NagRuleCompliance.NON_COMPLIANT);
-    expect(check(rule, tokenRetention)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, foreverLogs)).toEqual([expect.stringMatching(/RetentionInDays is (not set|-?\d+), needs a number of days/)]);
+    expect(check(rule, tokenRetention)).toEqual([expect.stringMatching(/RetentionInDays is Ref \w+ \(not readable from the template\), needs a number of days/)]);
   });
 
   test('the Readiness pack flags exactly the non-compliant resources and ignores stateless ones', () => {

@@ -61,17 +61,17 @@ describe('Readiness-SECRET-ROTATION', () => {
   });
 
   test('a secret without rotation, or on the AWS managed key, is non-compliant', () => {
-    expect(check(rule, secrets.NotRotated)).toBe(NagRuleCompliance.NON_COMPLIANT);
-    expect(check(rule, secrets.AwsManagedKey)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, secrets.NotRotated)).toEqual(['no AWS::SecretsManager::RotationSchedule rotates the secret, needs one with rate(<= 30 days)']);
+    expect(check(rule, secrets.AwsManagedKey)).toEqual(['KmsKeyId is not set, needs a customer-managed KMS key (the AWS managed key aws/secretsmanager)']);
   });
 
   test('90-day rotation passes in staging and fails in prod (at most 30 days)', () => {
     expect(check(rule, secrets.Quarterly, 'staging')).toBe(NagRuleCompliance.COMPLIANT);
-    expect(check(rule, secrets.Quarterly, 'prod')).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, secrets.Quarterly, 'prod')).toEqual([expect.stringMatching(/^RotationRules.ScheduleExpression of QuarterlyRotation\w+ is "rate\(90 days\)", needs rate\(<= 30 days\)$/)]);
   });
 
   test('a schedule it cannot read (cron) is non-compliant, never compliant', () => {
-    expect(check(rule, secrets.Cron)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, secrets.Cron)).toEqual([expect.stringMatching(/ScheduleExpression of \w+ is "cron\(0 4 1 \* \? \*\)", needs rate/)]);
   });
 
   test('the Readiness pack flags exactly the non-compliant secrets', () => {

@@ -99,7 +99,7 @@ describe('Readiness-ENCRYPTION', () => {
 
   test('a server access log target may use SSE-S3, the only encryption S3 log delivery supports', () => {
     expect(check(rule, good.AccessLogs)).toBe(NagRuleCompliance.COMPLIANT);
-    expect(check(rule, bad.S3ManagedBucket)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, bad.S3ManagedBucket)).toEqual([expect.stringMatching(/^BucketEncryption\.ServerSideEncryptionConfiguration\.0\.ServerSideEncryptionByDefault\.SSEAlgorithm is "AES256", needs aws:kms/)]);
   });
 
   test('an ELB or CloudFront log destination may use SSE-S3, the only encryption those services deliver to', () => {
@@ -108,12 +108,15 @@ describe('Readiness-ENCRYPTION', () => {
 
   test('a log destination without encryption, or a bucket only granted to another account or with ACLs, is non-compliant', () => {
     for (const c of [bad.UnencryptedElbLogs, bad.UnencryptedCdnLogs, bad.OtherAccountLogs, bad.AclBucketWithoutCdn]) {
-      expect([c.node.id, check(rule, c)]).toEqual([c.node.id, NagRuleCompliance.NON_COMPLIANT]);
+      expect([c.node.id, check(rule, c)]).toEqual([c.node.id, [expect.stringMatching(/^BucketEncryption.* needs /)]]);
     }
   });
 
   test('missing keys, AWS managed keys and encryption turned off are non-compliant', () => {
-    for (const c of Object.values(bad)) expect([c.node.id, check(rule, c)]).toEqual([c.node.id, NagRuleCompliance.NON_COMPLIANT]);
+    // Each finding names the property and its value.
+    for (const c of Object.values(bad)) expect([c.node.id, check(rule, c)]).toEqual([c.node.id, [expect.stringMatching(/^[A-Za-z.0-9]+ is .*, needs /)]]);
+    expect(check(rule, bad.CacheUnencrypted)).toEqual(['AtRestEncryptionEnabled is not set, needs true; KmsKeyId is not set, needs a customer-managed KMS key']);
+    expect(check(rule, bad.Instance)).toEqual(['StorageEncrypted is false, needs true']);
   });
 
   test('the Readiness pack flags exactly the non-compliant resources', () => {

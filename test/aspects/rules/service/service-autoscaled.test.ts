@@ -57,13 +57,13 @@ describe('Readiness-AUTOSCALING', () => {
   });
 
   test('a Fargate service without autoscaling is non-compliant', () => {
-    expect(check(rule, fixed)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, fixed)).toEqual([expect.stringMatching(/^no AWS::ApplicationAutoScaling::ScalableTarget scales its DesiredCount/)]);
   });
 
   test('no policy, a minimum of 1, or max equal to min is non-compliant', () => {
-    expect(check(rule, noPolicy)).toBe(NagRuleCompliance.NON_COMPLIANT);
-    expect(check(rule, minOne)).toBe(NagRuleCompliance.NON_COMPLIANT);
-    expect(check(rule, flat)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, noPolicy)).toEqual([expect.stringMatching(/^scalable target \w+: no AWS::ApplicationAutoScaling::ScalingPolicy, needs one$/)]);
+    expect(check(rule, minOne)).toEqual([expect.stringMatching(/^scalable target \w+: MinCapacity is 1, needs >= 2$/)]);
+    expect(check(rule, flat)).toEqual([expect.stringMatching(/^scalable target \w+: MaxCapacity is \d+, needs above MinCapacity$/)]);
   });
 
   test('the Readiness pack flags exactly the services that do not autoscale', () => {

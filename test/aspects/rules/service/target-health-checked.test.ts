@@ -36,13 +36,13 @@ describe('Readiness-HEALTH-CHECK', () => {
   });
 
   test('default health checks (no path, no thresholds) are non-compliant', () => {
-    expect(check(rule, defaults)).toBe(NagRuleCompliance.NON_COMPLIANT);
-    expect(check(rule, tcpDefaults)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, defaults)).toEqual([expect.stringMatching(/^(HealthCheckEnabled|HealthCheckProtocol|Protocol|HealthCheckPath|HealthyThresholdCount|UnhealthyThresholdCount|HealthCheckIntervalSeconds) is .*, needs /)]);
+    expect(check(rule, tcpDefaults)).toEqual([expect.stringMatching(/^(HealthCheckEnabled|HealthCheckProtocol|Protocol|HealthCheckPath|HealthyThresholdCount|UnhealthyThresholdCount|HealthCheckIntervalSeconds) is .*, needs /)]);
   });
 
   test('thresholds without a path, or a disabled health check, are non-compliant', () => {
-    expect(check(rule, noPath)).toBe(NagRuleCompliance.NON_COMPLIANT);
-    expect(check(rule, disabled)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, noPath)).toEqual([expect.stringMatching(/^(HealthCheckEnabled|HealthCheckProtocol|Protocol|HealthCheckPath|HealthyThresholdCount|UnhealthyThresholdCount|HealthCheckIntervalSeconds) is .*, needs /)]);
+    expect(check(rule, disabled)).toEqual(['HealthCheckEnabled is false, needs true']);
   });
 
   test('Lambda target groups are not applicable', () => {
