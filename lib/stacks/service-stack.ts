@@ -130,7 +130,6 @@ export class ServiceStack extends Stack {
         owner: 'Platform',
         expires: '2027-02-26',
       });
-      acknowledge(this.originSecret, 'NIST.800.53.R5-SecretsManagerRotationEnabled', 'Rotated by redeploy (README, "Origin header"): a scheduled rotation would change the value behind the resolved templates.');
     }
     const originHeaderValues = this.originSecret
       ? [
