@@ -17,7 +17,10 @@ import { check, userStack } from '../rule-test-kit';
 /** Construct paths and finding rule names the Readiness pack reports for this rule (findings are `<rule>[<finding>]`). */
 function flagged(stack: Stack): string[] {
   const report = new ReadinessChecks(undefined, { stage: 'prod', rules: [rule] }).validateScope(stack);
-  return report.violations.filter((v) => v.ruleName.startsWith(ruleIdOf(rule))).flatMap((v) => v.violatingResources.map((r) => `${r.constructPath} ${v.ruleName}`));
+  // What failed is in the violation's locations (named finding IDs stay in the rule name).
+  return report.violations
+    .filter((v) => v.ruleName.startsWith(ruleIdOf(rule)))
+    .flatMap((v) => v.violatingResources.map((r) => `${r.constructPath} ${v.ruleName}${r.locations && r.locations.length > 0 ? `[${r.locations.join('; ')}]` : ''}`));
 }
 
 const alarmOn = (stack: Stack, id: string, metric: cloudwatch.Metric | cloudwatch.MathExpression) => metric.createAlarm(stack, id, { threshold: 1, evaluationPeriods: 1 });

@@ -126,7 +126,7 @@ describe('Readiness-DB-CLIENT-AUTH', () => {
   test('the Readiness pack flags exactly the databases no client can log in to', () => {
     const report = new ReadinessChecks(undefined, { stage: 'prod', rules: [rule] }).validateScope(app);
     const flagged = report.violations
-      .filter((v) => v.ruleName.startsWith(`${ruleIdOf(rule)}[`))
+      .filter((v) => v.ruleName === ruleIdOf(rule))
       .flatMap((v) => v.violatingResources.map((r) => r.constructPath!.split('/').slice(0, 3).join('/')));
     expect(new Set(flagged)).toEqual(
       new Set([

@@ -218,10 +218,11 @@ describe('Readiness-SECRET-READABLE', () => {
   });
 
   test('the Readiness pack flags exactly the defective consumers, by path', () => {
-    // Findings carry their detail in the rule name: Readiness-SECRET-READABLE[<property>: <secret>: <why>].
+    // One violation per resource under the published rule ID; its locations say what failed (<property>: <secret>: <why>).
     const report = new ReadinessChecks(undefined, { stage: 'prod', rules: [rule] }).validateScope(app);
     const flagged = report.violations
-      .filter((v) => v.ruleName.startsWith(`${ruleIdOf(rule)}[`))
+      .filter((v) => v.ruleName === ruleIdOf(rule))
+      .filter((v) => v.violatingResources.every((r) => (r.locations ?? []).length > 0))
       .flatMap((v) => v.violatingResources.map((r) => r.constructPath!.split('/').slice(0, 2).join('/')));
     expect(new Set(flagged)).toEqual(
       new Set([
