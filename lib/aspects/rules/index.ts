@@ -10,6 +10,16 @@ import { BackupsCopiedCrossRegion } from './dr/backups-copied-cross-region';
 import { BudgetDefined } from './dr/budget-defined';
 import { RecoveryObjectivesMet } from './dr/recovery-objectives-met';
 import { StatefulResourcesDrilled } from './dr/stateful-resources-drilled';
+import { EksControlPlaneLogged } from './eks/eks-control-plane-logged';
+import { EksEndpointPrivate } from './eks/eks-endpoint-private';
+import { EksSecretsEncrypted } from './eks/eks-secrets-encrypted';
+import { EksSpreadAcrossZones } from './eks/eks-spread-across-zones';
+import { EksVersionSupported } from './eks/eks-version-supported';
+import { K8sDeploymentAutoscaled } from './eks/k8s-deployment-autoscaled';
+import { K8sDeploymentDisruptionBudgeted } from './eks/k8s-deployment-disruption-budgeted';
+import { K8sDeploymentReadinessProbed } from './eks/k8s-deployment-readiness-probed';
+import { K8sDeploymentResourcesBounded } from './eks/k8s-deployment-resources-bounded';
+import { K8sNamespaceDefaultDeny } from './eks/k8s-namespace-default-deny';
 import { AlarmedAndRouted } from './observability/alarmed-and-routed';
 import { AlarmMetricsExist } from './observability/alarm-metrics-exist';
 import { AlarmsDeliverable } from './observability/alarms-deliverable';
@@ -72,4 +82,14 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   ObservabilityInPlace,
   AccountSingletons,
   RateLimitSeesClients,
+  EksEndpointPrivate,
+  EksControlPlaneLogged,
+  EksSecretsEncrypted,
+  EksSpreadAcrossZones,
+  EksVersionSupported,
+  K8sDeploymentAutoscaled,
+  K8sDeploymentDisruptionBudgeted,
+  K8sDeploymentResourcesBounded,
+  K8sDeploymentReadinessProbed,
+  K8sNamespaceDefaultDeny,
 ];
