@@ -1,0 +1,2 @@
+export * from './production-cluster';
+export * from './workload-manifests';
