@@ -10,6 +10,7 @@ import { BackupsCopiedCrossRegion } from './dr/backups-copied-cross-region';
 import { BudgetDefined } from './dr/budget-defined';
 import { RecoveryObjectivesMet } from './dr/recovery-objectives-met';
 import { StatefulResourcesDrilled } from './dr/stateful-resources-drilled';
+import { EksClusterAlarmed } from './eks/eks-cluster-alarmed';
 import { EksControlPlaneLogged } from './eks/eks-control-plane-logged';
 import { EksEndpointPrivate } from './eks/eks-endpoint-private';
 import { EksSecretsEncrypted } from './eks/eks-secrets-encrypted';
@@ -87,6 +88,7 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   EksSecretsEncrypted,
   EksSpreadAcrossZones,
   EksVersionSupported,
+  EksClusterAlarmed,
   K8sDeploymentAutoscaled,
   K8sDeploymentDisruptionBudgeted,
   K8sDeploymentResourcesBounded,

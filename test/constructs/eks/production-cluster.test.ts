@@ -5,7 +5,8 @@ import { EKS_CLUSTER_TYPES } from '../../../lib/aspects/rules/eks/eks-cluster';
 import { READINESS_RULES } from '../../../lib/aspects/rules';
 import { ResourceRule } from '../../../lib/aspects/rule';
 import { KUBERNETES_RESOURCE_TYPE } from '../../../lib/aspects/rules/eks/kubernetes-manifests';
-import { KubernetesNamespace, KubernetesWorkload, ProductionCluster } from '../../../lib/constructs/eks';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EksClusterAlarms, KubernetesNamespace, KubernetesWorkload, ProductionCluster } from '../../../lib/constructs/eks';
 import { NO_BUNDLING } from '../../helpers/synth';
 import { flaggedPaths } from '../../aspects/rules/eks/eks-test-kit';
 
@@ -16,6 +17,7 @@ function build() {
   const stack = new Stack(app, 'Platform', { env: ENV });
   const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 1, availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] });
   const platform = new ProductionCluster(stack, 'Eks', { vpc });
+  new EksClusterAlarms(stack, 'EksAlarms', { clusterName: platform.cluster.clusterName, alarmTopic: new sns.Topic(stack, 'OnCall') });
   const ns = new KubernetesNamespace(stack, 'Shop', { cluster: platform.cluster, name: 'shop', egress: [{ cidr: '10.0.0.0/16', port: 5432 }, { cidr: '10.0.0.0/16', port: 6379 }], ingressCidr: '10.0.0.0/16', ingressPorts: [8080] });
   platform.podIdentityRole('Web', 'shop', 'web');
   new KubernetesWorkload(stack, 'Web', { cluster: platform.cluster, namespace: ns, name: 'web', image: 'public.ecr.aws/nginx/nginx:1.27', serviceAccountName: 'web', cpuMillis: 500, memoryMiB: 1024, minReplicas: 3, maxReplicas: 30, scaling: { kind: 'cpu', targetUtilizationPercent: 60 }, concurrencyPerPod: 100, port: 8080 });
@@ -58,7 +60,7 @@ describe('ProductionCluster and Kubernetes workloads', () => {
 
   test('every EKS and Kubernetes readiness rule passes on the stack', () => {
     const rules = READINESS_RULES.filter((r): r is ResourceRule => r.kind === 'resource' && r.resourceTypes.some((t) => [...EKS_CLUSTER_TYPES, KUBERNETES_RESOURCE_TYPE].includes(t)));
-    expect(rules.length).toBe(10);
+    expect(rules.length).toBe(11);
     for (const rule of rules) expect([rule.id, flaggedPaths(rule, f.stack)]).toEqual([rule.id, []]);
   });
 
