@@ -17,6 +17,7 @@ import { EksSecretsEncrypted } from './eks/eks-secrets-encrypted';
 import { EksSpreadAcrossZones } from './eks/eks-spread-across-zones';
 import { EksVersionSupported } from './eks/eks-version-supported';
 import { K8sDeploymentAutoscaled } from './eks/k8s-deployment-autoscaled';
+import { K8sDeploymentCapacityPlanned } from './eks/k8s-deployment-capacity-planned';
 import { K8sDeploymentDisruptionBudgeted } from './eks/k8s-deployment-disruption-budgeted';
 import { K8sDeploymentReadinessProbed } from './eks/k8s-deployment-readiness-probed';
 import { K8sDeploymentResourcesBounded } from './eks/k8s-deployment-resources-bounded';
@@ -94,4 +95,5 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   K8sDeploymentResourcesBounded,
   K8sDeploymentReadinessProbed,
   K8sNamespaceDefaultDeny,
+  K8sDeploymentCapacityPlanned,
 ];

@@ -20,7 +20,7 @@ function build() {
   new EksClusterAlarms(stack, 'EksAlarms', { clusterName: platform.cluster.clusterName, alarmTopic: new sns.Topic(stack, 'OnCall') });
   const ns = new KubernetesNamespace(stack, 'Shop', { cluster: platform.cluster, name: 'shop', egress: [{ cidr: '10.0.0.0/16', port: 5432 }, { cidr: '10.0.0.0/16', port: 6379 }], ingressCidr: '10.0.0.0/16', ingressPorts: [8080] });
   platform.podIdentityRole('Web', 'shop', 'web');
-  new KubernetesWorkload(stack, 'Web', { cluster: platform.cluster, namespace: ns, name: 'web', image: 'public.ecr.aws/nginx/nginx:1.27', serviceAccountName: 'web', cpuMillis: 500, memoryMiB: 1024, minReplicas: 3, maxReplicas: 30, scaling: { kind: 'cpu', targetUtilizationPercent: 60 }, concurrencyPerPod: 100, port: 8080 });
+  new KubernetesWorkload(stack, 'Web', { cluster: platform.cluster, namespace: ns, name: 'web', image: 'public.ecr.aws/nginx/nginx:1.27', serviceAccountName: 'web', cpuMillis: 500, memoryMiB: 1024, minReplicas: 3, maxReplicas: 100, scaling: { kind: 'cpu', targetUtilizationPercent: 60 }, concurrencyPerPod: 100, port: 8080 });
   new KubernetesWorkload(stack, 'Worker', { cluster: platform.cluster, namespace: ns, name: 'worker', image: 'public.ecr.aws/nginx/nginx:1.27', serviceAccountName: 'worker', cpuMillis: 250, memoryMiB: 512, minReplicas: 2, maxReplicas: 20, scaling: { kind: 'sqs', queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs', region: 'eu-west-1', messagesPerPod: 10 }, concurrencyPerPod: 5 });
   return { app, stack, template: Template.fromStack(stack) };
 }
@@ -53,14 +53,14 @@ describe('ProductionCluster and Kubernetes workloads', () => {
     expect(web).toMatch(/"readOnlyRootFilesystem":true/);
     expect(web).toMatch(/"runAsNonRoot":true/);
     expect(web).toMatch(/"startupProbe"/);
-    expect(web).toMatch(/"kind":"HorizontalPodAutoscaler".*"maxReplicas":30/);
+    expect(web).toMatch(/"kind":"HorizontalPodAutoscaler".*"maxReplicas":100/);
     expect(manifests.some((m) => m.includes('"kind":"ScaledObject"') && m.includes('aws-sqs-queue'))).toBe(true);
     expect(manifests.some((m) => m.includes('"name":"default-deny"') && m.includes('"policyTypes":["Ingress","Egress"]'))).toBe(true);
   });
 
   test('every EKS and Kubernetes readiness rule passes on the stack', () => {
     const rules = READINESS_RULES.filter((r): r is ResourceRule => r.kind === 'resource' && r.resourceTypes.some((t) => [...EKS_CLUSTER_TYPES, KUBERNETES_RESOURCE_TYPE].includes(t)));
-    expect(rules.length).toBe(11);
+    expect(rules.length).toBe(12);
     for (const rule of rules) expect([rule.id, flaggedPaths(rule, f.stack)]).toEqual([rule.id, []]);
   });
 

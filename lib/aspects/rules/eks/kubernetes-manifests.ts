@@ -15,7 +15,7 @@ export const UNKNOWN = '\u2047unknown\u2047';
 export interface KubernetesObject {
   readonly apiVersion?: string;
   readonly kind?: string;
-  readonly metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
+  readonly metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   readonly spec?: any;
   readonly [key: string]: any;
 }

@@ -4,6 +4,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { NagRuleCompliance } from 'cdk-nag';
+import { K8sDeploymentCapacityPlanned } from '../../../../lib/aspects/rules/eks/k8s-deployment-capacity-planned';
 import { K8sDeploymentAutoscaled } from '../../../../lib/aspects/rules/eks/k8s-deployment-autoscaled';
 import { K8sDeploymentDisruptionBudgeted } from '../../../../lib/aspects/rules/eks/k8s-deployment-disruption-budgeted';
 import { K8sDeploymentReadinessProbed } from '../../../../lib/aspects/rules/eks/k8s-deployment-readiness-probed';
@@ -34,6 +35,8 @@ const hpa = (name: string, namespace: string, target: string, max: unknown = 10)
   spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target }, minReplicas: 3, maxReplicas: max, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }] },
 });
 const pdb = (name: string, namespace: string, matchLabels: Record<string, string>) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace }, spec: { minAvailable: 2, selector: { matchLabels } } });
+const service = (name: string, namespace: string, selector: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { selector, ports: [{ port: 80, targetPort: 8080 }] } });
+const withConcurrency = (d: ReturnType<typeof deployment>, perPod: string) => ({ ...d, metadata: { ...d.metadata, annotations: { 'readiness.dev/concurrency-per-pod': perPod } } });
 const denyAll = (namespace: string) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
 
 /** A user's app: a v2 cluster with a production-ready namespace, a v1 cluster with a legacy one, and L1 manifests. */
@@ -47,8 +50,9 @@ function userApp() {
   const good = v2.addManifest('Shop',
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
     denyAll('shop'),
-    deployment('web', 'shop', goodContainer(image), labels),
-    hpa('web', 'shop', 'web'),
+    withConcurrency(deployment('web', 'shop', goodContainer(image), labels), '100'),
+    hpa('web', 'shop', 'web', 100),
+    service('web', 'shop', labels),
     pdb('web', 'shop', labels),
   );
   // Allows in another manifest of the same cluster; an HPA for a worker in a separate manifest resource.
@@ -58,11 +62,12 @@ function userApp() {
   const stack1 = new Stack(app, 'Legacy', { env: ENV });
   const v1 = new eks.Cluster(stack1, 'V1', { version: eks.KubernetesVersion.V1_33, kubectlLayer: new KubectlV35Layer(stack1, 'Kubectl'), defaultCapacity: 0, vpc, vpcSubnets: [{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
   // No HPA, PDB, resources, probes or network policy.
-  const legacy = v1.addManifest('Legacy', deployment('legacy', 'legacy', { image: 'nginx:1.27' }));
+  const legacy = v1.addManifest('Legacy', deployment('legacy', 'legacy', { image: 'nginx:1.27' }), service('legacy', 'legacy', { app: 'legacy' }));
   // Objects that try to fool the rules: an HPA whose target name is a token, an HPA with max == min,
   // a PDB whose label is a token, a "deny" policy that allows everything, an HPA in another namespace.
   const fooled = v1.addManifest('Fooled',
-    deployment('api', 'api', goodContainer('nginx:1.27'), { app: 'api' }),
+    withConcurrency(deployment('api', 'api', goodContainer('nginx:1.27'), { app: 'api' }), '50'),
+    service('api', 'api', { app: 'api' }),
     hpa('api-token', 'api', v1.clusterName),
     hpa('api-flat', 'api', 'api', 3),
     hpa('api-elsewhere', 'other', 'api'),
@@ -121,5 +126,12 @@ describe('Kubernetes workload rules over the manifests a template carries (aws-e
     expect(check(K8sNamespaceDefaultDeny, f.legacy)).toEqual([expect.stringMatching(/namespace legacy .*denying Ingress and Egress by default/)]);
     expect(check(K8sNamespaceDefaultDeny, f.fooled)).toEqual([expect.stringMatching(/namespace api .*denying Ingress and Egress/)]);
     expect(check(K8sNamespaceDefaultDeny, f.configMap)).toBe(NagRuleCompliance.NOT_APPLICABLE);
+  });
+
+  test('Readiness-K8S-CAPACITY: a user-facing Deployment declares its concurrency per pod and its HPA max reaches the target', () => {
+    expect(check(K8sDeploymentCapacityPlanned, f.good)).toBe(NagRuleCompliance.COMPLIANT);
+    expect(check(K8sDeploymentCapacityPlanned, f.worker)).toBe(NagRuleCompliance.NOT_APPLICABLE);
+    expect(check(K8sDeploymentCapacityPlanned, f.legacy)).toEqual([expect.stringMatching(/legacy\/legacy .*annotation readiness.dev\/concurrency-per-pod is not set/)]);
+    expect(check(K8sDeploymentCapacityPlanned, f.fooled)).toEqual([expect.stringMatching(/api\/api .*3 tasks x 50 users\/task = 150 < 10000 target/)]);
   });
 });
