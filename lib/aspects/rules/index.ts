@@ -15,6 +15,7 @@ import { EksControlPlaneLogged } from './eks/eks-control-plane-logged';
 import { EksEndpointPrivate } from './eks/eks-endpoint-private';
 import { EksSecretsEncrypted } from './eks/eks-secrets-encrypted';
 import { EksSpreadAcrossZones } from './eks/eks-spread-across-zones';
+import { EksZoneDrilled } from './eks/eks-zone-drilled';
 import { EksVersionSupported } from './eks/eks-version-supported';
 import { K8sDeploymentAutoscaled } from './eks/k8s-deployment-autoscaled';
 import { K8sDeploymentCapacityPlanned } from './eks/k8s-deployment-capacity-planned';
@@ -90,6 +91,7 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   EksSpreadAcrossZones,
   EksVersionSupported,
   EksClusterAlarmed,
+  EksZoneDrilled,
   K8sDeploymentAutoscaled,
   K8sDeploymentDisruptionBudgeted,
   K8sDeploymentResourcesBounded,
