@@ -72,4 +72,13 @@ describe('ProductionCluster and Kubernetes workloads', () => {
       /vpcSubnets = .*eu-west-1a.*select subnets in at least minAvailabilityZones[\s\S]*publicAccessCidrs = .*0\.0\.0\.0\/0/,
     );
   });
+
+  test('a workload that cannot survive a pod or zone loss fails with one error naming each field', () => {
+    expect(() => new KubernetesWorkload(f.stack, 'BadWorkload', {
+      cluster: (f.stack.node.findChild('Eks') as ProductionCluster).cluster,
+      namespace: f.stack.node.findChild('Shop') as KubernetesNamespace,
+      name: 'bad', image: 'public.ecr.aws/nginx/nginx:1.27', serviceAccountName: 'bad',
+      cpuMillis: 0, memoryMiB: 256, minReplicas: 1, maxReplicas: 1, scaling: { kind: 'cpu', targetUtilizationPercent: 60 }, concurrencyPerPod: 10,
+    })).toThrow(/minReplicas = 1: use 2 or more[\s\S]*maxReplicas = 1: use more than minReplicas[\s\S]*cpuMillis = 0/);
+  });
 });
