@@ -35,6 +35,7 @@ export * from './stacks/dr-stack';
 export * from './stacks/resilience-stack';
 export * from './stacks/cost-monitor-stack';
 export * from './constructs/service';
+export * from './constructs/eks';
 export * from './constructs/firewall';
 export * from './constructs/edge';
 export * from './constructs/worker';

@@ -10,6 +10,19 @@ import { BackupsCopiedCrossRegion } from './dr/backups-copied-cross-region';
 import { BudgetDefined } from './dr/budget-defined';
 import { RecoveryObjectivesMet } from './dr/recovery-objectives-met';
 import { StatefulResourcesDrilled } from './dr/stateful-resources-drilled';
+import { EksClusterAlarmed } from './eks/eks-cluster-alarmed';
+import { EksControlPlaneLogged } from './eks/eks-control-plane-logged';
+import { EksEndpointPrivate } from './eks/eks-endpoint-private';
+import { EksSecretsEncrypted } from './eks/eks-secrets-encrypted';
+import { EksSpreadAcrossZones } from './eks/eks-spread-across-zones';
+import { EksZoneDrilled } from './eks/eks-zone-drilled';
+import { EksVersionSupported } from './eks/eks-version-supported';
+import { K8sDeploymentAutoscaled } from './eks/k8s-deployment-autoscaled';
+import { K8sDeploymentCapacityPlanned } from './eks/k8s-deployment-capacity-planned';
+import { K8sDeploymentDisruptionBudgeted } from './eks/k8s-deployment-disruption-budgeted';
+import { K8sDeploymentReadinessProbed } from './eks/k8s-deployment-readiness-probed';
+import { K8sDeploymentResourcesBounded } from './eks/k8s-deployment-resources-bounded';
+import { K8sNamespaceDefaultDeny } from './eks/k8s-namespace-default-deny';
 import { AlarmedAndRouted } from './observability/alarmed-and-routed';
 import { AlarmMetricsExist } from './observability/alarm-metrics-exist';
 import { AlarmsDeliverable } from './observability/alarms-deliverable';
@@ -78,4 +91,17 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   RateLimitSeesClients,
   SecretReadableByConsumer,
   DatabaseClientsCanAuthenticate,
+  EksEndpointPrivate,
+  EksControlPlaneLogged,
+  EksSecretsEncrypted,
+  EksSpreadAcrossZones,
+  EksVersionSupported,
+  EksClusterAlarmed,
+  EksZoneDrilled,
+  K8sDeploymentAutoscaled,
+  K8sDeploymentDisruptionBudgeted,
+  K8sDeploymentResourcesBounded,
+  K8sDeploymentReadinessProbed,
+  K8sNamespaceDefaultDeny,
+  K8sDeploymentCapacityPlanned,
 ];

@@ -16,7 +16,24 @@ export const DRILL_ACTIONS = {
   cacheAzPower: 'aws:elasticache:replicationgroup-interrupt-az-power',
   stopTasks: 'aws:ecs:stop-task',
   subnetDisruption: 'aws:network:disrupt-connectivity',
+  eksPodDelete: 'aws:eks:pod-delete',
 } as const;
+
+/** The pods of one EKS workload the zone drill deletes (`availabilityZone` picks the zone). */
+export interface EksZoneDrillTarget {
+  /** Name of the cluster (FIS `clusterIdentifier` takes its name or ARN). */
+  readonly clusterName: string;
+  readonly namespace: string;
+  /** Label selector of the pods, e.g. `app.kubernetes.io/name=web`. */
+  readonly labelSelector: string;
+  /** Kubernetes service account FIS acts as (bound by RBAC to delete pods in `namespace`). */
+  readonly kubernetesServiceAccount: string;
+  /**
+   * Share of the zone's pods deleted.
+   * @default 50
+   */
+  readonly percent?: number;
+}
 
 export interface FailoverDrillsProps {
   /**
@@ -70,6 +87,12 @@ export interface FailoverDrillsProps {
    * @default - no stop condition
    */
   readonly serviceStopAlarm?: cloudwatch.IAlarm;
+  /**
+   * EKS workloads whose pods in `availabilityZone` the `EksZonePods` drill deletes (a zone losing its pods),
+   * stopped by `serviceStopAlarm`.
+   * @default - no EKS drill
+   */
+  readonly eksZonePods?: EksZoneDrillTarget[];
   /**
    * Retention of the experiment log.
    * @default logs.RetentionDays.ONE_YEAR
@@ -215,6 +238,27 @@ export class FailoverDrills extends Construct {
         },
         actions: { StopTasks: { actionId: DRILL_ACTIONS.stopTasks, targets: { Tasks: 'Tasks' } } },
       });
+    }
+
+    if (props.eksZonePods && props.eksZonePods.length > 0) {
+      // FIS deletes pods through the Kubernetes API as its role's access entry (kubernetesServiceAccount): no AWS action on the pods.
+      const targets: Record<string, fis.CfnExperimentTemplate.ExperimentTemplateTargetProperty> = {};
+      const actions: Record<string, fis.CfnExperimentTemplate.ExperimentTemplateActionProperty> = {};
+      policy.addStatements(
+        new iam.PolicyStatement({
+          actions: ['eks:DescribeCluster'],
+          resources: props.eksZonePods.map((t) => stack.formatArn({ service: 'eks', resource: 'cluster', resourceName: t.clusterName })),
+        }),
+      );
+      props.eksZonePods.forEach((t, i) => {
+        targets[`Pods${i}`] = {
+          resourceType: 'aws:eks:pod',
+          selectionMode: `PERCENT(${t.percent ?? 50})`,
+          parameters: { clusterIdentifier: t.clusterName, namespace: t.namespace, selectorType: 'labelSelector', selectorValue: t.labelSelector, availabilityZoneIdentifier: props.availabilityZone },
+        };
+        actions[`DeletePods${i}`] = { actionId: DRILL_ACTIONS.eksPodDelete, parameters: { kubernetesServiceAccount: t.kubernetesServiceAccount }, targets: { Pods: `Pods${i}` } };
+      });
+      template('EksZonePods', `Delete ${props.eksZonePods[0].percent ?? 50}% of the pods in ${props.availabilityZone}`, props.serviceStopAlarm, { targets, actions });
     }
 
     if (props.vpc) {

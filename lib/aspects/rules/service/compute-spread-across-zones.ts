@@ -16,7 +16,7 @@ export const MIN_COMPUTE_CAPACITY = MIN_SCALABLE_TASKS;
  * The availability zones of a list of subnet references: each must point at an AWS::EC2::Subnet of the
  * app whose AvailabilityZone (or AvailabilityZoneId) resolves. `undefined` when any subnet is unknown.
  */
-function zonesOfSubnets(node: CfnResource, value: unknown): Set<string> | undefined {
+export function zonesOfSubnets(node: CfnResource, value: unknown): Set<string> | undefined {
   const subnets = elementsOf(node, value);
   if (subnets === undefined || subnets.length === 0) return undefined;
   const zones = new Set<string>();

@@ -1,0 +1,3 @@
+export * from './production-cluster';
+export * from './workload-manifests';
+export * from './cluster-alarms';
