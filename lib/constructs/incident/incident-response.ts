@@ -213,11 +213,20 @@ export class IncidentResponse extends Construct {
     const plan = this.responsePlans[level];
     return {
       bind: (rule: events.IRule): events.RuleTargetConfig => {
-        const roleId = `StartIncident${level}Role`;
-        const role = (this.node.tryFindChild(roleId) as iam.Role | undefined) ??
-          new iam.Role(this, roleId, { assumedBy: new iam.ServicePrincipal('events.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }) });
-        role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ssm-incidents:StartIncident'], resources: [plan.attrArn] }));
         void rule;
+        const roleId = `StartIncident${level}Role`;
+        let role = this.node.tryFindChild(roleId) as iam.Role | undefined;
+        if (!role) {
+          // A managed policy, not an inline one: reviewers and NIST 800-53 (IAMNoInlinePolicy) read it on its own.
+          const policy = new iam.ManagedPolicy(this, `StartIncident${level}Policy`, {
+            description: `Start ${level} incidents from EventBridge`,
+            statements: [new iam.PolicyStatement({ actions: ['ssm-incidents:StartIncident'], resources: [plan.attrArn] })],
+          });
+          role = new iam.Role(this, roleId, {
+            assumedBy: new iam.ServicePrincipal('events.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+            managedPolicies: [policy],
+          });
+        }
         return { arn: plan.attrArn, role };
       },
     };

@@ -63,11 +63,15 @@ export class CustomerRollout extends Construct {
     const stack = Stack.of(this);
 
     this.application = new appconfig.CfnApplication(this, 'Application', { name: props.applicationName, description: 'Launch flags, rolled out under alarm guard' });
+    const monitorPolicy = new iam.ManagedPolicy(this, 'MonitorPolicy', {
+      description: 'Read the state of the rollout monitors',
+      statements: [new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: props.monitors.map((a) => a.alarmArn) })],
+    });
     this.monitorRole = new iam.Role(this, 'MonitorRole', {
       assumedBy: new iam.ServicePrincipal('appconfig.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
       description: 'Lets AppConfig read the state of the rollout monitors',
+      managedPolicies: [monitorPolicy],
     });
-    this.monitorRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: props.monitors.map((a) => a.alarmArn) }));
     this.environment = new appconfig.CfnEnvironment(this, 'Environment', {
       applicationId: this.application.ref,
       name: props.environmentName,

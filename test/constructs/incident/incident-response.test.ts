@@ -82,7 +82,8 @@ describe('IncidentResponse', () => {
       AlarmActions: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm-incidents::333333333333:response-plan/prod-sev2']] }],
     });
     template.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [stack.getLogicalId(incidents.responsePlans.SEV3), 'Arn'] }, RoleArn: Match.anyValue() })] });
-    template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [Match.objectLike({ Action: 'ssm-incidents:StartIncident' })] } });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', { PolicyDocument: { Statement: [Match.objectLike({ Action: 'ssm-incidents:StartIncident' })] } });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
   });
 
   test('provided replication set: none created', () => {
