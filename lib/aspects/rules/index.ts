@@ -35,6 +35,8 @@ import { ServiceDeploysSafely } from './service/service-deploys-safely';
 import { TargetHealthChecked } from './service/target-health-checked';
 import { WebEntryFirewalled } from './service/web-entry-firewalled';
 import { AccountSingletons } from './wiring/account-singletons';
+import { CriticalAlarmsReachAHuman } from './incident/critical-alarms-reach-a-human';
+import { RolloutEnvironmentMonitored } from './rollout/rollout-environment-monitored';
 import { RateLimitSeesClients } from './wiring/rate-limit-sees-clients';
 
 export const READINESS_RULES: readonly ReadinessRule[] = [
@@ -72,4 +74,6 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   ObservabilityInPlace,
   AccountSingletons,
   RateLimitSeesClients,
+  CriticalAlarmsReachAHuman,
+  RolloutEnvironmentMonitored,
 ];
