@@ -221,7 +221,7 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
 
   // Attestations name catalogue controls that are attested; anything else is a typo.
   const attestationViolations: PolicyViolation[] = Object.keys(options.config?.attestations ?? {})
-    .filter((id) => controlById(id, controls)?.verification !== 'attested')
+    .filter((id) => { const c = controlById(id, controls); return c?.verification !== 'attested' && !c?.attestedPart; })
     .map((id) => ({
       ruleName: 'Readiness-ATTESTATION-UNKNOWN',
       description: `attestations["${id}"] names no attested control of the catalogue; use the control ID of an attested control.`,
