@@ -29,7 +29,7 @@ export function startIncidentsFromAlarms(
     const stack = Stack.of(alarm);
     if (!covered.has(stack.region)) return;
     alarm.addAlarmAction(incident.incidents.alarmAction(level));
-    if (stack !== incident) stack.addDependency(incident, 'alarms start incidents with its response plans');
+    if (stack !== incident) stack.addStackDependency(incident, 'alarms start incidents with its response plans');
   };
   for (const c of scope.node.findAll()) {
     if (!(c instanceof cloudwatch.AlarmBase)) continue;

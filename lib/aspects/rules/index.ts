@@ -37,6 +37,8 @@ import { WebEntryFirewalled } from './service/web-entry-firewalled';
 import { AccountSingletons } from './wiring/account-singletons';
 import { CriticalAlarmsReachAHuman } from './incident/critical-alarms-reach-a-human';
 import { RolloutEnvironmentMonitored } from './rollout/rollout-environment-monitored';
+import { ProdDeployApproved } from './delivery/prod-deploy-approved';
+import { ProdDeployAfterReadinessGate } from './delivery/prod-deploy-after-readiness-gate';
 import { RateLimitSeesClients } from './wiring/rate-limit-sees-clients';
 
 export const READINESS_RULES: readonly ReadinessRule[] = [
@@ -76,4 +78,6 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   RateLimitSeesClients,
   CriticalAlarmsReachAHuman,
   RolloutEnvironmentMonitored,
+  ProdDeployApproved,
+  ProdDeployAfterReadinessGate,
 ];

@@ -4,6 +4,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { PIPELINE } from '../../../lib/config/pipeline';
 import { DeliveryPipelineStack } from '../../../lib/stacks/delivery-pipeline-stack';
 import { NO_BUNDLING } from '../../helpers/synth';
+import { NagRuleCompliance } from 'cdk-nag';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import { ruleContextFor } from '../../../lib/aspects/readiness-checks';
+import { ProdDeployApproved } from '../../../lib/aspects/rules/delivery/prod-deploy-approved';
+import { ProdDeployAfterReadinessGate } from '../../../lib/aspects/rules/delivery/prod-deploy-after-readiness-gate';
 
 /** A tiny stage per environment: the pipeline only needs their stacks. */
 function tinyStage(app: App, id: string, account: string): Stage {
@@ -63,6 +68,12 @@ describe('DeliveryPipelineStack', () => {
         ]),
       },
     });
+  });
+
+  test('the shipped pipeline passes Readiness-PIPELINE-APPROVAL and Readiness-PIPELINE-GATE', () => {
+    const cfn = stack.delivery.pipeline.pipeline.node.defaultChild as codepipeline.CfnPipeline;
+    expect(ProdDeployApproved.check(cfn, ruleContextFor('prod'))).toBe(NagRuleCompliance.COMPLIANT);
+    expect(ProdDeployAfterReadinessGate.check(cfn, ruleContextFor('prod'))).toBe(NagRuleCompliance.COMPLIANT);
   });
 
   test('a bad pipeline config names each field', () => {
