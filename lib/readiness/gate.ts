@@ -34,6 +34,7 @@ import { READINESS_RULES } from '../aspects/rules';
 import { buildCatalogue, controlById } from './catalogue';
 import { buildReport, renderMarkdown } from './report';
 import { REPORT_SECTIONS } from './sections';
+import { GoNoGo, goNoGoSection, renderGoNoGoText } from './go-no-go';
 import { ReportSection, ReportSectionProvider } from './sections/section';
 import { ReadinessReport } from './types';
 import { checkAcknowledgments, checkWaivers, collectWaivers, isCoveredByWaiver, needsWaiver } from './waivers';
@@ -331,10 +332,12 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
   );
 
   // The report's gate is the synth outcome: it fails exactly when the summary error fails synth.
-  const finalReport: ReadinessReport = {
+  const gated: ReadinessReport = {
     ...built,
     gate: { launch: options.gate === 'launch', passed: total === 0, blocking: built.gate?.blocking ?? [], errors: Object.fromEntries(errors) },
   };
+  // The launch gate adds the control room's go/no-go table (lib/readiness/go-no-go.ts).
+  const finalReport: ReadinessReport = options.gate === 'launch' ? { ...gated, sections: [...gated.sections, goNoGoSection(scope, gated)] } : gated;
   return {
     awsSolutions,
     nist,
@@ -422,6 +425,8 @@ export class ReadinessGate {
     this.current = undefined;
     const outdir = (this.scope.node.root as Stage).outdir;
     const written = this.options.writeReport ?? true ? writeReport(outdir, evaluation.report) : undefined;
+    const goNoGoData = evaluation.report.sections.find((s) => s.title === 'Launch go/no-go')?.data as GoNoGo | undefined;
+    if (goNoGoData) process.stderr.write(renderGoNoGoText(this.options.stage, goNoGoData));
     // When the CLI reports validation itself it prints only findings in the stacks it selected
     // (top-level ones by default), so findings in nested stages would fail synth silently.
     const cliReports = [false, 'false'].includes(this.scope.node.tryGetContext(FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT));
