@@ -2,7 +2,8 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PROD } from '../../lib/config/stages';
 import { ReadinessStage } from '../../lib/stacks/readiness-stage';
-import { buildStage } from '../helpers/synth';
+import { buildStage, newTestApp } from '../helpers/synth';
+import { incidentResponseSection } from '../../lib/readiness/sections/incident-response';
 
 describe('incident response and rollout in the prod stage', () => {
   let stage: ReadinessStage;
@@ -44,5 +45,19 @@ describe('incident response and rollout in the prod stage', () => {
   test('the AppConfig environment is monitored by the service and worker roll-ups', () => {
     rollout.hasResourceProperties('AWS::AppConfig::Environment', { Name: 'prod', Monitors: [Match.objectLike({ AlarmArn: Match.anyValue() }), Match.objectLike({ AlarmArn: Match.anyValue() })] });
     rollout.hasResourceProperties('AWS::AppConfig::ConfigurationProfile', { Type: 'AWS.AppConfig.FeatureFlags' });
+  });
+
+  test('the report section names the tool, the levels and the escalation matrix from config, and the alarms that start incidents', () => {
+    const section = incidentResponseSection(stage, { stage: 'prod', config: PROD, results: [] })!;
+    expect(section.markdown).toMatch(/Tool in force: \*\*AWS Systems Manager Incident Manager/);
+    expect(section.markdown).toMatch(/\| SEV1 \| 1 \| Customer-facing outage or data at risk \| escalation plan \| https:\/\/runbooks\.example\.com\/incidents\/sev1 \|/);
+    expect(section.markdown).toMatch(/\| 3\. incident commander \| commander \| 25 min \|/);
+    expect((section.data as any).alarmsStartingIncidents.length).toBeGreaterThan(0);
+  });
+
+  test('with another incident tool the section says the pager path is the route', () => {
+    const config = { ...PROD, incident: { ...PROD.incident!, tool: 'pagerduty' as const } };
+    const section = incidentResponseSection(new Stack(newTestApp(), 'Empty'), { stage: 'prod', config, results: [] })!;
+    expect(section.markdown).toMatch(/Tool in force: \*\*pagerduty: the pager path on the critical topic is the route/);
   });
 });
