@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { App } from 'aws-cdk-lib';
+import { App, Stage } from 'aws-cdk-lib';
 import { stageConstructId, StageName, STAGE_NAMES } from '../lib/config/stage-config';
 import { STAGES } from '../lib/config/stages';
 import { enforceReadiness } from '../lib/readiness/gate';
@@ -7,6 +7,11 @@ import { ValidationError } from '../lib/validation/rule-table';
 import { ReadinessStage } from '../lib/stacks/readiness-stage';
 import { PIPELINE } from '../lib/config/pipeline';
 import { DeliveryPipelineStack } from '../lib/stacks/delivery-pipeline-stack';
+import { ProdDeployApproved } from '../lib/aspects/rules/delivery/prod-deploy-approved';
+import { ProdDeployAfterReadinessGate } from '../lib/aspects/rules/delivery/prod-deploy-after-readiness-gate';
+
+/** The rules the pipeline's own gate runs. */
+const DELIVERY_RULES = [ProdDeployApproved, ProdDeployAfterReadinessGate];
 
 /** Which stages to build: `-c stage=prod` picks one; no context builds all three. */
 export function selectStages(requested: unknown): StageName[] {
@@ -48,7 +53,12 @@ export function enforceStages(stages: readonly ReadinessStage[], gate?: 'launch'
 export function buildPipeline(app: App, stages: readonly ReadinessStage[], gate?: 'launch'): DeliveryPipelineStack | undefined {
   if (gate || stages.length !== STAGE_NAMES.length) return undefined;
   const ordered = STAGE_NAMES.map((name) => stages.find((s) => s.config.stage === name)!);
-  return new DeliveryPipelineStack(app, 'Pipeline', { config: PIPELINE, stages: ordered });
+  // Its own Stage, so that its own gate checks it: the pipeline rules at prod levels (errors), nothing else
+  // (the stages' reports stay the stage reports; the pipeline account's other resources are CDK Pipelines' own).
+  const delivery = new Stage(app, 'Delivery', { env: { account: PIPELINE.account, region: PIPELINE.region } });
+  const stack = new DeliveryPipelineStack(delivery, 'Pipeline', { config: PIPELINE, stages: ordered });
+  enforceReadiness(delivery, { stage: 'prod', rules: DELIVERY_RULES, awsSolutions: false, nist: false, writeReport: false });
+  return stack;
 }
 
 /**
