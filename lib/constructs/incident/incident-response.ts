@@ -8,8 +8,7 @@ import * as ssmincidents from 'aws-cdk-lib/aws-ssmincidents';
 import { Construct } from 'constructs';
 import { assertValid, ValidationRule } from '../../validation/rule-table';
 
-export type IncidentLevel = 'SEV1' | 'SEV2' | 'SEV3';
-export const INCIDENT_LEVEL_NAMES: readonly IncidentLevel[] = ['SEV1', 'SEV2', 'SEV3'];
+import { IncidentLevel, INCIDENT_LEVELS as INCIDENT_LEVEL_NAMES } from '../../config/stage-config';
 
 /** A person Incident Manager can engage. */
 export interface IncidentContact {
