@@ -1,10 +1,17 @@
 #!/usr/bin/env node
-import { App } from 'aws-cdk-lib';
+import { App, Stage } from 'aws-cdk-lib';
 import { stageConstructId, StageName, STAGE_NAMES } from '../lib/config/stage-config';
 import { STAGES } from '../lib/config/stages';
 import { enforceReadiness } from '../lib/readiness/gate';
 import { ValidationError } from '../lib/validation/rule-table';
 import { ReadinessStage } from '../lib/stacks/readiness-stage';
+import { PIPELINE } from '../lib/config/pipeline';
+import { DeliveryPipelineStack } from '../lib/stacks/delivery-pipeline-stack';
+import { ProdDeployApproved } from '../lib/aspects/rules/delivery/prod-deploy-approved';
+import { ProdDeployAfterReadinessGate } from '../lib/aspects/rules/delivery/prod-deploy-after-readiness-gate';
+
+/** The rules the pipeline's own gate runs. */
+const DELIVERY_RULES = [ProdDeployApproved, ProdDeployAfterReadinessGate];
 
 /** Which stages to build: `-c stage=prod` picks one; no context builds all three. */
 export function selectStages(requested: unknown): StageName[] {
@@ -39,13 +46,31 @@ export function enforceStages(stages: readonly ReadinessStage[], gate?: 'launch'
 }
 
 /**
+ * The delivery pipeline (its own stack and account), when every stage is built and no launch gate is
+ * asked for: it deploys dev, staging, then prod. Built after the gates are attached, because CDK
+ * Pipelines synthesizes each stage when it is added (the gates run then).
+ */
+export function buildPipeline(app: App, stages: readonly ReadinessStage[], gate?: 'launch'): DeliveryPipelineStack | undefined {
+  if (gate || stages.length !== STAGE_NAMES.length) return undefined;
+  const ordered = STAGE_NAMES.map((name) => stages.find((s) => s.config.stage === name)!);
+  // Its own Stage, so that its own gate checks it: the pipeline rules at prod levels (errors), nothing else
+  // (the stages' reports stay the stage reports; the pipeline account's other resources are CDK Pipelines' own).
+  const delivery = new Stage(app, 'Delivery', { env: { account: PIPELINE.account, region: PIPELINE.region } });
+  const stack = new DeliveryPipelineStack(delivery, 'Pipeline', { config: PIPELINE, stages: ordered });
+  enforceReadiness(delivery, { stage: 'prod', rules: DELIVERY_RULES, awsSolutions: false, nist: false, writeReport: false });
+  return stack;
+}
+
+/**
  * Builds the app; a bad stage, gate or stage config prints its message (every field, value and fix)
  * and exits 1, without a stack trace. Returns the app, or undefined when it could not be built.
  */
 export function main(app: App = new App(), report: (message: string) => void = (m) => process.stderr.write(m)): App | undefined {
   try {
     const gate = selectGate(app.node.tryGetContext('gate'));
-    enforceStages(buildApp(app), gate);
+    const stages = buildApp(app);
+    enforceStages(stages, gate);
+    buildPipeline(app, stages, gate);
   } catch (e) {
     // A config or context mistake is the user's to fix: the message says how. Anything else is a bug: keep its trace.
     const message = (e as Error)?.message ?? String(e);

@@ -340,6 +340,83 @@ export interface DrConfig {
   readonly drillTaskStopPercent: number;
 }
 
+/** Incident levels, most severe first. */
+export type IncidentLevel = 'SEV1' | 'SEV2' | 'SEV3';
+
+export const INCIDENT_LEVELS: readonly IncidentLevel[] = ['SEV1', 'SEV2', 'SEV3'];
+
+/** A person Incident Manager can engage. */
+export interface IncidentContactConfig {
+  /** Unique alias in the account (1-255 of `a-z 0-9 _ -`), e.g. `jdoe`. */
+  readonly alias: string;
+  /** Name shown in Incident Manager. */
+  readonly displayName: string;
+  /** Email address Incident Manager pages (activated by the person after the first deploy). */
+  readonly email: string;
+}
+
+/** One incident level: its response plan. */
+export interface IncidentLevelConfig {
+  /** Incident Manager impact, 1 (critical) to 5 (no impact). */
+  readonly impact: number;
+  /** What the level means (the incident summary), e.g. "Customer-facing outage". */
+  readonly summary: string;
+  /** Runbook for responders (https URL), linked from the incident summary. */
+  readonly runbookUrl: string;
+  /** Who is engaged when the incident starts: the escalation plan (primary, secondary, commander) or the commander alone. */
+  readonly engage: 'escalation' | 'commander';
+}
+
+/**
+ * Incident response. `incident-manager`: AWS Systems Manager Incident Manager holds contacts, the
+ * on-call rotations, the escalation plan and a response plan per level; critical alarms, tier
+ * roll-ups and security findings start incidents (paging stays as well). `pagerduty`/`opsgenie`:
+ * the organization's tool; the pager path on the critical topic stays the route.
+ */
+export interface IncidentConfig {
+  readonly tool: 'incident-manager' | 'pagerduty' | 'opsgenie';
+  /**
+   * The Incident Manager replication set exists once per account: `create` it in this stage, or
+   * `provided` (another stage or the organization created it in this account).
+   */
+  readonly replicationSet: 'create' | 'provided';
+  /** People Incident Manager can engage. */
+  readonly contacts: readonly IncidentContactConfig[];
+  /** Aliases of the primary on-call rotation (one on call at a time, in order). */
+  readonly primaryRotation: readonly string[];
+  /** Aliases of the secondary on-call rotation. */
+  readonly secondaryRotation: readonly string[];
+  /** Alias of the incident commander (engaged last by the escalation plan, first for a security incident). */
+  readonly commander: string;
+  /** Minutes the escalation plan waits for the primary, then for the secondary, before the next stage. */
+  readonly escalation: { readonly primaryMinutes: number; readonly secondaryMinutes: number };
+  /** Rotation schedule: first hand-off (`YYYY-MM-DDThh:mm:ss`), daily hand-off time `hh:mm`, IANA time zone, days per shift. */
+  readonly rotation: { readonly startTime: string; readonly handOffTime: string; readonly timeZoneId: string; readonly shiftDays: number };
+  /** The response plan of each level. */
+  readonly levels: Readonly<Record<IncidentLevel, IncidentLevelConfig>>;
+  /** Which level critical alarms, tier roll-ups and security findings start. */
+  readonly routing: { readonly criticalAlarms: IncidentLevel; readonly tierRollUps: IncidentLevel; readonly securityFindings: IncidentLevel };
+  /**
+   * SNS topic ARN of an AWS Chatbot channel that incidents post to.
+   * @default - no chat channel
+   */
+  readonly chatTopicArn?: string;
+}
+
+/** Customer rollout with AWS AppConfig feature flags. */
+export interface RolloutConfig {
+  /** `linear`: the same share every step; `canary`: `growthPercent` first, then the rest after the bake. */
+  readonly strategy: 'linear' | 'canary';
+  /** Minutes the deployment takes to reach every client (0-1440). */
+  readonly deploymentMinutes: number;
+  /** Percent of clients added per step (linear) or in the canary (1-100). */
+  readonly growthPercent: number;
+  /** Minutes AppConfig keeps watching the alarm monitors after 100% before it completes (0-1440). */
+  readonly bakeMinutes: number;
+  /** Launch flags and their initial state, e.g. `{ newCheckout: false }`. */
+  readonly flags: Readonly<Record<string, boolean>>;
+}
+
 /** A person's declaration that an attested readiness control is in place (legal pages, support team, audits). */
 export interface AttestationConfig {
   /** Who answers for the evidence, e.g. `Operations / Legal`. */
@@ -405,6 +482,16 @@ export interface StageConfig {
   readonly edge: EdgeConfig;
   /** Backups, DR region, recovery objectives, failover drills and the cost guard. */
   readonly dr: DrConfig;
+  /**
+   * Incident response (Incident Manager, or the organization's pager tool).
+   * @default - no incident response stack: critical alarms page through the critical topic only
+   */
+  readonly incident?: IncidentConfig;
+  /**
+   * Customer rollout with AppConfig feature flags, guarded by the service's critical alarms.
+   * @default - no rollout stack
+   */
+  readonly rollout?: RolloutConfig;
   /** Evidence for attested readiness controls, by control ID (`LEGAL-PAGES`, `BILLING-VALIDATION`, ...). */
   readonly attestations: Readonly<Record<string, AttestationConfig>>;
   /** Tags put on every resource of the stage (cost allocation, ownership). */

@@ -21,6 +21,41 @@ const PROD_ACCOUNT = '333333333333';
  */
 const ATTESTATIONS: StageConfig['attestations'] = {};
 
+/**
+ * Incident response of prod (placeholders: replace the people and links before deploying). The
+ * replication set is an account singleton: prod has its own account, so prod creates it.
+ */
+const PROD_INCIDENT: StageConfig['incident'] = {
+  tool: 'incident-manager',
+  replicationSet: 'create',
+  contacts: [
+    { alias: 'oncall-a', displayName: 'On-call engineer A', email: 'oncall-a@example.com' },
+    { alias: 'oncall-b', displayName: 'On-call engineer B', email: 'oncall-b@example.com' },
+    { alias: 'oncall-c', displayName: 'On-call engineer C', email: 'oncall-c@example.com' },
+    { alias: 'commander', displayName: 'Incident commander', email: 'incident-commander@example.com' },
+  ],
+  primaryRotation: ['oncall-a', 'oncall-b', 'oncall-c'],
+  secondaryRotation: ['oncall-b', 'oncall-c', 'oncall-a'],
+  commander: 'commander',
+  escalation: { primaryMinutes: 10, secondaryMinutes: 15 },
+  rotation: { startTime: '2026-01-05T09:00:00', handOffTime: '09:00', timeZoneId: 'Europe/Dublin', shiftDays: 7 },
+  levels: {
+    SEV1: { impact: 1, summary: 'Customer-facing outage or data at risk', runbookUrl: 'https://runbooks.example.com/incidents/sev1', engage: 'escalation' },
+    SEV2: { impact: 2, summary: 'Degraded service for many customers', runbookUrl: 'https://runbooks.example.com/incidents/sev2', engage: 'escalation' },
+    SEV3: { impact: 3, summary: 'Security finding or reduced service', runbookUrl: 'https://runbooks.example.com/incidents/sev3', engage: 'commander' },
+  },
+  routing: { criticalAlarms: 'SEV2', tierRollUps: 'SEV1', securityFindings: 'SEV3' },
+};
+
+/** Launch flags, off until the launch; AppConfig rolls a change out linearly and rolls it back on a critical alarm. */
+const ROLLOUT = (deploymentMinutes: number, bakeMinutes: number): StageConfig['rollout'] => ({
+  strategy: 'linear',
+  deploymentMinutes,
+  growthPercent: 20,
+  bakeMinutes,
+  flags: { newCheckout: false, publicSignup: false },
+});
+
 export const DEV: StageConfig = {
   stage: 'dev',
   account: DEV_ACCOUNT,
@@ -132,6 +167,7 @@ export const DEV: StageConfig = {
     anomalyThresholdUsd: 25,
     drillTaskStopPercent: 50,
   },
+  rollout: ROLLOUT(10, 5),
   attestations: ATTESTATIONS,
   tags: { stage: 'dev', service: 'marketplace', owner: 'platform' },
 };
@@ -249,6 +285,7 @@ export const STAGING: StageConfig = {
     anomalyThresholdUsd: 50,
     drillTaskStopPercent: 50,
   },
+  rollout: ROLLOUT(30, 10),
   attestations: ATTESTATIONS,
   tags: { stage: 'staging', service: 'marketplace', owner: 'platform' },
 };
@@ -367,6 +404,8 @@ export const PROD: StageConfig = {
     anomalyThresholdUsd: 100,
     drillTaskStopPercent: 30,
   },
+  incident: PROD_INCIDENT,
+  rollout: ROLLOUT(60, 30),
   attestations: ATTESTATIONS,
   tags: { stage: 'prod', service: 'marketplace', owner: 'platform' },
 };

@@ -1,3 +1,4 @@
+import { INCIDENT_ROLLOUT_RULES } from './validate-incident-rollout';
 import {
   ATTESTATION_MAX_AGE_CEILING_DAYS,
   attestationProblems,
@@ -384,6 +385,7 @@ export const STAGE_CONFIG_RULES: readonly ValidationRule<StageConfig>[] = [
   ...OBSERVABILITY_RULES,
   ...SERVICE_RULES,
   ...READINESS_POLICY_RULES,
+  ...INCIDENT_ROLLOUT_RULES,
 ];
 
 /** The sections every stage config has; a missing one is reported alone, before the fields in it. */

@@ -104,12 +104,12 @@ export const CONTROL_DEFINITIONS: readonly ControlDefinition[] = [
 
   // 9. Operational Readiness
   { id: 'SUPPORT-24X7', title: '24/7 support team', severity: 'Critical', area: 'Operational Readiness', owner: 'Support', risk: gap('No support infrastructure', 'No support team'), verification: 'attested', sources: ['9.1'] },
-  { id: 'INCIDENT-RESPONSE', title: 'Monitoring and incident response', severity: 'High', area: 'Operational Readiness', owner: 'Operations', risk: 'Production incidents may lack triage, ownership, escalation, customer impact assessment, and post-incident review.', verification: 'attested', sources: ['9.2', '/observability/incident-response'], liveCheck: 'alarms' },
+  { id: 'INCIDENT-RESPONSE', title: 'Monitoring and incident response', severity: 'High', area: 'Operational Readiness', owner: 'Operations', risk: 'Production incidents may lack triage, ownership, escalation, customer impact assessment, and post-incident review.', verification: 'synth', attestedPart: 'post-incident reviews are held and incident commanders are trained', sources: ['9.2', '/observability/incident-response'], liveCheck: 'alarms' },
   { id: 'DEPLOY-SAFETY', title: 'Change management: safe deployments with automatic rollback', severity: 'High', area: 'Operational Readiness', owner: 'DevOps', risk: gap('No change control', 'Direct deployments'), verification: 'synth', sources: ['9.3'] },
   { id: 'CAPACITY', title: 'Capacity planning', severity: 'Medium', area: 'Operational Readiness', owner: 'DevOps', risk: gap('Reactive scaling only', 'No capacity planning'), verification: 'synth', sources: ['9.4'] },
   { id: 'COST', title: 'Cost tracking, budgets and alerts', severity: 'Low', area: 'Operational Readiness', owner: 'Finance / Operations', risk: gap('Unknown operational costs', 'No cost tracking'), verification: 'synth', sources: ['9.5'] },
-  { id: 'LAUNCH-CONTROL-ROOM', title: 'Launch control room', severity: 'High', area: 'Operational Readiness', owner: 'Launch Commander', risk: 'Production launch decisions may happen without documented readiness gates or rollback authority.', verification: 'attested', sources: ['/launch/control-room'] },
-  { id: 'CUSTOMER-ROLLOUT', title: 'Customer rollout controls', severity: 'Medium', area: 'Operational Readiness', owner: 'Customer Success', risk: 'Customers may onboard without clear success milestones, support coverage, or rollout pause criteria.', verification: 'attested', sources: ['/customer-rollout'] },
+  { id: 'LAUNCH-CONTROL-ROOM', title: 'Launch control room', severity: 'High', area: 'Operational Readiness', owner: 'Launch Commander', risk: 'Production launch decisions may happen without documented readiness gates or rollback authority.', verification: 'synth', attestedPart: 'the launch control room is staffed: go/no-go owners named and rollback authority agreed', sources: ['/launch/control-room', '9.3'] },
+  { id: 'CUSTOMER-ROLLOUT', title: 'Customer rollout controls', severity: 'Medium', area: 'Operational Readiness', owner: 'Customer Success', risk: 'Customers may onboard without clear success milestones, support coverage, or rollout pause criteria.', verification: 'synth', attestedPart: 'customer success milestones and support coverage per rollout wave', sources: ['/customer-rollout'] },
 
   // 10. Business Readiness
   { id: 'BUSINESS-CONTINUITY', title: 'Business continuity plan', severity: 'Critical', area: 'Business Readiness', owner: 'Operations', risk: gap('No continuity planning', 'No BCP'), verification: 'attested', sources: ['10.1'] },
@@ -135,6 +135,7 @@ export function buildCatalogue(rules: readonly ReadinessRule[] = READINESS_RULES
       sources: d.sources,
       rules: [...own.map(ruleIdOf), ...(d.extraRules ?? [])],
       tests: [...new Set(own.map((r) => r.test))],
+      ...(d.attestedPart ? { attestedPart: d.attestedPart } : {}),
       ...(d.liveCheck ? { liveCheck: d.liveCheck } : {}),
       ...(d.aboutTypes ? { aboutTypes: d.aboutTypes } : {}),
     };

@@ -36,6 +36,7 @@ import { CustomControl, definitionOfCustomControl, findReadinessData } from './d
 import { ControlProfileName, CONTROL_PROFILES, definitionsOfProfiles } from './profiles';
 import { buildReport, renderMarkdown } from './report';
 import { REPORT_SECTIONS } from './sections';
+import { GoNoGo, goNoGoSection, renderGoNoGoText } from './go-no-go';
 import { ReportSection, ReportSectionProvider } from './sections/section';
 import { renderJunit } from './junit';
 import { buildSarif, SarifInputs, SarifOptions } from './sarif';
@@ -291,7 +292,7 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
 
   // Attestations name catalogue controls that are attested; anything else is a typo.
   const attestationViolations: PolicyViolation[] = Object.keys(declared.attestations ?? {})
-    .filter((id) => controlById(id, controls)?.verification !== 'attested')
+    .filter((id) => { const c = controlById(id, controls); return c?.verification !== 'attested' && !c?.attestedPart; })
     .map((id) => ({
       ruleName: 'Readiness-ATTESTATION-UNKNOWN',
       description: `attestations["${id}"] names no attested control of the catalogue; use the control ID of an attested control.`,
@@ -401,11 +402,13 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
   );
 
   // The report's gate is the synth outcome: it fails exactly when the summary error fails synth.
-  const finalReport: ReadinessReport = {
+  const gated: ReadinessReport = {
     ...built,
     profiles: [...(options.profiles ?? CONTROL_PROFILES)],
     gate: { launch: options.gate === 'launch', passed: total === 0, blocking: built.gate?.blocking ?? [], errors: Object.fromEntries(errors) },
   };
+  // The launch gate adds the control room's go/no-go table (lib/readiness/go-no-go.ts).
+  const finalReport: ReadinessReport = options.gate === 'launch' ? { ...gated, sections: [...gated.sections, goNoGoSection(scope, gated)] } : gated;
   return {
     awsSolutions,
     nist,
@@ -505,6 +508,8 @@ export class ReadinessGate {
     this.current = undefined;
     const outdir = (this.scope.node.root as Stage).outdir;
     const written = this.options.writeReport ?? true ? writeReport(outdir, evaluation.report, { scope: this.scope, evaluation }) : undefined;
+    const goNoGoData = evaluation.report.sections.find((s) => s.title === 'Launch go/no-go')?.data as GoNoGo | undefined;
+    if (goNoGoData) process.stderr.write(renderGoNoGoText(this.options.stage, goNoGoData));
     // When the CLI reports validation itself it prints only findings in the stacks it selected
     // (top-level ones by default), so findings in nested stages would fail synth silently.
     const cliReports = [false, 'false'].includes(this.scope.node.tryGetContext(FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT));

@@ -196,12 +196,13 @@ function controlReport(control: ReadinessControl, inputs: ReportInputs): Control
     parts.push({ status: 'missing', reason: `Not understood: ${shown} (no rule of ${control.id} reads it: check it by hand and waive, or replace it with a supported resource).` });
   }
   const attestation = inputs.config?.attestations?.[control.id];
-  if (control.verification === 'attested') {
+  if (control.verification === 'attested' || control.attestedPart) {
     if (!attestation && inputs.config?.notApplicable?.[control.id]) {
       // An attested control someone answers for as not applicable needs no evidence (its reason follows).
       parts.push({ status: 'not-applicable', reason: 'No attestation needed:' });
     } else if (!attestation) {
-      parts.push({ status: 'missing', reason: `No attestation: add attestations["${control.id}"] (owner, evidenceUrl, date, status) to the stage config.` });
+      const what = control.attestedPart ? ` (the part no template proves: ${control.attestedPart})` : '';
+      parts.push({ status: 'missing', reason: `No attestation${what}: add attestations["${control.id}"] (owner, evidenceUrl, date, status) to the stage config.` });
     } else {
       const problems = attestationProblems(attestation, inputs.now);
       const maxAge = attestationMaxAgeDays(inputs.config, control.id);
@@ -263,7 +264,7 @@ function controlReport(control: ReadinessControl, inputs: ReportInputs): Control
     tests: control.tests,
     waivers,
     sources: control.sources,
-    ...(attestation && control.verification === 'attested' ? { attestation } : {}),
+    ...(attestation && (control.verification === 'attested' || control.attestedPart) ? { attestation } : {}),
     ...(notApplicable ? { notApplicable } : {}),
     ...(result.status === 'not-applicable' && declared ? { notApplicableDeclaration: { owner: declared.owner, reason: declared.reason } } : {}),
     ...(notUnderstood.length > 0 ? { notUnderstood } : {}),

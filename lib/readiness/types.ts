@@ -45,6 +45,11 @@ export interface ReadinessControl {
   readonly rules: readonly string[];
   /** Test files that prove the rules (cited as evidence). */
   readonly tests: readonly string[];
+  /**
+   * A synth control's part that no template can prove (post-incident reviews held, commanders trained):
+   * it also needs an attestation in the stage config, and is missing without one.
+   */
+  readonly attestedPart?: string;
   /** Also needs a live check by `readiness verify` before it is fully ready. */
   readonly liveCheck?: 'alarms' | 'secret-rotation';
   /**

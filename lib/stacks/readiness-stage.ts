@@ -14,6 +14,9 @@ import { ResilienceStack } from './resilience-stack';
 import { SecurityStack } from './security-stack';
 import { EdgeStack } from './edge-stack';
 import { ServiceStack } from './service-stack';
+import { IncidentStack, incidentRegions } from './incident-stack';
+import { RolloutStack } from './rollout-stack';
+import { startIncidentsFromAlarms } from './incident-wiring';
 import { addGlobalDatabasePrimary } from '../constructs/backup/global-database';
 import { protectStatefulResources } from '../constructs/backup/tags';
 import { ProactiveControlGuards } from '../constructs/security/proactive-controls';
@@ -48,6 +51,10 @@ export class ReadinessStage extends Stage {
   public readonly observability: ObservabilityStack;
   /** The CDN's burn-rate alerts, canary and on-call topics (us-east-1), when `edge.cdn` is on. */
   public readonly edgeObservability?: EdgeObservabilityStack;
+  /** Incident Manager contacts, rotations, escalation and response plans, when `incident.tool` is `incident-manager`. */
+  public readonly incident?: IncidentStack;
+  /** AppConfig launch flags guarded by the service's roll-up alarms, when `rollout` is configured. */
+  public readonly rollout?: RolloutStack;
 
   constructor(scope: Construct, id: string, props: ReadinessStageProps) {
     // Validate before any construct exists, so a bad config builds nothing.
@@ -115,6 +122,16 @@ export class ReadinessStage extends Stage {
       cacheStopAlarm: this.observability.cacheHealth,
       serviceStopAlarm: this.observability.serviceHealth,
     });
+
+    if (config.incident?.tool === 'incident-manager') {
+      this.incident = new IncidentStack(this, 'Incident', { config });
+      // Critical alarms and the tier roll-ups start an incident as well as paging.
+      startIncidentsFromAlarms(this, this.incident, config.incident, incidentRegions(config), [this.observability.serviceHealth, this.observability.workerHealth, this.observability.databaseHealth, this.observability.cacheHealth]);
+    }
+    if (config.rollout) {
+      const monitors = [this.observability.serviceHealth, this.observability.workerHealth].filter((a): a is NonNullable<typeof a> => a !== undefined);
+      this.rollout = new RolloutStack(this, 'Rollout', { config, monitors });
+    }
 
     // A prod stack deleted by mistake takes production with it (Readiness-DEPLOY-SAFETY-STACKS).
     if (config.stage === 'prod') for (const child of this.node.children) if (Stack.isStack(child)) child.terminationProtection = true;

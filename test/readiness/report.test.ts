@@ -53,10 +53,13 @@ describe('the readiness report', () => {
     const secret = new secretsmanager.Secret(stack, 'DbCredentials', { encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
     secret.addRotationSchedule('Rotation', { rotationLambda: rotator, automaticallyAfter: Duration.days(30) });
     const topic = new sns.Topic(stack, 'OnCall', { masterKey: key });
+    // On-call reads the critical topic by email: the critical alarm reaches a human (Readiness-INCIDENT-PATH).
+    new sns.Subscription(stack, 'OnCallEmail', { topic, protocol: sns.SubscriptionProtocol.EMAIL, endpoint: 'oncall@example.com' });
     const alarm = new cloudwatch.Alarm(stack, 'Errors', {
       metric: rotator.metricErrors(),
       threshold: 1,
       evaluationPeriods: 1,
+      alarmDescription: '[CRITICAL] The secret rotator fails',
     });
     alarm.addAlarmAction({ bind: () => ({ alarmActionArn: topic.topicArn }) });
     evaluation = evaluateReadiness(stage, {

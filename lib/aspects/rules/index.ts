@@ -49,6 +49,10 @@ import { ServiceDeploysSafely } from './service/service-deploys-safely';
 import { TargetHealthChecked } from './service/target-health-checked';
 import { WebEntryFirewalled } from './service/web-entry-firewalled';
 import { AccountSingletons } from './wiring/account-singletons';
+import { CriticalAlarmsReachAHuman } from './incident/critical-alarms-reach-a-human';
+import { RolloutEnvironmentMonitored } from './rollout/rollout-environment-monitored';
+import { ProdDeployApproved } from './delivery/prod-deploy-approved';
+import { ProdDeployAfterReadinessGate } from './delivery/prod-deploy-after-readiness-gate';
 import { RateLimitSeesClients } from './wiring/rate-limit-sees-clients';
 import { DatabaseClientsCanAuthenticate } from './wiring/database-clients-can-authenticate';
 import { SecretReadableByConsumer } from './wiring/secret-readable-by-consumer';
@@ -104,4 +108,8 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   K8sDeploymentReadinessProbed,
   K8sNamespaceDefaultDeny,
   K8sDeploymentCapacityPlanned,
+  CriticalAlarmsReachAHuman,
+  RolloutEnvironmentMonitored,
+  ProdDeployApproved,
+  ProdDeployAfterReadinessGate,
 ];

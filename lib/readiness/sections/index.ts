@@ -6,10 +6,12 @@ import { ReportSectionProvider } from './section';
 import { securityAudit } from './security-audit';
 import { capacitySection } from '../../aspects/rules/service/capacity-report-section';
 import { unmappedFindings } from './unmapped-findings';
+import { incidentResponseSection } from './incident-response';
 
 export const REPORT_SECTIONS: readonly ReportSectionProvider[] = [
   recoverySections,
   securityAudit,
   capacitySection,
+  incidentResponseSection,
   unmappedFindings,
 ];
