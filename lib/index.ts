@@ -4,6 +4,7 @@
 export * from './config/stage-config';
 export * from './config/stages';
 export * from './config/validate-config';
+export * from './config/provided-baseline';
 export {
   attestationProblems,
   attestationLapse,

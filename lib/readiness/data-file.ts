@@ -1,12 +1,13 @@
 /**
  * The readiness data file: `readiness.json` next to `cdk.json`, validated against
  * `readiness.schema.json` (shipped with the package; point the file's `$schema` at it for editor help).
- * It picks the control profiles and adds the team's own controls, attestations and not-applicable
- * declarations without code. Errors name the file, the JSON path, the value and the fix.
+ * It picks the control profiles and adds the team's own controls, attestations, not-applicable
+ * declarations and the account baseline the organization provides, without code. Errors name the file, the JSON path, the value and the fix.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { AttestationConfig, NotApplicableDeclaration } from '../config/stage-config';
+import { PROVIDED_SERVICES, ProvidedBaseline } from '../config/provided-baseline';
 import { ControlDefinition } from './catalogue';
 import { CONTROL_PROFILES, ControlProfileName } from './profiles';
 import { ControlArea, Severity } from './types';
@@ -40,6 +41,8 @@ export interface ReadinessData {
   readonly attestations?: Readonly<Record<string, AttestationConfig>>;
   /** Controls that do not apply, with the owner who answers for it and why (20+ characters). */
   readonly notApplicable?: Readonly<Record<string, NotApplicableDeclaration>>;
+  /** Account baseline services the organization provides (auditTrail, threatDetection, securityHub, budgets), with evidence. */
+  readonly provided?: ProvidedBaseline;
 }
 
 export const SEVERITY_VALUES: readonly Severity[] = ['Critical', 'High', 'Medium', 'Low'];
@@ -112,10 +115,29 @@ function mapProblems(at: string, v: unknown, each: (at: string, v: unknown) => P
   ]);
 }
 
+function providedProblemsOf(at: string, v: unknown): Problem[] {
+  if (v === undefined) return [];
+  if (!isObject(v)) return [`${at} = ${show(v)}: expected an object keyed by service. Fix: e.g. { "auditTrail": { "providedBy": ..., "evidenceUrl": ..., "date": ... } }.`];
+  const p: Problem[] = keysProblems(at, v, Object.keys(PROVIDED_SERVICES));
+  for (const [key, e] of Object.entries(v)) {
+    if (!(key in PROVIDED_SERVICES)) continue;
+    const here = `${at}.${key}`;
+    if (!isObject(e)) {
+      p.push(`${here} = ${show(e)}: expected an object. Fix: give providedBy, evidenceUrl and date.`);
+      continue;
+    }
+    p.push(...keysProblems(here, e, ['providedBy', 'evidenceUrl', 'date']));
+    p.push(...text(`${here}.providedBy`, e.providedBy, 'name who runs it, e.g. "AWS Control Tower (audit account 111122223333)"'));
+    if (typeof e.evidenceUrl !== 'string' || !/^https:\/\/\S+$/.test(e.evidenceUrl)) p.push(`${here}.evidenceUrl = ${show(e.evidenceUrl)}: not an https URL. Fix: the https address where a reviewer finds the evidence.`);
+    if (typeof e.date !== 'string' || !DATE.test(e.date)) p.push(`${here}.date = ${show(e.date)}: not a date. Fix: the day the evidence was checked, YYYY-MM-DD.`);
+  }
+  return p;
+}
+
 /** Every problem of a parsed data file, each naming the JSON path, the value and the fix. Empty: valid. */
 export function readinessDataProblems(data: unknown): string[] {
   if (!isObject(data)) return [`$ = ${show(data)}: expected an object. Fix: { "profiles": ["core"] } at least.`];
-  const p: Problem[] = keysProblems('$', data, ['$schema', 'profiles', 'controls', 'attestations', 'notApplicable']);
+  const p: Problem[] = keysProblems('$', data, ['$schema', 'profiles', 'controls', 'attestations', 'notApplicable', 'provided']);
   if (data.profiles !== undefined) {
     if (!Array.isArray(data.profiles) || data.profiles.length === 0) {
       p.push(`$.profiles = ${show(data.profiles)}: expected a non-empty list. Fix: e.g. ["core"]; the profiles are ${oneOf(CONTROL_PROFILES)}.`);
@@ -131,6 +153,7 @@ export function readinessDataProblems(data: unknown): string[] {
   }
   p.push(...mapProblems('$.attestations', data.attestations, attestationProblemsOf));
   p.push(...mapProblems('$.notApplicable', data.notApplicable, notApplicableProblems));
+  p.push(...providedProblemsOf('$.provided', data.provided));
   return p;
 }
 

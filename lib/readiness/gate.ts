@@ -21,6 +21,7 @@ import { FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { NagMessageLevel } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { attestationProblems, waiverHorizonDays } from '../config/readiness-policy';
+import { PROVIDED_BASELINE_SETTING, PROVIDED_SERVICES, ProvidedBaseline, providedBaselineProblems, ProvidedService, trustedProvidedBaseline } from '../config/provided-baseline';
 import { AttestationConfig, NotApplicableDeclaration, StageConfig, StageName } from '../config/stage-config';
 import { isAcknowledged } from '../aspects/acknowledgments';
 import { StagedAwsSolutionsChecks } from '../aspects/aws-solutions';
@@ -30,6 +31,7 @@ import { ReadinessChecks, ruleContextFor } from '../aspects/readiness-checks';
 import { RuleResult } from '../aspects/results';
 import { ReadinessRule, RuleContext, ruleIdOf, ScopeRule } from '../aspects/rule';
 import { withRuleCaches } from '../aspects/rule-helpers';
+import { providedBaseline } from '../aspects/rules/security/helpers';
 import { READINESS_RULES } from '../aspects/rules';
 import { buildCatalogue, CONTROL_DEFINITIONS, controlById, ControlDefinition } from './catalogue';
 import { CustomControl, definitionOfCustomControl, findReadinessData } from './data-file';
@@ -131,6 +133,16 @@ export interface EnforceReadinessOptions {
    * @default - `readiness.json` in the current directory (next to cdk.json) when it exists
    */
   readonly dataFile?: string | false;
+  /**
+   * Account baseline services the organization or landing zone provides instead of the app: an
+   * organization trail (`auditTrail`), GuardDuty (`threatDetection`), Security Hub (`securityHub`), cost
+   * budgets (`budgets`), each with `providedBy`, an https `evidenceUrl` on a real host and the `date`
+   * the evidence was checked (over the data file's `provided`). AUDIT-TRAIL, SECURITY-MONITORING and
+   * COST then pass without those resources but stay `conditional` until `readiness verify` proves them
+   * live. A declaration that cannot be trusted (placeholder host, no date) is an error and counts for nothing.
+   * @default - the data file's `provided`, else none: the app creates the services itself
+   */
+  readonly provided?: ProvidedBaseline;
 }
 
 /**
@@ -157,11 +169,26 @@ export function resolveReadinessOptions(options: EnforceReadinessOptions): Enfor
     controls,
     attestations: { ...data.attestations, ...options.config?.attestations, ...options.attestations },
     notApplicable: { ...data.notApplicable, ...options.config?.notApplicable, ...options.notApplicable },
+    provided: { ...data.provided, ...options.provided },
   };
   RESOLVED.add(resolved);
   return resolved;
 }
 const RESOLVED = new WeakSet<EnforceReadinessOptions>();
+
+/**
+ * The verify check of each control that services the organization provides count for: declared through
+ * `provided`, or the stage config's `security.baseline` with mode `provided` (audit trail and security monitoring).
+ */
+function providedLiveChecks(provided: ProvidedBaseline, context: RuleContext): Record<string, 'security-baseline' | 'cost'> {
+  const out: Record<string, 'security-baseline' | 'cost'> = {};
+  for (const key of Object.keys(provided) as ProvidedService[]) out[PROVIDED_SERVICES[key].control] = PROVIDED_SERVICES[key].liveCheck;
+  if (providedBaseline(context)) {
+    out['AUDIT-TRAIL'] = 'security-baseline';
+    out['SECURITY-MONITORING'] = 'security-baseline';
+  }
+  return out;
+}
 
 /** The catalogue definitions a run reports on: its profiles' controls, then the custom ones. */
 function definitionsFor(options: EnforceReadinessOptions): ControlDefinition[] {
@@ -252,7 +279,9 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
   const now = options.now ?? new Date();
   const rules = options.rules ?? READINESS_RULES;
   const controls = buildCatalogue(rules, definitionsFor(options));
-  const context = ruleContextFor(options.stage, options.config, options.settings);
+  // Only declarations that can be trusted reach the rules; the others are reported below.
+  const settings = { ...options.settings, [PROVIDED_BASELINE_SETTING]: trustedProvidedBaseline(options.provided, now) };
+  const context = ruleContextFor(options.stage, options.config, settings);
   // Attestations and declarations from the data file, the config and code (rules still read `config` alone).
   const declared = { ...options.config, attestations: options.attestations ?? options.config?.attestations ?? {}, notApplicable: options.notApplicable ?? options.config?.notApplicable } as StageConfig;
 
@@ -273,7 +302,7 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
     nistResults = pack.results;
   }
 
-  const checks = new ReadinessChecks(undefined, { stage: options.stage, config: options.config, rules, settings: options.settings, verbose: options.verbose });
+  const checks = new ReadinessChecks(undefined, { stage: options.stage, config: options.config, rules, settings, verbose: options.verbose });
   const readiness = checks.validateScope(scope);
   const activeScopeRules = checks.rules.filter((r): r is ScopeRule => r.kind === 'scope');
   const scoped = runScopeRules(scope, activeScopeRules, context);
@@ -308,6 +337,17 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
       fix: 'Give an owner, an https evidence URL on a real host, the calendar date it was attested (not in the future) and "ready" or "conditional" with a reason.',
       severity: 'error',
       violatingResources: [{ constructPath: pathOf(scope), locations: [`attestations.${id}`] }],
+    });
+  }
+  // Organization-provided services meet the bar of attestations; an untrusted one counts for nothing.
+  for (const problem of providedBaselineProblems(options.provided, now)) {
+    const service = problem.slice('provided.'.length, problem.indexOf(':'));
+    attestationViolations.push({
+      ruleName: 'Readiness-PROVIDED-INVALID',
+      description: `${problem}. The declaration counts for nothing: ${PROVIDED_SERVICES[service as ProvidedService]?.control ?? 'its control'} needs the resources in scope.`,
+      fix: 'Give providedBy (who runs it), an https evidenceUrl on a real host and the date (YYYY-MM-DD, not in the future, at most 365 days old) the evidence was checked.',
+      severity: 'error',
+      violatingResources: [{ constructPath: pathOf(scope), locations: [`provided.${service}`] }],
     });
   }
   for (const id of Object.keys(declared.notApplicable ?? {})) {
@@ -345,6 +385,7 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
     now,
     launchGate: options.gate === 'launch',
     rules: checks.rules,
+    providedLiveChecks: providedLiveChecks(settings[PROVIDED_BASELINE_SETTING], context),
   });
 
   // A declaration on a control that has something to check hides nothing, but it is stale: say so.
