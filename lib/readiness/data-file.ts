@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { AttestationConfig, NotApplicableDeclaration } from '../config/stage-config';
+import { AttestationConfig, NotApplicableDeclaration, StageName } from '../config/stage-config';
 import { PROVIDED_SERVICES, ProvidedBaseline } from '../config/provided-baseline';
 import { ControlDefinition } from './catalogue';
 import { CONTROL_PROFILES, ControlProfileName } from './profiles';
@@ -43,6 +43,27 @@ export interface ReadinessData {
   readonly notApplicable?: Readonly<Record<string, NotApplicableDeclaration>>;
   /** Account baseline services the organization provides (auditTrail, threatDetection, securityHub, budgets), with evidence. */
   readonly provided?: ProvidedBaseline;
+  /** Targets per stage (`dev`, `staging`, `prod`). */
+  readonly targets?: Readonly<Partial<Record<StageName, ReadinessTargets>>>;
+}
+
+/** A stage's targets the rules measure against. */
+export interface ReadinessTargets {
+  /**
+   * Concurrent users every user-facing ECS service must carry (Readiness-CAPACITY).
+   * @default - a service's declared target, else 10,000 in prod and staging, 100 in dev
+   */
+  readonly targetConcurrentUsers?: number;
+}
+
+/** Problems of one stage's targets (`at` names where they are). */
+export function targetsProblems(at: string, t: unknown): string[] {
+  if (t === undefined) return [];
+  if (!isObject(t)) return [`${at} = ${show(t)}: expected an object. Fix: e.g. { "targetConcurrentUsers": 10000 }.`];
+  const p: Problem[] = keysProblems(at, t, ['targetConcurrentUsers']);
+  const users = t.targetConcurrentUsers;
+  if (users !== undefined && !(typeof users === 'number' && Number.isInteger(users) && users > 0)) p.push(`${at}.targetConcurrentUsers = ${show(users)}: not a positive integer. Fix: the concurrent users the stage must carry, e.g. 10000.`);
+  return p;
 }
 
 export const SEVERITY_VALUES: readonly Severity[] = ['Critical', 'High', 'Medium', 'Low'];
@@ -137,7 +158,7 @@ function providedProblemsOf(at: string, v: unknown): Problem[] {
 /** Every problem of a parsed data file, each naming the JSON path, the value and the fix. Empty: valid. */
 export function readinessDataProblems(data: unknown): string[] {
   if (!isObject(data)) return [`$ = ${show(data)}: expected an object. Fix: { "profiles": ["core"] } at least.`];
-  const p: Problem[] = keysProblems('$', data, ['$schema', 'profiles', 'controls', 'attestations', 'notApplicable', 'provided']);
+  const p: Problem[] = keysProblems('$', data, ['$schema', 'profiles', 'controls', 'attestations', 'notApplicable', 'provided', 'targets']);
   if (data.profiles !== undefined) {
     if (!Array.isArray(data.profiles) || data.profiles.length === 0) {
       p.push(`$.profiles = ${show(data.profiles)}: expected a non-empty list. Fix: e.g. ["core"]; the profiles are ${oneOf(CONTROL_PROFILES)}.`);
@@ -154,6 +175,13 @@ export function readinessDataProblems(data: unknown): string[] {
   p.push(...mapProblems('$.attestations', data.attestations, attestationProblemsOf));
   p.push(...mapProblems('$.notApplicable', data.notApplicable, notApplicableProblems));
   p.push(...providedProblemsOf('$.provided', data.provided));
+  if (data.targets !== undefined) {
+    if (!isObject(data.targets)) p.push(`$.targets = ${show(data.targets)}: expected an object keyed by stage. Fix: e.g. { "prod": { "targetConcurrentUsers": 10000 } }.`);
+    else {
+      p.push(...keysProblems('$.targets', data.targets, ['dev', 'staging', 'prod']));
+      for (const stage of ['dev', 'staging', 'prod']) p.push(...targetsProblems(`$.targets.${stage}`, data.targets[stage]));
+    }
+  }
   return p;
 }
 

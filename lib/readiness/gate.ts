@@ -34,7 +34,7 @@ import { withRuleCaches } from '../aspects/rule-helpers';
 import { providedBaseline } from '../aspects/rules/security/helpers';
 import { READINESS_RULES } from '../aspects/rules';
 import { buildCatalogue, CONTROL_DEFINITIONS, controlById, ControlDefinition } from './catalogue';
-import { CustomControl, definitionOfCustomControl, findReadinessData } from './data-file';
+import { CustomControl, definitionOfCustomControl, findReadinessData, ReadinessTargets, targetsProblems } from './data-file';
 import { ControlProfileName, CONTROL_PROFILES, definitionsOfProfiles } from './profiles';
 import { buildReport, renderMarkdown } from './report';
 import { REPORT_SECTIONS } from './sections';
@@ -143,6 +143,13 @@ export interface EnforceReadinessOptions {
    * @default - the data file's `provided`, else none: the app creates the services itself
    */
   readonly provided?: ProvidedBaseline;
+  /**
+   * The stage's targets: `targetConcurrentUsers`, the load every user-facing ECS service must carry
+   * (Readiness-CAPACITY; over the data file's `targets.<stage>`). The stage config's
+   * `service.capacity` wins when given.
+   * @default - the data file's `targets.<stage>`, else a service's declared target, else 10,000 in prod and staging, 100 in dev
+   */
+  readonly targets?: ReadinessTargets;
 }
 
 /**
@@ -161,6 +168,7 @@ export function resolveReadinessOptions(options: EnforceReadinessOptions): Enfor
     if (CONTROL_DEFINITIONS.some((d) => d.id === c.id)) problems.push(`${where(i)}.id = "${c.id}" is a catalogue control. Fix: pick another ID; to add evidence for it use attestations.`);
     else if (controls.findIndex((o) => o.id === c.id) < i) problems.push(`${where(i)}.id = "${c.id}" is declared twice. Fix: keep one.`);
   });
+  problems.push(...targetsProblems('targets', options.targets));
   if (problems.length > 0) throw new Error(`Custom readiness controls are invalid:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   const resolved: EnforceReadinessOptions = {
     ...options,
@@ -170,6 +178,7 @@ export function resolveReadinessOptions(options: EnforceReadinessOptions): Enfor
     attestations: { ...data.attestations, ...options.config?.attestations, ...options.attestations },
     notApplicable: { ...data.notApplicable, ...options.config?.notApplicable, ...options.notApplicable },
     provided: { ...data.provided, ...options.provided },
+    targets: { ...data.targets?.[options.stage], ...options.targets },
   };
   RESOLVED.add(resolved);
   return resolved;
@@ -280,7 +289,7 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
   const rules = options.rules ?? READINESS_RULES;
   const controls = buildCatalogue(rules, definitionsFor(options));
   // Only declarations that can be trusted reach the rules; the others are reported below.
-  const settings = { ...options.settings, [PROVIDED_BASELINE_SETTING]: trustedProvidedBaseline(options.provided, now) };
+  const settings = { ...options.settings, [PROVIDED_BASELINE_SETTING]: trustedProvidedBaseline(options.provided, now), readinessTargets: options.targets ?? {} };
   const context = ruleContextFor(options.stage, options.config, settings);
   // Attestations and declarations from the data file, the config and code (rules still read `config` alone).
   const declared = { ...options.config, attestations: options.attestations ?? options.config?.attestations ?? {}, notApplicable: options.notApplicable ?? options.config?.notApplicable } as StageConfig;
@@ -361,7 +370,7 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
   }
 
   const resources = scope.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c));
-  const sectionContext = { stage: options.stage, config: options.config, results: reported };
+  const sectionContext = { stage: options.stage, config: options.config, results: reported, settings };
   const sections: ReportSection[] = [];
   for (const provider of [...REPORT_SECTIONS, ...(options.sections ?? [])]) {
     try {
