@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { AttestationConfig, NotApplicableDeclaration, StageName } from '../config/stage-config';
+import { AttestationConfig, FailureScope, NotApplicableDeclaration, RecoveryObjective, StageName } from '../config/stage-config';
 import { PROVIDED_SERVICES, ProvidedBaseline } from '../config/provided-baseline';
 import { ControlDefinition } from './catalogue';
 import { CONTROL_PROFILES, ControlProfileName } from './profiles';
@@ -54,15 +54,49 @@ export interface ReadinessTargets {
    * @default - a service's declared target, else 10,000 in prod and staging, 100 in dev
    */
   readonly targetConcurrentUsers?: number;
+  /**
+   * RPO / RTO in minutes per failure scope (Readiness-RTO-RPO); the stage config's `dr.targets` wins.
+   * @default - DEFAULT_RECOVERY_TARGETS of the stage (prod: instance and AZ 0 / 5 min, region 60 / 240 min)
+   */
+  readonly recovery?: Readonly<Partial<Record<FailureScope, RecoveryObjective>>>;
+  /**
+   * GiB of data a regional recovery restores (the restore-time part of the region RTO).
+   * @default 200
+   */
+  readonly dataSizeGiB?: number;
+  /**
+   * Measured minutes to deploy the stateless stacks in the DR region.
+   * @default 60
+   */
+  readonly redeployMinutes?: number;
 }
 
 /** Problems of one stage's targets (`at` names where they are). */
 export function targetsProblems(at: string, t: unknown): string[] {
   if (t === undefined) return [];
   if (!isObject(t)) return [`${at} = ${show(t)}: expected an object. Fix: e.g. { "targetConcurrentUsers": 10000 }.`];
-  const p: Problem[] = keysProblems(at, t, ['targetConcurrentUsers']);
+  const p: Problem[] = keysProblems(at, t, ['targetConcurrentUsers', 'recovery', 'dataSizeGiB', 'redeployMinutes']);
   const users = t.targetConcurrentUsers;
   if (users !== undefined && !(typeof users === 'number' && Number.isInteger(users) && users > 0)) p.push(`${at}.targetConcurrentUsers = ${show(users)}: not a positive integer. Fix: the concurrent users the stage must carry, e.g. 10000.`);
+  const nonNegative = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+  for (const key of ['dataSizeGiB', 'redeployMinutes'] as const) {
+    if (t[key] !== undefined && !(nonNegative(t[key]) && (t[key] as number) > 0)) p.push(`${at}.${key} = ${show(t[key])}: not a positive number. Fix: the measured value, e.g. ${key === 'dataSizeGiB' ? '200' : '45'}.`);
+  }
+  if (t.recovery !== undefined) {
+    if (!isObject(t.recovery)) p.push(`${at}.recovery = ${show(t.recovery)}: expected an object keyed by failure scope. Fix: e.g. { "region": { "rpoMinutes": 60, "rtoMinutes": 240 } }.`);
+    else {
+      p.push(...keysProblems(`${at}.recovery`, t.recovery, ['instance', 'az', 'region']));
+      for (const scope of ['instance', 'az', 'region']) {
+        const o = t.recovery[scope];
+        if (o === undefined) continue;
+        if (!isObject(o)) p.push(`${at}.recovery.${scope} = ${show(o)}: expected { "rpoMinutes": n, "rtoMinutes": n }.`);
+        else {
+          p.push(...keysProblems(`${at}.recovery.${scope}`, o, ['rpoMinutes', 'rtoMinutes']));
+          for (const k of ['rpoMinutes', 'rtoMinutes']) if (!nonNegative(o[k])) p.push(`${at}.recovery.${scope}.${k} = ${show(o[k])}: not a number of minutes >= 0. Fix: e.g. ${k === 'rpoMinutes' ? 60 : 240}.`);
+        }
+      }
+    }
+  }
   return p;
 }
 

@@ -144,10 +144,11 @@ export interface EnforceReadinessOptions {
    */
   readonly provided?: ProvidedBaseline;
   /**
-   * The stage's targets: `targetConcurrentUsers`, the load every user-facing ECS service must carry
-   * (Readiness-CAPACITY; over the data file's `targets.<stage>`). The stage config's
-   * `service.capacity` wins when given.
-   * @default - the data file's `targets.<stage>`, else a service's declared target, else 10,000 in prod and staging, 100 in dev
+   * The stage's targets (over the data file's `targets.<stage>`): `targetConcurrentUsers`, the load every
+   * user-facing ECS service must carry (Readiness-CAPACITY), and `recovery` (RPO / RTO per failure
+   * scope), `dataSizeGiB` and `redeployMinutes` (Readiness-RTO-RPO). The stage config's `service.capacity`
+   * and `dr` win when given. Bad values fail with the field, the value and the fix.
+   * @default - the data file's `targets.<stage>`, else the stage defaults the report states: 10,000 users in prod and staging, 100 in dev; DEFAULT_RECOVERY_TARGETS; 200 GiB, 60 min
    */
   readonly targets?: ReadinessTargets;
 }
