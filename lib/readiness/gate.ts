@@ -169,7 +169,8 @@ export function resolveReadinessOptions(options: EnforceReadinessOptions): Enfor
     if (CONTROL_DEFINITIONS.some((d) => d.id === c.id)) problems.push(`${where(i)}.id = "${c.id}" is a catalogue control. Fix: pick another ID; to add evidence for it use attestations.`);
     else if (controls.findIndex((o) => o.id === c.id) < i) problems.push(`${where(i)}.id = "${c.id}" is declared twice. Fix: keep one.`);
   });
-  problems.push(...targetsProblems('targets', options.targets));
+  const targetProblems = targetsProblems('targets', options.targets);
+  if (targetProblems.length > 0) throw new Error(`enforceReadiness targets are invalid:\n${targetProblems.map((p) => `  ${p}`).join('\n')}`);
   if (problems.length > 0) throw new Error(`Custom readiness controls are invalid:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   const resolved: EnforceReadinessOptions = {
     ...options,

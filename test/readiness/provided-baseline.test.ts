@@ -6,6 +6,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as securityhub from 'aws-cdk-lib/aws-securityhub';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ProvidedBaseline, providedBaselineProblems } from '../../lib/config/provided-baseline';
@@ -103,6 +104,14 @@ describe('organization-provided account baseline', () => {
       expect(control(r, 'SECURITY-MONITORING').status).toBe('missing');
       const finding = r.scopeRules.violations.find((v) => v.ruleName === 'Readiness-SECURITY-MONITORING')!;
       expect(finding.description).toMatch(/Orders\/OwnDetector \(AWS::GuardDuty::Detector\) creates GuardDuty, but GuardDuty is declared provided by the organization \(GuardDuty delegated administrator/);
+    });
+
+    test('a declared Security Hub plus a hub the app creates: non-compliant, naming the hub', () => {
+      const app = userApp();
+      new securityhub.CfnHub(app.node.findChild('Orders') as Stack, 'OwnHub', {});
+      const result = SecurityMonitoringEnabled.check(app, ruleContextFor('prod', undefined, { providedBaseline: PROVIDED }));
+      expect(result.compliant).toBe(false);
+      expect(result.findings).toEqual([expect.stringMatching(/^Orders\/OwnHub \(AWS::SecurityHub::Hub\) creates Security Hub, but Security Hub is declared provided by the organization/)]);
     });
 
     test('a disabled detector does not escape the conflict check', () => {

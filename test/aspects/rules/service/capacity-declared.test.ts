@@ -87,6 +87,12 @@ describe('declareCapacity and Readiness-CAPACITY from public inputs', () => {
     expect(() => declareCapacity(new sqs.Queue(stack, 'Q'), { concurrencyPerTask: 10 })).toThrow(/S\/Q\): not an ECS service/);
   });
 
+  test('bad targets passed in code fail before synth with the field, the value and the fix', () => {
+    expect(() => evaluateReadiness(userApp().app, { stage: 'prod', dataFile: false, targets: { targetConcurrentUsers: 0 } })).toThrow(
+      /enforceReadiness targets are invalid:\n  targets\.targetConcurrentUsers = 0: not a positive integer\. Fix: the concurrent users the stage must carry/,
+    );
+  });
+
   test('readiness.json targets per stage: read by the gate, stated in the report section; bad values name the path', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'targets-'));
     try {
