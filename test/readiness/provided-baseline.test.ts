@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import Ajv from 'ajv';
 import { App, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -145,6 +146,28 @@ describe('organization-provided account baseline', () => {
         expect.stringMatching(/^\$\.provided\.budgets\.evidenceUrl = "http:\/\/x": not an https URL/),
         expect.stringMatching(/^\$\.provided\.budgets\.date = "soon": not a date/),
       ]);
+    });
+
+    test('the schema and the loader agree on provided and targets', () => {
+      const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '../../readiness.schema.json'), 'utf8'));
+      const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+      const e = PROVIDED.budgets!;
+      const samples: unknown[] = [
+        { provided: PROVIDED },
+        { provided: { budgets: { ...e, date: undefined } } },
+        { provided: { budgets: { ...e, evidenceUrl: 'http://finops.acme-corp.io' } } },
+        { provided: { budgets: { ...e, extra: 1 } } },
+        { provided: { guardDuty: e } },
+        { provided: { budgets: { ...e, providedBy: ' ' } } },
+        { targets: { prod: { targetConcurrentUsers: 10000, recovery: { region: { rpoMinutes: 60, rtoMinutes: 240 } }, dataSizeGiB: 50, redeployMinutes: 45 } } },
+        { targets: { prod: { targetConcurrentUsers: 1.5 } } },
+        { targets: { prod: { recovery: { region: { rpoMinutes: 60 } } } } },
+        { targets: { prod: { dataSizeGiB: 0 } } },
+        { targets: { qa: {} } },
+      ];
+      for (const sample of samples) {
+        expect({ sample, valid: validate(JSON.parse(JSON.stringify(sample))) }).toEqual({ sample, valid: readinessDataProblems(JSON.parse(JSON.stringify(sample))).length === 0 });
+      }
     });
 
     test('the schema describes the same fields', () => {
