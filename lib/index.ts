@@ -4,6 +4,7 @@
 export * from './config/stage-config';
 export * from './config/stages';
 export * from './config/validate-config';
+export * from './config/provided-baseline';
 export {
   attestationProblems,
   attestationLapse,
@@ -64,7 +65,7 @@ export { enforceReadiness, evaluateReadiness, resolveReadinessOptions, Readiness
 export { CONTROL_PROFILES, MARKETPLACE_CONTROL_IDS, definitionsOfProfiles, profileOf } from './readiness/profiles';
 export type { ControlProfileName } from './readiness/profiles';
 export { READINESS_DATA_FILE, loadReadinessData, readinessDataProblems, findReadinessData } from './readiness/data-file';
-export type { ReadinessData, CustomControl } from './readiness/data-file';
+export type { ReadinessData, CustomControl, ReadinessTargets } from './readiness/data-file';
 export { assertSingleAwsCdkLib, awsCdkLibCopyProblems } from './readiness/single-copy';
 export { buildSarif, sourceFrameOf, SARIF_SCHEMA_URI } from './readiness/sarif';
 export type { SarifInputs, SarifOptions, SourceFrame } from './readiness/sarif';

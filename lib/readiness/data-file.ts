@@ -1,12 +1,13 @@
 /**
  * The readiness data file: `readiness.json` next to `cdk.json`, validated against
  * `readiness.schema.json` (shipped with the package; point the file's `$schema` at it for editor help).
- * It picks the control profiles and adds the team's own controls, attestations and not-applicable
- * declarations without code. Errors name the file, the JSON path, the value and the fix.
+ * It picks the control profiles and adds the team's own controls, attestations, not-applicable
+ * declarations and the account baseline the organization provides, without code. Errors name the file, the JSON path, the value and the fix.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { AttestationConfig, NotApplicableDeclaration } from '../config/stage-config';
+import { AttestationConfig, FailureScope, NotApplicableDeclaration, RecoveryObjective, StageName } from '../config/stage-config';
+import { PROVIDED_SERVICES, ProvidedBaseline } from '../config/provided-baseline';
 import { ControlDefinition } from './catalogue';
 import { CONTROL_PROFILES, ControlProfileName } from './profiles';
 import { ControlArea, Severity } from './types';
@@ -40,6 +41,63 @@ export interface ReadinessData {
   readonly attestations?: Readonly<Record<string, AttestationConfig>>;
   /** Controls that do not apply, with the owner who answers for it and why (20+ characters). */
   readonly notApplicable?: Readonly<Record<string, NotApplicableDeclaration>>;
+  /** Account baseline services the organization provides (auditTrail, threatDetection, securityHub, budgets), with evidence. */
+  readonly provided?: ProvidedBaseline;
+  /** Targets per stage (`dev`, `staging`, `prod`). */
+  readonly targets?: Readonly<Partial<Record<StageName, ReadinessTargets>>>;
+}
+
+/** A stage's targets the rules measure against. */
+export interface ReadinessTargets {
+  /**
+   * Concurrent users every user-facing ECS service must carry (Readiness-CAPACITY).
+   * @default - a service's declared target, else 10,000 in prod and staging, 100 in dev
+   */
+  readonly targetConcurrentUsers?: number;
+  /**
+   * RPO / RTO in minutes per failure scope (Readiness-RTO-RPO); the stage config's `dr.targets` wins.
+   * @default - DEFAULT_RECOVERY_TARGETS of the stage (prod: instance and AZ 0 / 5 min, region 60 / 240 min)
+   */
+  readonly recovery?: Readonly<Partial<Record<FailureScope, RecoveryObjective>>>;
+  /**
+   * GiB of data a regional recovery restores (the restore-time part of the region RTO).
+   * @default 200
+   */
+  readonly dataSizeGiB?: number;
+  /**
+   * Measured minutes to deploy the stateless stacks in the DR region.
+   * @default 60
+   */
+  readonly redeployMinutes?: number;
+}
+
+/** Problems of one stage's targets (`at` names where they are). */
+export function targetsProblems(at: string, t: unknown): string[] {
+  if (t === undefined) return [];
+  if (!isObject(t)) return [`${at} = ${show(t)}: expected an object. Fix: e.g. { "targetConcurrentUsers": 10000 }.`];
+  const p: Problem[] = keysProblems(at, t, ['targetConcurrentUsers', 'recovery', 'dataSizeGiB', 'redeployMinutes']);
+  const users = t.targetConcurrentUsers;
+  if (users !== undefined && !(typeof users === 'number' && Number.isInteger(users) && users > 0)) p.push(`${at}.targetConcurrentUsers = ${show(users)}: not a positive integer. Fix: the concurrent users the stage must carry, e.g. 10000.`);
+  const nonNegative = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+  for (const key of ['dataSizeGiB', 'redeployMinutes'] as const) {
+    if (t[key] !== undefined && !(nonNegative(t[key]) && (t[key] as number) > 0)) p.push(`${at}.${key} = ${show(t[key])}: not a positive number. Fix: the measured value, e.g. ${key === 'dataSizeGiB' ? '200' : '45'}.`);
+  }
+  if (t.recovery !== undefined) {
+    if (!isObject(t.recovery)) p.push(`${at}.recovery = ${show(t.recovery)}: expected an object keyed by failure scope. Fix: e.g. { "region": { "rpoMinutes": 60, "rtoMinutes": 240 } }.`);
+    else {
+      p.push(...keysProblems(`${at}.recovery`, t.recovery, ['instance', 'az', 'region']));
+      for (const scope of ['instance', 'az', 'region']) {
+        const o = t.recovery[scope];
+        if (o === undefined) continue;
+        if (!isObject(o)) p.push(`${at}.recovery.${scope} = ${show(o)}: expected { "rpoMinutes": n, "rtoMinutes": n }.`);
+        else {
+          p.push(...keysProblems(`${at}.recovery.${scope}`, o, ['rpoMinutes', 'rtoMinutes']));
+          for (const k of ['rpoMinutes', 'rtoMinutes']) if (!nonNegative(o[k])) p.push(`${at}.recovery.${scope}.${k} = ${show(o[k])}: not a number of minutes >= 0. Fix: e.g. ${k === 'rpoMinutes' ? 60 : 240}.`);
+        }
+      }
+    }
+  }
+  return p;
 }
 
 export const SEVERITY_VALUES: readonly Severity[] = ['Critical', 'High', 'Medium', 'Low'];
@@ -112,10 +170,29 @@ function mapProblems(at: string, v: unknown, each: (at: string, v: unknown) => P
   ]);
 }
 
+function providedProblemsOf(at: string, v: unknown): Problem[] {
+  if (v === undefined) return [];
+  if (!isObject(v)) return [`${at} = ${show(v)}: expected an object keyed by service. Fix: e.g. { "auditTrail": { "providedBy": ..., "evidenceUrl": ..., "date": ... } }.`];
+  const p: Problem[] = keysProblems(at, v, Object.keys(PROVIDED_SERVICES));
+  for (const [key, e] of Object.entries(v)) {
+    if (!(key in PROVIDED_SERVICES)) continue;
+    const here = `${at}.${key}`;
+    if (!isObject(e)) {
+      p.push(`${here} = ${show(e)}: expected an object. Fix: give providedBy, evidenceUrl and date.`);
+      continue;
+    }
+    p.push(...keysProblems(here, e, ['providedBy', 'evidenceUrl', 'date']));
+    p.push(...text(`${here}.providedBy`, e.providedBy, 'name who runs it, e.g. "AWS Control Tower (audit account 111122223333)"'));
+    if (typeof e.evidenceUrl !== 'string' || !/^https:\/\/\S+$/.test(e.evidenceUrl)) p.push(`${here}.evidenceUrl = ${show(e.evidenceUrl)}: not an https URL. Fix: the https address where a reviewer finds the evidence.`);
+    if (typeof e.date !== 'string' || !DATE.test(e.date)) p.push(`${here}.date = ${show(e.date)}: not a date. Fix: the day the evidence was checked, YYYY-MM-DD.`);
+  }
+  return p;
+}
+
 /** Every problem of a parsed data file, each naming the JSON path, the value and the fix. Empty: valid. */
 export function readinessDataProblems(data: unknown): string[] {
   if (!isObject(data)) return [`$ = ${show(data)}: expected an object. Fix: { "profiles": ["core"] } at least.`];
-  const p: Problem[] = keysProblems('$', data, ['$schema', 'profiles', 'controls', 'attestations', 'notApplicable']);
+  const p: Problem[] = keysProblems('$', data, ['$schema', 'profiles', 'controls', 'attestations', 'notApplicable', 'provided', 'targets']);
   if (data.profiles !== undefined) {
     if (!Array.isArray(data.profiles) || data.profiles.length === 0) {
       p.push(`$.profiles = ${show(data.profiles)}: expected a non-empty list. Fix: e.g. ["core"]; the profiles are ${oneOf(CONTROL_PROFILES)}.`);
@@ -131,6 +208,14 @@ export function readinessDataProblems(data: unknown): string[] {
   }
   p.push(...mapProblems('$.attestations', data.attestations, attestationProblemsOf));
   p.push(...mapProblems('$.notApplicable', data.notApplicable, notApplicableProblems));
+  p.push(...providedProblemsOf('$.provided', data.provided));
+  if (data.targets !== undefined) {
+    if (!isObject(data.targets)) p.push(`$.targets = ${show(data.targets)}: expected an object keyed by stage. Fix: e.g. { "prod": { "targetConcurrentUsers": 10000 } }.`);
+    else {
+      p.push(...keysProblems('$.targets', data.targets, ['dev', 'staging', 'prod']));
+      for (const stage of ['dev', 'staging', 'prod']) p.push(...targetsProblems(`$.targets.${stage}`, data.targets[stage]));
+    }
+  }
   return p;
 }
 

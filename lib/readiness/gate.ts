@@ -21,6 +21,7 @@ import { FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { NagMessageLevel } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { attestationProblems, waiverHorizonDays } from '../config/readiness-policy';
+import { PROVIDED_BASELINE_SETTING, PROVIDED_SERVICES, ProvidedBaseline, providedBaselineProblems, ProvidedService, trustedProvidedBaseline } from '../config/provided-baseline';
 import { AttestationConfig, NotApplicableDeclaration, StageConfig, StageName } from '../config/stage-config';
 import { isAcknowledged } from '../aspects/acknowledgments';
 import { StagedAwsSolutionsChecks } from '../aspects/aws-solutions';
@@ -30,9 +31,10 @@ import { ReadinessChecks, ruleContextFor } from '../aspects/readiness-checks';
 import { RuleResult } from '../aspects/results';
 import { ReadinessRule, RuleContext, ruleIdOf, ScopeRule } from '../aspects/rule';
 import { withRuleCaches } from '../aspects/rule-helpers';
+import { providedBaseline } from '../aspects/rules/security/helpers';
 import { READINESS_RULES } from '../aspects/rules';
 import { buildCatalogue, CONTROL_DEFINITIONS, controlById, ControlDefinition } from './catalogue';
-import { CustomControl, definitionOfCustomControl, findReadinessData } from './data-file';
+import { CustomControl, definitionOfCustomControl, findReadinessData, ReadinessTargets, targetsProblems } from './data-file';
 import { ControlProfileName, CONTROL_PROFILES, definitionsOfProfiles } from './profiles';
 import { buildReport, renderMarkdown } from './report';
 import { REPORT_SECTIONS } from './sections';
@@ -132,6 +134,24 @@ export interface EnforceReadinessOptions {
    * @default - `readiness.json` in the current directory (next to cdk.json) when it exists
    */
   readonly dataFile?: string | false;
+  /**
+   * Account baseline services the organization or landing zone provides instead of the app: an
+   * organization trail (`auditTrail`), GuardDuty (`threatDetection`), Security Hub (`securityHub`), cost
+   * budgets (`budgets`), each with `providedBy`, an https `evidenceUrl` on a real host and the `date`
+   * the evidence was checked (over the data file's `provided`). AUDIT-TRAIL, SECURITY-MONITORING and
+   * COST then pass without those resources but stay `conditional` until `readiness verify` proves them
+   * live. A declaration that cannot be trusted (placeholder host, no date) is an error and counts for nothing.
+   * @default - the data file's `provided`, else none: the app creates the services itself
+   */
+  readonly provided?: ProvidedBaseline;
+  /**
+   * The stage's targets (over the data file's `targets.<stage>`): `targetConcurrentUsers`, the load every
+   * user-facing ECS service must carry (Readiness-CAPACITY), and `recovery` (RPO / RTO per failure
+   * scope), `dataSizeGiB` and `redeployMinutes` (Readiness-RTO-RPO). The stage config's `service.capacity`
+   * and `dr` win when given. Bad values fail with the field, the value and the fix.
+   * @default - the data file's `targets.<stage>`, else the stage defaults the report states: 10,000 users in prod and staging, 100 in dev; DEFAULT_RECOVERY_TARGETS; 200 GiB, 60 min
+   */
+  readonly targets?: ReadinessTargets;
 }
 
 /**
@@ -150,6 +170,8 @@ export function resolveReadinessOptions(options: EnforceReadinessOptions): Enfor
     if (CONTROL_DEFINITIONS.some((d) => d.id === c.id)) problems.push(`${where(i)}.id = "${c.id}" is a catalogue control. Fix: pick another ID; to add evidence for it use attestations.`);
     else if (controls.findIndex((o) => o.id === c.id) < i) problems.push(`${where(i)}.id = "${c.id}" is declared twice. Fix: keep one.`);
   });
+  const targetProblems = targetsProblems('targets', options.targets);
+  if (targetProblems.length > 0) throw new Error(`enforceReadiness targets are invalid:\n${targetProblems.map((p) => `  ${p}`).join('\n')}`);
   if (problems.length > 0) throw new Error(`Custom readiness controls are invalid:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   const resolved: EnforceReadinessOptions = {
     ...options,
@@ -158,11 +180,27 @@ export function resolveReadinessOptions(options: EnforceReadinessOptions): Enfor
     controls,
     attestations: { ...data.attestations, ...options.config?.attestations, ...options.attestations },
     notApplicable: { ...data.notApplicable, ...options.config?.notApplicable, ...options.notApplicable },
+    provided: { ...data.provided, ...options.provided },
+    targets: { ...data.targets?.[options.stage], ...options.targets },
   };
   RESOLVED.add(resolved);
   return resolved;
 }
 const RESOLVED = new WeakSet<EnforceReadinessOptions>();
+
+/**
+ * The verify check of each control that services the organization provides count for: declared through
+ * `provided`, or the stage config's `security.baseline` with mode `provided` (audit trail and security monitoring).
+ */
+function providedLiveChecks(provided: ProvidedBaseline, context: RuleContext): Record<string, 'security-baseline' | 'cost'> {
+  const out: Record<string, 'security-baseline' | 'cost'> = {};
+  for (const key of Object.keys(provided) as ProvidedService[]) out[PROVIDED_SERVICES[key].control] = PROVIDED_SERVICES[key].liveCheck;
+  if (providedBaseline(context)) {
+    out['AUDIT-TRAIL'] = 'security-baseline';
+    out['SECURITY-MONITORING'] = 'security-baseline';
+  }
+  return out;
+}
 
 /** The catalogue definitions a run reports on: its profiles' controls, then the custom ones. */
 function definitionsFor(options: EnforceReadinessOptions): ControlDefinition[] {
@@ -253,7 +291,9 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
   const now = options.now ?? new Date();
   const rules = options.rules ?? READINESS_RULES;
   const controls = buildCatalogue(rules, definitionsFor(options));
-  const context = ruleContextFor(options.stage, options.config, options.settings);
+  // Only declarations that can be trusted reach the rules; the others are reported below.
+  const settings = { ...options.settings, [PROVIDED_BASELINE_SETTING]: trustedProvidedBaseline(options.provided, now), readinessTargets: options.targets ?? {} };
+  const context = ruleContextFor(options.stage, options.config, settings);
   // Attestations and declarations from the data file, the config and code (rules still read `config` alone).
   const declared = { ...options.config, attestations: options.attestations ?? options.config?.attestations ?? {}, notApplicable: options.notApplicable ?? options.config?.notApplicable } as StageConfig;
 
@@ -274,7 +314,7 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
     nistResults = pack.results;
   }
 
-  const checks = new ReadinessChecks(undefined, { stage: options.stage, config: options.config, rules, settings: options.settings, verbose: options.verbose });
+  const checks = new ReadinessChecks(undefined, { stage: options.stage, config: options.config, rules, settings, verbose: options.verbose });
   const readiness = checks.validateScope(scope);
   const activeScopeRules = checks.rules.filter((r): r is ScopeRule => r.kind === 'scope');
   const scoped = runScopeRules(scope, activeScopeRules, context);
@@ -311,6 +351,17 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
       violatingResources: [{ constructPath: pathOf(scope), locations: [`attestations.${id}`] }],
     });
   }
+  // Organization-provided services meet the bar of attestations; an untrusted one counts for nothing.
+  for (const problem of providedBaselineProblems(options.provided, now)) {
+    const service = problem.slice('provided.'.length, problem.indexOf(':'));
+    attestationViolations.push({
+      ruleName: 'Readiness-PROVIDED-INVALID',
+      description: `${problem}. The declaration counts for nothing: ${PROVIDED_SERVICES[service as ProvidedService]?.control ?? 'its control'} needs the resources in scope.`,
+      fix: 'Give providedBy (who runs it), an https evidenceUrl on a real host and the date (YYYY-MM-DD, not in the future, at most 365 days old) the evidence was checked.',
+      severity: 'error',
+      violatingResources: [{ constructPath: pathOf(scope), locations: [`provided.${service}`] }],
+    });
+  }
   for (const id of Object.keys(declared.notApplicable ?? {})) {
     if (controlById(id, controls)) continue;
     attestationViolations.push({
@@ -322,7 +373,7 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
   }
 
   const resources = scope.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c));
-  const sectionContext = { stage: options.stage, config: options.config, results: reported };
+  const sectionContext = { stage: options.stage, config: options.config, results: reported, settings };
   const sections: ReportSection[] = [];
   for (const provider of [...REPORT_SECTIONS, ...(options.sections ?? [])]) {
     try {
@@ -346,6 +397,7 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
     now,
     launchGate: options.gate === 'launch',
     rules: checks.rules,
+    providedLiveChecks: providedLiveChecks(settings[PROVIDED_BASELINE_SETTING], context),
   });
 
   // A declaration on a control that has something to check hides nothing, but it is stale: say so.

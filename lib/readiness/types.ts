@@ -114,8 +114,11 @@ export interface ControlReport {
   readonly notApplicableDeclaration?: { readonly owner: string; readonly reason: string };
   /** Resources of a type the control is about that none of its rules evaluated (`<type> <path>`). */
   readonly notUnderstood?: readonly string[];
-  /** What `readiness verify` must check live, with the logical IDs to look up. */
-  readonly live?: { readonly check: 'alarms' | 'secret-rotation'; readonly resources: readonly EvidenceItem[] };
+  /**
+   * What `readiness verify` must check live, with the logical IDs to look up. `security-baseline` and
+   * `cost` (services the organization provides) list no resources: verify finds them in the account.
+   */
+  readonly live?: { readonly check: 'alarms' | 'secret-rotation' | 'security-baseline' | 'cost'; readonly resources: readonly EvidenceItem[] };
 }
 
 export interface ReadinessReport {

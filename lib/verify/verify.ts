@@ -131,7 +131,10 @@ export async function verifyReport(
   const now = options.now ?? (() => new Date());
   const limit = options.concurrency ?? 4;
   const selected = (check: LiveCheck): boolean => options.checks === undefined || options.checks.includes(check);
-  const controls = liveControls(report).filter((c) => selected(c.live?.check ?? 'alarms'));
+  // A control whose live field names a by-control check (security-baseline, cost: services the organization
+  // provides) has no resources to look up in the stacks: the check below finds them in the account.
+  const byControl = new Set<LiveCheck>(CONTROL_CHECKS.map((c) => c.check));
+  const controls = liveControls(report).filter((c) => selected(c.live?.check ?? 'alarms') && !byControl.has(c.live?.check ?? 'alarms'));
   const settings: CheckSettings = { ...DEFAULT_SETTINGS, ...options.settings };
 
   const targets: Target[] = [];
@@ -364,6 +367,10 @@ export async function verifyReport(
       }
       if (result) results.set(check.control, result);
       options.onGroup?.(`${check.check} (${check.control}): ${result ? groupCounts(result) : 'nothing to check'}`);
+      // Other controls whose live field names this check (AUDIT-TRAIL: the trail of the security baseline) share its result.
+      for (const other of report.controls.filter((x) => x.live?.check === check.check && !results.has(x.id))) {
+        if (result) results.set(other.id, result);
+      }
     }
   }
 

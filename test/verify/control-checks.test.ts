@@ -181,3 +181,35 @@ describe('checks found by resource type, merged into their controls', () => {
     expect(stderr).toMatch(/--checks "alarms,drills": name checks from alarms, secret-rotation, restore-tests/);
   });
 });
+
+describe('services the organization provides (the report names the check, lists no resources)', () => {
+  /** The synth report of an app that declared its audit trail, GuardDuty and Security Hub provided by the organization. */
+  function providedReport() {
+    const base = controlChecksReport();
+    const provided = (id: string) => ({
+      status: 'conditional' as const,
+      statusReason: `${id} provided by the organization (AWS Control Tower; evidence https://wiki.acme-corp.io/lz; checked 2026-11-02), to be proven live.`,
+      evidence: [{ constructPath: '', note: 'provided by the organization' }],
+      live: { check: 'security-baseline' as const, resources: [] },
+    });
+    const audit = { ...base.controls.find((c) => c.id === 'SECURITY-MONITORING')!, id: 'AUDIT-TRAIL', title: 'Audit logs', ...provided('Audit trail') };
+    return { ...base, controls: [...base.controls.map((c) => (c.id === 'SECURITY-MONITORING' ? { ...c, ...provided('GuardDuty') } : c)), audit] };
+  }
+
+  test('verify runs the security-baseline check for them and merges its result into SECURITY-MONITORING and AUDIT-TRAIL', async () => {
+    const groups: string[] = [];
+    const live = await verifyReport(providedReport(), testClients, { now: () => NOW, defaultRegion: REGION, onGroup: (l) => groups.push(l) });
+    for (const id of ['SECURITY-MONITORING', 'AUDIT-TRAIL']) {
+      expect([id, control(live, id).liveResult?.check, control(live, id).liveResult?.status]).toEqual([id, 'security-baseline', 'ready']);
+    }
+    expect(groups).toContain('security-baseline (SECURITY-MONITORING): 4 checked, 4 ready, 0 conditional, 0 missing');
+    expect(live.live.unknown).toEqual([]);
+  });
+
+  test('a trail that stopped logging in the account makes both missing live', async () => {
+    ct.on(GetTrailStatusCommand).resolves({ IsLogging: false });
+    const live = await verifyReport(providedReport(), testClients, { now: () => NOW, defaultRegion: REGION });
+    expect(control(live, 'AUDIT-TRAIL').liveResult?.status).toBe('missing');
+    expect(control(live, 'AUDIT-TRAIL').status).toBe('missing');
+  });
+});

@@ -1,4 +1,4 @@
-import { CfnResource, Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -11,7 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { assertValid, is, ValidationRule } from '../../validation/rule-table';
-import { CAPACITY_PLAN_METADATA_KEY, CapacityPlanMetadata, DEFAULT_TARGET_CONCURRENT_USERS } from './capacity-plan';
+import { CapacityPlanMetadata, declareCapacity, DEFAULT_TARGET_CONCURRENT_USERS } from './capacity-plan';
 import { acknowledgeLogDeliveryBucket, acknowledgeTaskFindings, addTracingSidecar, logGroupKey, SECRET_LIKE_NAME, validateFargateSize } from './task-helpers';
 
 export interface ProtectedServiceProps {
@@ -437,7 +437,7 @@ export class ProtectedService extends Construct {
         targetConcurrentUsers: props.targetConcurrentUsers ?? DEFAULT_TARGET_CONCURRENT_USERS,
         concurrencyPerTask: props.concurrencyPerTask,
       };
-      (this.service.node.defaultChild as CfnResource).addMetadata(CAPACITY_PLAN_METADATA_KEY, this.capacityPlan);
+      declareCapacity(this.service, this.capacityPlan);
     }
   }
 

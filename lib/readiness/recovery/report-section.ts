@@ -5,10 +5,12 @@
 import { ReportSection, ReportSectionProvider, table } from '../sections/section';
 import { compareWithTargets, estimateRecovery, fmt } from './estimate';
 import { generateRunbook } from './runbook';
+import { recoveryPlanOf } from './targets';
 
-export const recoverySections: ReportSectionProvider = (scope, { config }) => {
-  if (!config?.dr) return undefined;
-  const comparisons = compareWithTargets(estimateRecovery(scope, config.dr), config.dr.targets);
+export const recoverySections: ReportSectionProvider = (scope, { stage, config, settings }) => {
+  const plan = recoveryPlanOf(stage, config, settings);
+  const comparisons = compareWithTargets(estimateRecovery(scope, plan.inputs), plan.targets);
+  if (!config?.dr && comparisons.every((c) => c.components.length === 0)) return undefined;
   const rows = comparisons.map((c) => [
     c.scope,
     `${fmt(c.target.rpoMinutes)} / ${fmt(c.target.rtoMinutes)}`,
@@ -25,7 +27,7 @@ export const recoverySections: ReportSectionProvider = (scope, { config }) => {
   const rtoRpo: ReportSection = {
     title: 'Recovery objectives (RTO/RPO)',
     markdown: [
-      `Mode \`${config.dr.mode}\`. Estimated at synth from the synthesized resources; target and estimate are RPO / RTO.`,
+      `${config?.dr ? `Mode \`${config.dr.mode}\`. ` : ''}Estimated at synth from the synthesized resources; target and estimate are RPO / RTO. Targets and inputs from ${plan.source}.`,
       '',
       table(['Failure scope', 'Target', 'Estimate', 'Result', 'Relies on', 'Arithmetic'], rows),
       '',
@@ -42,6 +44,7 @@ export const recoverySections: ReportSectionProvider = (scope, { config }) => {
       arithmetic: c.components.map((x) => x.arithmetic),
     })),
   };
+  if (!config?.dr) return [rtoRpo];
   const runbook: ReportSection = { title: 'DR runbook', markdown: generateRunbook(scope, config) };
   return [rtoRpo, runbook];
 };

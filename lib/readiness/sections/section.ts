@@ -19,6 +19,8 @@ export interface ReportSectionContext {
   readonly config?: StageConfig;
   /** Every rule result of the run (Readiness and AwsSolutions). */
   readonly results: readonly RuleResult[];
+  /** The settings the rules read (organization-provided baseline, stage targets). */
+  readonly settings?: Readonly<Record<string, unknown>>;
 }
 
 /** Returns nothing when the scope has nothing for the section (e.g. no DR stack). */

@@ -1,13 +1,16 @@
 import { IConstruct } from 'constructs';
 import { isTrue, prop } from '../../rule-helpers';
 import { RuleContext, ScopeRule, scopeRule, ScopeRuleResult } from '../../rule';
-import { evidenceOf, findAllOfType, isCustomerManagedKey, providedBaseline, providedBaselineNote } from './helpers';
+import { evidenceOf, findAllOfType, isCustomerManagedKey, providedBaseline, providedBaselineNote, providedService } from './helpers';
 
 /**
  * Readiness-AUDIT-TRAIL: the stage (or app) has a CloudTrail trail that is multi-region, logging,
  * validates its log files (digest files) and is encrypted with a customer-managed KMS key. Without
  * one, a security baseline the organization declares it provides (an organization trail, e.g. AWS
  * Control Tower's) makes it compliant but `conditional`: provided by the organization, to be proven live.
+ * Declare it with `enforceReadiness(app, { provided: { auditTrail: { providedBy, evidenceUrl, date } } })`,
+ * `provided.auditTrail` in readiness.json, or the stage config's `security.baseline`. A trail of the
+ * app's own besides the organization trail is allowed (an account may have several).
  */
 export const AuditTrailEnabled: ScopeRule = scopeRule({
   kind: 'scope',
@@ -33,7 +36,7 @@ export const AuditTrailEnabled: ScopeRule = scopeRule({
       return missing.length === 0;
     });
     if (trails.length === 0) findings.push('There is no AWS::CloudTrail::Trail.');
-    const baseline = providedBaseline(context);
+    const baseline = providedService(context, 'auditTrail') ?? providedBaseline(context);
     if (good.length === 0 && baseline) {
       const note = providedBaselineNote(baseline, 'Audit trail (organization trail)');
       return { compliant: true, findings: [], conditional: note, evidence: [{ constructPath: '', note }] };

@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { EvidenceItem } from '../../../readiness/types';
 import { logicalIdOf, primitive, resourcesOfType } from '../../rule-helpers';
 import { RuleContext } from '../../rule';
+import { PROVIDED_BASELINE_SETTING, ProvidedService, providedServiceProblems, ProvidedServiceEvidence } from '../../../config/provided-baseline';
 
 /**
  * A customer-managed KMS key: a reference to a key resource (Ref/GetAtt/ImportValue) or a literal
@@ -37,6 +38,8 @@ export function listOf(value: unknown): string[] {
 export interface DeclaredBaseline {
   readonly providedBy: string;
   readonly evidenceUrl: string;
+  /** Day the evidence was checked (declarations through `provided`; the stage config's baseline has none). */
+  readonly date?: string;
 }
 
 /**
@@ -54,7 +57,21 @@ export function providedBaseline(context: RuleContext): DeclaredBaseline | undef
   return { providedBy: declared.providedBy, evidenceUrl: declared.evidenceUrl };
 }
 
+/**
+ * One service the organization declares it provides (`enforceReadiness({ provided })`, readiness.json
+ * `provided`, read from `settings.providedBaseline`), when the declaration can be trusted: a provider,
+ * an https evidence URL on a real host and a calendar date. Placeholder evidence does not count.
+ */
+export function providedService(context: RuleContext, service: ProvidedService): DeclaredBaseline | undefined {
+  const all = context.settings[PROVIDED_BASELINE_SETTING] as Record<string, unknown> | undefined;
+  const declared = all?.[service];
+  if (declared === undefined || providedServiceProblems(declared).length > 0) return undefined;
+  const d = declared as ProvidedServiceEvidence;
+  return { providedBy: d.providedBy, evidenceUrl: d.evidenceUrl, date: d.date };
+}
+
 /** The report's wording for a control met by a declared baseline. */
 export function providedBaselineNote(baseline: DeclaredBaseline, what: string): string {
-  return `${what} provided by the organization (${baseline.providedBy}; evidence ${baseline.evidenceUrl}), to be proven live.`;
+  const checked = baseline.date ? `; checked ${baseline.date}` : '';
+  return `${what} provided by the organization (${baseline.providedBy}; evidence ${baseline.evidenceUrl}${checked}), to be proven live.`;
 }

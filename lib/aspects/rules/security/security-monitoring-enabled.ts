@@ -2,7 +2,7 @@ import { CfnOutput, CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { isDeployed, isTrue, prop, stringOf } from '../../rule-helpers';
 import { RuleContext, ScopeRule, scopeRule, ScopeRuleResult } from '../../rule';
-import { evidenceOf, findAllOfType, listOf, providedBaseline, providedBaselineNote } from './helpers';
+import { evidenceOf, findAllOfType, listOf, providedBaseline, providedBaselineNote, providedService } from './helpers';
 
 /** The resource a rendered `Ref`, `Fn::GetAtt` or `Fn::ImportValue` points at, searched in `scope`. */
 function pointedAt(scope: IConstruct, rule: CfnResource, value: unknown): CfnResource | undefined {
@@ -52,6 +52,9 @@ function routes(scope: IConstruct, source: string): CfnResource[] {
  * hub and standard need not be in scope (they must not be: one per account and region), and the result
  * is `conditional` (provided by the organization, to be proven live); the routes are still required:
  * findings reach the member account's EventBridge too, and someone must hear of them.
+ * Declarations through `provided` (`threatDetection`, `securityHub`; code or readiness.json) count per
+ * service; with one, a detector (or hub) the app creates in scope is a finding: the account and region
+ * cannot have both.
  */
 export const SecurityMonitoringEnabled: ScopeRule = scopeRule({
   kind: 'scope',
@@ -64,21 +67,36 @@ export const SecurityMonitoringEnabled: ScopeRule = scopeRule({
     'Add the Security stack (`ThreatDetection`: GuardDuty + Security Hub with FSBP) and `SecurityFindingsRouting` (EventBridge rules to the critical topic).',
   test: 'test/aspects/rules/security/security-monitoring-enabled.test.ts',
   check: (scope: IConstruct, context: RuleContext): ScopeRuleResult => {
-    const detectors = findAllOfType(scope, 'AWS::GuardDuty::Detector').filter((d) => isTrue(d, prop(d, 'Enable')));
+    const allDetectors = findAllOfType(scope, 'AWS::GuardDuty::Detector');
+    const detectors = allDetectors.filter((d) => isTrue(d, prop(d, 'Enable')));
     const hubs = findAllOfType(scope, 'AWS::SecurityHub::Hub');
     const standards = findAllOfType(scope, 'AWS::SecurityHub::Standard');
     const guardDutyRoutes = routes(scope, 'aws.guardduty');
     const securityHubRoutes = routes(scope, 'aws.securityhub');
     const baseline = providedBaseline(context);
-    const provided = baseline !== undefined && (detectors.length === 0 || hubs.length === 0 || standards.length === 0);
+    const legacy = baseline !== undefined && (detectors.length === 0 || hubs.length === 0 || standards.length === 0);
+    const guardDuty = providedService(context, 'threatDetection');
+    const securityHub = providedService(context, 'securityHub');
+    const gdProvided = legacy || guardDuty !== undefined;
+    const shProvided = legacy || securityHub !== undefined;
+    // GuardDuty and Security Hub are one per account and region: a declared service plus one of the app's own cannot both be true.
+    const conflict = (node: CfnResource, what: string, by: string) =>
+      `${node.node.path} (${node.cfnResourceType}) creates ${what}, but ${what} is declared provided by the organization (${by}): there is one per account and region, so the deploy fails or the declaration is wrong. Fix: remove the resource or the declaration.`;
     const findings = [
-      !provided && detectors.length === 0 && 'There is no enabled AWS::GuardDuty::Detector.',
-      !provided && hubs.length === 0 && 'There is no AWS::SecurityHub::Hub.',
-      !provided && standards.length === 0 && 'Security Hub has no AWS::SecurityHub::Standard (e.g. AWS Foundational Security Best Practices).',
+      ...(guardDuty ? allDetectors.map((d) => conflict(d, 'GuardDuty', guardDuty.providedBy)) : []),
+      ...(securityHub ? hubs.map((h) => conflict(h, 'Security Hub', securityHub.providedBy)) : []),
+      !gdProvided && detectors.length === 0 && 'There is no enabled AWS::GuardDuty::Detector.',
+      !shProvided && hubs.length === 0 && 'There is no AWS::SecurityHub::Hub.',
+      !shProvided && standards.length === 0 && 'Security Hub has no AWS::SecurityHub::Standard (e.g. AWS Foundational Security Best Practices).',
       guardDutyRoutes.length === 0 && 'No enabled AWS::Events::Rule sends source "aws.guardduty" to an SNS topic.',
       securityHubRoutes.length === 0 && 'No enabled AWS::Events::Rule sends source "aws.securityhub" to an SNS topic.',
     ].filter((f): f is string => typeof f === 'string');
-    const note = provided && baseline ? providedBaselineNote(baseline, 'GuardDuty and Security Hub') : undefined;
+    const notes = [
+      legacy && baseline && !guardDuty && !securityHub ? providedBaselineNote(baseline, 'GuardDuty and Security Hub') : undefined,
+      guardDuty ? providedBaselineNote(guardDuty, 'GuardDuty') : legacy && baseline && securityHub ? providedBaselineNote(baseline, 'GuardDuty') : undefined,
+      securityHub ? providedBaselineNote(securityHub, 'Security Hub') : legacy && baseline && guardDuty ? providedBaselineNote(baseline, 'Security Hub') : undefined,
+    ].filter((n): n is string => typeof n === 'string');
+    const note = notes.length > 0 ? notes.join(' ') : undefined;
     return {
       compliant: findings.length === 0,
       findings,

@@ -2,17 +2,49 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { numberOf, prop } from '../../rule-helpers';
 import { ResourceRule, resourceRule, RuleContext } from '../../rule';
-import { CAPACITY_PLAN_METADATA_KEY, capacityArithmetic, CapacityArithmetic, DEFAULT_TARGET_CONCURRENT_USERS } from '../../../constructs/service/capacity-plan';
+import { CAPACITY_PLAN_METADATA_KEY, capacityArithmetic, CapacityArithmetic, DEFAULT_TARGET_CONCURRENT_USERS, DEFAULT_TARGET_CONCURRENT_USERS_BY_STAGE, describeCapacity } from '../../../constructs/service/capacity-plan';
 import { metadataOf, scalableTargetsOf } from './references';
 
 const positiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 
-/** The stage's target: the stage config's, else the plan's own, else the gap analysis' 10,000. */
+/**
+ * The target a service must carry: the stage config's, else the stage target (`enforceReadiness({ targets })`
+ * or readiness.json `targets.<stage>`, read from `settings.readinessTargets`), else the plan's own, else the
+ * stage default (DEFAULT_TARGET_CONCURRENT_USERS_BY_STAGE: 10,000 in prod and staging, 100 in dev).
+ */
 export function targetConcurrentUsers(context: RuleContext | undefined, planTarget: unknown): number {
   const config = context?.settings?.config as { service?: { capacity?: { targetConcurrentUsers?: unknown } } } | undefined;
   const configured = config?.service?.capacity?.targetConcurrentUsers;
   if (positiveInt(configured)) return configured;
-  return positiveInt(planTarget) ? planTarget : DEFAULT_TARGET_CONCURRENT_USERS;
+  const staged = (context?.settings?.readinessTargets as { targetConcurrentUsers?: unknown } | undefined)?.targetConcurrentUsers;
+  if (positiveInt(staged)) return staged;
+  if (positiveInt(planTarget)) return planTarget;
+  return context ? DEFAULT_TARGET_CONCURRENT_USERS_BY_STAGE[context.stage] ?? DEFAULT_TARGET_CONCURRENT_USERS : DEFAULT_TARGET_CONCURRENT_USERS;
+}
+
+/** Why the capacity of a service cannot be proven, one finding each naming the resource, the property and the value (empty: it can). */
+export function capacityFindings(node: CfnResource, context?: RuleContext): string[] {
+  const plan = metadataOf(node)[CAPACITY_PLAN_METADATA_KEY] as { concurrencyPerTask?: unknown } | undefined;
+  if (!plan) {
+    return [
+      `${node.node.path}: no capacity plan (Metadata "${CAPACITY_PLAN_METADATA_KEY}" is missing). Declare it: ` +
+        `declareCapacity(service, { concurrencyPerTask: <users one task sustains in a load test> }) from the readiness library, ` +
+        `or Metadata "${CAPACITY_PLAN_METADATA_KEY}": { "concurrencyPerTask": <n> } on the AWS::ECS::Service.`,
+    ];
+  }
+  if (!positiveInt(plan.concurrencyPerTask)) {
+    return [`${node.node.path}: Metadata "${CAPACITY_PLAN_METADATA_KEY}".concurrencyPerTask = ${JSON.stringify(plan.concurrencyPerTask)} is not a positive integer.`];
+  }
+  const targets = scalableTargetsOf(node);
+  const unreadable = targets.filter((t) => numberOf(t, prop(t, 'MaxCapacity')) === undefined);
+  if (unreadable.length > 0) {
+    return unreadable.map((t) => `${t.node.path}: MaxCapacity = ${JSON.stringify(prop(t, 'MaxCapacity') ?? null)} cannot be read as a number, so the task ceiling of ${node.node.path} is unknown. Fix: a literal MaxCapacity.`);
+  }
+  if (targets.length === 0 && numberOf(node, prop(node, 'DesiredCount')) === undefined) {
+    return [`${node.node.path}: no scalable target and DesiredCount = ${JSON.stringify(prop(node, 'DesiredCount') ?? null)} cannot be read as a number, so the task ceiling is unknown. Fix: autoscale the service (MaxCapacity) or set a literal DesiredCount.`];
+  }
+  const a = capacityOf(node, context);
+  return a && !a.meetsTarget ? [`${node.node.path}: ${describeCapacity(a)}. Fix: raise the scalable target's MaxCapacity to ${a.tasksNeeded}, or prove more users per task.`] : [];
 }
 
 /**
@@ -32,7 +64,8 @@ export function capacityOf(node: CfnResource, context?: RuleContext): CapacityAr
 /**
  * Readiness-CAPACITY: every user-facing ECS service (behind a load balancer, or carrying a plan)
  * declares its capacity plan (`Readiness:CapacityPlan` Metadata: concurrency one task sustains) and its
- * maximum task count times that concurrency reaches the target concurrent users (10,000 by default).
+ * maximum task count times that concurrency reaches the target concurrent users (stage defaults:
+ * 10,000 in prod and staging, 100 in dev). Declare the plan with `declareCapacity(service, { concurrencyPerTask })`.
  */
 export const CapacityPlanMet: ResourceRule = resourceRule({
   kind: 'resource',
@@ -43,7 +76,7 @@ export const CapacityPlanMet: ResourceRule = resourceRule({
   info: 'The service cannot carry the target concurrent users: max tasks x concurrency per task falls short, or no capacity plan is declared.',
   explanation:
     'Gap 3.1 requires a "proven ability to handle 10k concurrent users" and gap 9.4 proactive capacity planning. ' +
-    `Record the load-tested concurrency per task as Metadata "${CAPACITY_PLAN_METADATA_KEY}": { concurrencyPerTask } on the service ` +
+    `Record the load-tested concurrency per task with declareCapacity(service, { concurrencyPerTask }) (Metadata "${CAPACITY_PLAN_METADATA_KEY}" on the service) ` +
     '(ProtectedService does it from config service.capacity) and raise the scalable target MaxCapacity to at least ceil(target / concurrencyPerTask).',
   test: 'test/aspects/rules/service/capacity-plan-met.test.ts',
   check: (node: CfnResource, context: RuleContext) => {
@@ -52,6 +85,8 @@ export const CapacityPlanMet: ResourceRule = resourceRule({
     const userFacing = balancers !== undefined && (!Array.isArray(balancers) || balancers.length > 0);
     if (!hasPlan && !userFacing) return NagRuleCompliance.NOT_APPLICABLE;
     const arithmetic = capacityOf(node, context);
-    return arithmetic?.meetsTarget ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+    if (arithmetic?.meetsTarget) return NagRuleCompliance.COMPLIANT;
+    const findings = capacityFindings(node, context);
+    return findings.length > 0 ? findings : NagRuleCompliance.NON_COMPLIANT;
   },
 });

@@ -6,14 +6,14 @@ import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { RuleContext } from '../../rule';
 import { logicalIdOf, prop, resourcesOfType } from '../../rule-helpers';
-import { describeCapacity, CAPACITY_PLAN_METADATA_KEY } from '../../../constructs/service/capacity-plan';
+import { describeCapacity, CAPACITY_PLAN_METADATA_KEY, DEFAULT_TARGET_CONCURRENT_USERS_BY_STAGE } from '../../../constructs/service/capacity-plan';
 import { ReportSection, ReportSectionContext, table } from '../../../readiness/sections/section';
-import { capacityOf } from './capacity-plan-met';
+import { capacityFindings, capacityOf, targetConcurrentUsers } from './capacity-plan-met';
 import { metadataOf } from './references';
 
 export function capacitySection(scope: IConstruct, context: ReportSectionContext): ReportSection | undefined {
-  // Only `settings.config` is read (the stage's target); no import of the pack, no cycle.
-  const ruleContext = { stage: context.stage, settings: context.config ? { config: context.config } : {} } as unknown as RuleContext;
+  // Only the settings are read (the stage's target); no import of the pack, no cycle.
+  const ruleContext = { stage: context.stage, settings: { ...context.settings, ...(context.config ? { config: context.config } : {}) } } as unknown as RuleContext;
   const services = resourcesOfType(scope, 'AWS::ECS::Service').filter((s) => {
     const balancers = prop(s, 'LoadBalancers');
     return metadataOf(s)[CAPACITY_PLAN_METADATA_KEY] !== undefined || (Array.isArray(balancers) && balancers.length > 0);
@@ -26,11 +26,15 @@ export function capacitySection(scope: IConstruct, context: ReportSectionContext
       stackName: Stack.of(s).stackName,
       logicalId: logicalIdOf(s),
       ...(a ?? {}),
-      summary: a ? describeCapacity(a) : 'no capacity plan declared (Metadata "Readiness:CapacityPlan") or no readable task ceiling',
+      summary: a ? describeCapacity(a) : capacityFindings(s, ruleContext).join(' '),
     };
   });
   const markdown =
     'Gap 3.1 asks for a proven ability to carry the target concurrent users; Readiness-CAPACITY fails prod synth when max tasks x concurrency per task falls short.\n\n' +
+    `Target: ${targetConcurrentUsers(ruleContext, undefined)} concurrent users in ${context.stage} unless a service declares its own ` +
+    `(from the stage config, \`enforceReadiness({ targets })\` or readiness.json \`targets.${context.stage}\`; defaults: ` +
+    `${Object.entries(DEFAULT_TARGET_CONCURRENT_USERS_BY_STAGE).map(([k, v]) => `${k} ${v}`).join(', ')}: the gap analysis' 10,000 in prod, the same in staging where the load test proves it, 100 in dev). ` +
+    'Declare a plan with `declareCapacity(service, { concurrencyPerTask })`.\n\n' +
     table(
       ['Service', 'Concurrency per task', 'Max tasks', 'Capacity', 'Target', 'Tasks needed', 'Meets target', 'Arithmetic'],
       rows.map((r) => [r.constructPath, r.concurrencyPerTask ?? '-', r.maxTasks ?? '-', r.capacity ?? '-', r.targetConcurrentUsers ?? '-', r.tasksNeeded ?? '-', r.meetsTarget ? 'yes' : 'no', r.summary]),

@@ -47,18 +47,18 @@ describe('Readiness-CAPACITY', () => {
   });
 
   test('10 tasks x 500 users/task falls short and is non-compliant, with the arithmetic', () => {
-    expect(check(rule, short)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, short)).toEqual([expect.stringMatching(/UserStack\/Short\/Service: 10 tasks x 500 users\/task = 5000 < 10000 target \(needs at least 20 tasks\)\. Fix: raise the scalable target's MaxCapacity to 20/)]);
     expect(describeCapacity(capacityOf(cfnOf(short))!)).toBe('10 tasks x 500 users/task = 5000 < 10000 target (needs at least 20 tasks)');
   });
 
   test('a load-balanced service without a declared plan is non-compliant; a service that does not autoscale uses its desired count', () => {
-    expect(check(rule, undeclared)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, undeclared)).toEqual([expect.stringMatching(/UserStack\/Undeclared\/Service: no capacity plan .*declareCapacity\(service, \{ concurrencyPerTask/)]);
     expect(check(rule, fixedCount)).toBe(NagRuleCompliance.COMPLIANT);
   });
 
   test('the stage config target wins over the default', () => {
     const context = ruleContextFor('prod', { ...PROD, service: { ...PROD.service, capacity: { targetConcurrentUsers: 20000, concurrencyPerTask: 500 } } });
-    expect(rule.check(cfnOf(enough), context)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(rule.check(cfnOf(enough), context)).toEqual([expect.stringMatching(/24 tasks x 500 users\/task = 12000 < 20000 target/)]);
     expect(capacityOf(cfnOf(enough), context)?.tasksNeeded).toBe(40);
   });
 
