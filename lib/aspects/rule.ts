@@ -20,7 +20,7 @@ import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { describeWorld, explore, Explored, isDeployed, TOO_MANY_CONDITIONS, World } from './conditions';
 import { StageName } from '../config/stage-config';
-import { EvidenceItem } from '../readiness/types';
+import { EvidenceItem } from './analysis/evidence';
 
 /**
  * How a finding's level is chosen per stage: prod makes every finding an error; staging makes

@@ -8,7 +8,7 @@ import { attestationLapse, attestationMaxAgeDays, attestationProblems } from '..
 import { StageConfig, StageName } from '../config/stage-config';
 import { isFailure, RuleResult } from '../aspects/results';
 import { ReadinessRule, ruleIdOf } from '../aspects/rule';
-import { isClusterMember } from '../aspects/rules/database/engines';
+import { isClusterMember } from '../aspects/analysis/engines';
 import { isEnforced } from './catalogue';
 import { cell, ReportSection, table } from './sections/section';
 import {

@@ -5,8 +5,8 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { FailureScope, FAILURE_SCOPES, RecoveryObjective } from '../../config/stage-config';
-import { isTrue, numberOf, prop, referencedLogicalId, rendered, resourcesOfType, stringOf } from '../../aspects/rule-helpers';
-import { EvidenceItem } from '../types';
+import { isTrue, numberOf, prop, referencedLogicalId, rendered, resourcesOfType, stringOf } from '../rule-helpers';
+import { EvidenceItem } from './evidence';
 import { coveringRules, regionOf } from './coverage';
 import { FIGURES, RecoveryFigure } from './figures';
 

@@ -1,9 +1,9 @@
 /** Shared reading of security-relevant values (keys, resource lists) for the security rules. */
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { EvidenceItem } from '../../../readiness/types';
-import { logicalIdOf, primitive, resourcesOfType } from '../../rule-helpers';
-import { RuleContext } from '../../rule';
+import { EvidenceItem } from './evidence';
+import { logicalIdOf, primitive, resourcesOfType } from '../rule-helpers';
+import { RuleContext } from '../rule';
 
 /**
  * A customer-managed KMS key: a reference to a key resource (Ref/GetAtt/ImportValue) or a literal

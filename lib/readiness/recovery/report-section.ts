@@ -3,7 +3,7 @@
  * relied on, arithmetic), the figures it used with their sources, and the generated DR runbook.
  */
 import { ReportSection, ReportSectionProvider, table } from '../sections/section';
-import { compareWithTargets, estimateRecovery, fmt } from './estimate';
+import { compareWithTargets, estimateRecovery, fmt } from '../../aspects/analysis/estimate';
 import { generateRunbook } from './runbook';
 
 export const recoverySections: ReportSectionProvider = (scope, { config }) => {

@@ -4,12 +4,12 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { RuleContext } from '../../rule';
-import { logicalIdOf, prop, resourcesOfType } from '../../rule-helpers';
-import { describeCapacity, CAPACITY_PLAN_METADATA_KEY } from '../../../constructs/service/capacity-plan';
-import { ReportSection, ReportSectionContext, table } from '../../../readiness/sections/section';
-import { capacityOf } from './capacity-plan-met';
-import { metadataOf } from './references';
+import { RuleContext } from '../../aspects/rule';
+import { logicalIdOf, prop, resourcesOfType } from '../../aspects/rule-helpers';
+import { describeCapacity, CAPACITY_PLAN_METADATA_KEY } from '../../constructs/service/capacity-plan';
+import { ReportSection, ReportSectionContext, table } from './section';
+import { capacityOf } from '../../aspects/rules/service/capacity-plan-met';
+import { metadataOf } from '../../aspects/analysis/references';
 
 export function capacitySection(scope: IConstruct, context: ReportSectionContext): ReportSection | undefined {
   // Only `settings.config` is read (the stage's target); no import of the pack, no cycle.

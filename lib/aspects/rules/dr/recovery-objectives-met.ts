@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { StageConfig } from '../../../config/stage-config';
-import { compareWithTargets, estimateRecovery, fmt, missedObjectives } from '../../../readiness/recovery/estimate';
+import { compareWithTargets, estimateRecovery, fmt, missedObjectives } from '../../analysis/estimate';
 import { RuleContext, ScopeRule, scopeRule, ScopeRuleResult } from '../../rule';
 
 /**
@@ -14,7 +14,7 @@ export const RecoveryObjectivesMet: ScopeRule = scopeRule({
   category: 'operations',
   info: 'An estimated recovery point or recovery time misses its target (dr.targets) for a failure scope.',
   explanation:
-    'The estimate is computed from the synthesized resources (readers, Multi-AZ, backup copies, global database) and the figures in lib/readiness/recovery/figures.ts. ' +
+    'The estimate is computed from the synthesized resources (readers, Multi-AZ, backup copies, global database) and the figures in lib/aspects/analysis/figures.ts. ' +
     'Meet a regional RPO below the copy interval with dr.mode "global-database", or copy more often (dr.copyFrequencyHours); meet an AZ RTO with a reader in another AZ; ' +
     'or change the target in config if the business accepts it.',
   test: 'test/aspects/rules/dr/recovery-objectives-met.test.ts',

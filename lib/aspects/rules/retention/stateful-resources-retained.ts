@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { attribute, finding, keepsData, numberOf, prop, verdict } from '../../rule-helpers';
 import { ResourceRule, resourceRule } from '../../rule';
-import { isClusterMember } from '../database/engines';
+import { isClusterMember } from '../../analysis/engines';
 
 /** Resources that hold data a stack deletion or replacement must not destroy. */
 export const STATEFUL_TYPES: readonly string[] = [

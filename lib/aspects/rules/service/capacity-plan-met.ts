@@ -3,7 +3,7 @@ import { NagRuleCompliance } from 'cdk-nag';
 import { numberOf, prop } from '../../rule-helpers';
 import { ResourceRule, resourceRule, RuleContext } from '../../rule';
 import { CAPACITY_PLAN_METADATA_KEY, capacityArithmetic, CapacityArithmetic, DEFAULT_TARGET_CONCURRENT_USERS } from '../../../constructs/service/capacity-plan';
-import { metadataOf, scalableTargetsOf } from './references';
+import { metadataOf, scalableTargetsOf } from '../../analysis/references';
 
 const positiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 
