@@ -26,7 +26,7 @@ import { isAcknowledged } from '../aspects/acknowledgments';
 import { StagedAwsSolutionsChecks } from '../aspects/aws-solutions';
 import { NIST_PACK_NAME, StagedNistChecks } from '../aspects/nist-800-53';
 import { levelFor } from '../aspects/levels';
-import { ReadinessChecks, ruleContextFor } from '../aspects/readiness-checks';
+import { ReadinessChecks } from '../aspects/readiness-checks';
 import { RuleResult } from '../aspects/results';
 import { ReadinessRule, RuleContext, ruleIdOf, ScopeRule } from '../aspects/rule';
 import { withRuleCaches } from '../aspects/rule-helpers';
@@ -252,7 +252,6 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
   const now = options.now ?? new Date();
   const rules = options.rules ?? READINESS_RULES;
   const controls = buildCatalogue(rules, definitionsFor(options));
-  const context = ruleContextFor(options.stage, options.config, options.settings);
   // Attestations and declarations from the data file, the config and code (rules still read `config` alone).
   const declared = { ...options.config, attestations: options.attestations ?? options.config?.attestations ?? {}, notApplicable: options.notApplicable ?? options.config?.notApplicable } as StageConfig;
 
@@ -276,7 +275,7 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
   const checks = new ReadinessChecks(undefined, { stage: options.stage, config: options.config, rules, settings: options.settings, verbose: options.verbose });
   const readiness = checks.validateScope(scope);
   const activeScopeRules = checks.rules.filter((r): r is ScopeRule => r.kind === 'scope');
-  const scoped = runScopeRules(scope, activeScopeRules, context);
+  const scoped = runScopeRules(scope, activeScopeRules, checks.context);
   const results = [...checks.results, ...scoped.results, ...awsResults, ...nistResults];
 
   const found = collectWaivers(scope);

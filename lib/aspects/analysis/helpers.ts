@@ -44,8 +44,7 @@ export interface DeclaredBaseline {
  * (apps that pass no stage config) or the stage config's `security.baseline` with mode `provided`.
  */
 export function providedBaseline(context: RuleContext): DeclaredBaseline | undefined {
-  const settings = context.settings as { securityBaseline?: unknown; config?: { security?: { baseline?: unknown } } };
-  const declared = (settings.securityBaseline ?? settings.config?.security?.baseline) as
+  const declared = (context.settings.securityBaseline ?? context.config?.security?.baseline) as
     | { mode?: string; providedBy?: unknown; evidenceUrl?: unknown }
     | undefined;
   if (declared?.mode !== 'provided') return undefined;

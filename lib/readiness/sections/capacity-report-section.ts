@@ -4,7 +4,6 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { RuleContext } from '../../aspects/rule';
 import { logicalIdOf, prop, resourcesOfType } from '../../aspects/rule-helpers';
 import { describeCapacity, CAPACITY_PLAN_METADATA_KEY } from '../../constructs/service/capacity-plan';
 import { ReportSection, ReportSectionContext, table } from './section';
@@ -12,15 +11,13 @@ import { capacityOf } from '../../aspects/rules/service/capacity-plan-met';
 import { metadataOf } from '../../aspects/analysis/references';
 
 export function capacitySection(scope: IConstruct, context: ReportSectionContext): ReportSection | undefined {
-  // Only `settings.config` is read (the stage's target); no import of the pack, no cycle.
-  const ruleContext = { stage: context.stage, settings: context.config ? { config: context.config } : {} } as unknown as RuleContext;
   const services = resourcesOfType(scope, 'AWS::ECS::Service').filter((s) => {
     const balancers = prop(s, 'LoadBalancers');
     return metadataOf(s)[CAPACITY_PLAN_METADATA_KEY] !== undefined || (Array.isArray(balancers) && balancers.length > 0);
   });
   if (services.length === 0) return undefined;
   const rows = services.map((s) => {
-    const a = capacityOf(s, ruleContext);
+    const a = capacityOf(s, { config: context.config });
     return {
       constructPath: s.node.path,
       stackName: Stack.of(s).stackName,

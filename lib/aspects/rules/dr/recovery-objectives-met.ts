@@ -1,5 +1,4 @@
 import { IConstruct } from 'constructs';
-import { StageConfig } from '../../../config/stage-config';
 import { compareWithTargets, estimateRecovery, fmt, missedObjectives } from '../../analysis/estimate';
 import { RuleContext, ScopeRule, scopeRule, ScopeRuleResult } from '../../rule';
 
@@ -19,7 +18,7 @@ export const RecoveryObjectivesMet: ScopeRule = scopeRule({
     'or change the target in config if the business accepts it.',
   test: 'test/aspects/rules/dr/recovery-objectives-met.test.ts',
   check: (scope: IConstruct, context: RuleContext): ScopeRuleResult => {
-    const config = context.settings.config as StageConfig | undefined;
+    const config = context.config;
     if (!config?.dr?.targets) {
       return { compliant: false, findings: ['No recovery targets: pass the stage config (dr.targets) to the readiness checks.'], evidence: [] };
     }

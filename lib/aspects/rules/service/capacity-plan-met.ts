@@ -8,9 +8,8 @@ import { metadataOf, scalableTargetsOf } from '../../analysis/references';
 const positiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 
 /** The stage's target: the stage config's, else the plan's own, else the gap analysis' 10,000. */
-export function targetConcurrentUsers(context: RuleContext | undefined, planTarget: unknown): number {
-  const config = context?.settings?.config as { service?: { capacity?: { targetConcurrentUsers?: unknown } } } | undefined;
-  const configured = config?.service?.capacity?.targetConcurrentUsers;
+export function targetConcurrentUsers(context: Pick<RuleContext, 'config'> | undefined, planTarget: unknown): number {
+  const configured: unknown = context?.config?.service?.capacity?.targetConcurrentUsers;
   if (positiveInt(configured)) return configured;
   return positiveInt(planTarget) ? planTarget : DEFAULT_TARGET_CONCURRENT_USERS;
 }
@@ -20,7 +19,7 @@ export function targetConcurrentUsers(context: RuleContext | undefined, planTarg
  * MaxCapacity of its scalable target (DesiredCount when it does not autoscale). `undefined` when the
  * plan or the task ceiling is missing or unreadable.
  */
-export function capacityOf(node: CfnResource, context?: RuleContext): CapacityArithmetic | undefined {
+export function capacityOf(node: CfnResource, context?: Pick<RuleContext, 'config'>): CapacityArithmetic | undefined {
   const plan = metadataOf(node)[CAPACITY_PLAN_METADATA_KEY] as { targetConcurrentUsers?: unknown; concurrencyPerTask?: unknown } | undefined;
   if (!plan || !positiveInt(plan.concurrencyPerTask)) return undefined;
   const maxima = scalableTargetsOf(node).map((t) => numberOf(t, prop(t, 'MaxCapacity')));

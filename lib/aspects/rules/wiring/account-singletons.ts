@@ -81,7 +81,7 @@ export const AccountSingletons: ScopeRule = {
     }
     const baseline = providedBaseline(context);
     if (baseline) {
-      const config = (context.settings as { config?: { account?: string; region?: string } }).config;
+      const config = context.config;
       for (const s of mine) {
         if (!BASELINE_TYPES.has(s.resource.cfnResourceType)) continue;
         const inDeclared = !config || ((s.account === undefined || s.account === config.account) && (s.region === undefined || s.region === config.region));
