@@ -167,8 +167,8 @@ export interface ResilientPostgresProps {
   readonly allowedSecurityGroups?: readonly ec2.ISecurityGroup[];
 }
 
-/** The props with defaults applied: what the validation table reads. */
-interface ResolvedSettings {
+/** The props with defaults applied: what the validation table reads (the stage config maps onto it too). */
+export interface ResolvedSettings {
   readonly readers: number;
   readonly minReaders: number;
   readonly maxReaders: number;
