@@ -1,8 +1,7 @@
 /** Shared reading of security-relevant values (keys, resource lists) for the security rules. */
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { EvidenceItem } from './evidence';
-import { logicalIdOf, primitive, resourcesOfType } from '../rule-helpers';
+import { primitive, resourcesOfType } from '../rule-helpers';
 import { RuleContext } from '../rule';
 
 /**
@@ -17,10 +16,6 @@ export function isCustomerManagedKey(node: CfnResource, value: unknown): boolean
   return true;
 }
 
-/** Evidence for the report: where the resource is. */
-export function evidenceOf(node: CfnResource, note?: string): EvidenceItem {
-  return { constructPath: node.node.path, logicalId: logicalIdOf(node), stackName: Stack.of(node).artifactId, resourceType: node.cfnResourceType, note };
-}
 
 /** Every CfnResource of `type` under `scope`, in tree order (read from the type index a gate run keeps, not a walk per call). */
 export function findAllOfType(scope: IConstruct, type: string): CfnResource[] {

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { numberOf, prop, rendered, resourcesOfType } from '../../rule-helpers';
 import { ScopeRule, scopeRule, ScopeRuleResult } from '../../rule';
-import { evidenceOf } from '../../analysis/estimate';
+import { evidenceOf } from '../../analysis/evidence';
 
 /**
  * Readiness-COST: the stage has an AWS Budgets cost budget with a positive limit and at least one

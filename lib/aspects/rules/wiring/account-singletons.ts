@@ -2,7 +2,8 @@ import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { prop, resourcesOfType, stringOf } from '../../rule-helpers';
 import { RuleContext, ScopeRule, ScopeRuleResult } from '../../rule';
-import { evidenceOf, providedBaseline } from '../../analysis/helpers';
+import { evidenceOf } from '../../analysis/evidence';
+import { providedBaseline } from '../../analysis/helpers';
 
 /** Resource types that exist at most once per account and region (per analyzer type for Access Analyzer). */
 export const ACCOUNT_SINGLETON_TYPES = [
