@@ -21,6 +21,7 @@ import { declarationViolations, staleDeclarations } from './declarations';
 import { errorCounts, gateSummary, launchViolations, policyReport } from './launch-gate';
 import { definitionsFor, EnforceReadinessOptions, resolveReadinessOptions, ResolvedReadinessOptions } from './options';
 import { buildReport } from './report';
+import { SarifInputs } from './sarif';
 import { REPORT_SECTIONS } from './sections';
 import { ReportSection, ReportSectionContext } from './sections/section';
 import { assertSingleAwsCdkLib } from './single-copy';
@@ -28,14 +29,7 @@ import { ReadinessControl, ReadinessReport } from './types';
 import { checkAcknowledgments, checkWaivers, collectWaivers, isCoveredByWaiver, needsWaiver } from './waivers';
 
 /** Everything one run found, for the plugins and for tests. */
-export interface ReadinessEvaluation {
-  readonly awsSolutions: PolicyValidationPluginReport;
-  /** NIST 800-53 rev 5 findings (empty when the pack is off). */
-  readonly nist: PolicyValidationPluginReport;
-  readonly readiness: PolicyValidationPluginReport;
-  readonly scopeRules: PolicyValidationPluginReport;
-  readonly waivers: PolicyValidationPluginReport;
-  readonly launch: PolicyValidationPluginReport;
+export interface ReadinessEvaluation extends SarifInputs {
   /**
    * One error without a construct when any check above has an error. The CLI filters findings by
    * the stacks it selected (top-level ones, unless `'Stage/*'` is given), so findings in stacks

@@ -101,17 +101,10 @@ export interface EnforceReadinessOptions {
 
 
 /** The options after `resolveReadinessOptions`: every switch the evaluation reads is decided. */
-export interface ResolvedReadinessOptions extends EnforceReadinessOptions {
-  readonly dataFile: false;
-  readonly awsSolutions: boolean;
-  readonly nist: boolean;
-  readonly rules: readonly ReadinessRule[];
-  readonly writeReport: boolean;
-  readonly profiles: readonly ControlProfileName[];
-  readonly controls: readonly CustomControl[];
-  readonly attestations: Readonly<Record<string, AttestationConfig>>;
-  readonly notApplicable: Readonly<Record<string, NotApplicableDeclaration>>;
-}
+export type ResolvedReadinessOptions = EnforceReadinessOptions &
+  Required<Pick<EnforceReadinessOptions, 'awsSolutions' | 'nist' | 'rules' | 'writeReport' | 'profiles' | 'controls' | 'attestations' | 'notApplicable'>> & {
+    readonly dataFile: false;
+  };
 
 /**
  * The options with the data file folded in: profiles, custom controls, attestations and
