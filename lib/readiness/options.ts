@@ -52,8 +52,8 @@ export interface EnforceReadinessOptions {
    */
   readonly sections?: readonly ReportSectionProvider[];
   /**
-   * Settings the rules of other areas read (`RuleContext.settings`).
-   * @default - only `config`
+   * Free-form settings custom rules read (`RuleContext.settings`); the stage config reaches rules as `RuleContext.config`.
+   * @default - none
    */
   readonly settings?: Readonly<Record<string, unknown>>;
   /**
