@@ -7,7 +7,6 @@ import { CfnResource, PolicyValidationPluginReport, PolicyViolation, Stage } fro
 import { NagMessageLevel } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { waiverHorizonDays } from '../config/readiness-policy';
-import { StageConfig } from '../config/stage-config';
 import { isAcknowledged } from '../aspects/acknowledgments';
 import { StagedAwsSolutionsChecks } from '../aspects/aws-solutions';
 import { NIST_PACK_NAME, StagedNistChecks } from '../aspects/nist-800-53';
@@ -133,7 +132,7 @@ function evaluate(scope: IConstruct, options: ResolvedReadinessOptions): Readine
   const where = pathOf(scope);
   const controls = buildCatalogue(options.rules, definitionsFor(options));
   // Attestations and declarations from the data file, the config and code (rules still read `config` alone).
-  const declared = { ...options.config, attestations: options.attestations, notApplicable: options.notApplicable } as StageConfig;
+  const declared = { readiness: options.config?.readiness, attestations: options.attestations, notApplicable: options.notApplicable };
 
   const baseline = runBaselinePacks(scope, options, controls);
   const checks = new ReadinessChecks(undefined, { stage: options.stage, config: options.config, rules: options.rules, settings: options.settings, verbose: options.verbose });

@@ -53,7 +53,8 @@ export const LIVE_CHECK_TYPES: Readonly<Record<'alarms' | 'secret-rotation', rea
 export interface ReportInputs {
   readonly scope: IConstruct;
   readonly stage: StageName;
-  readonly config?: StageConfig;
+  /** What the report reads of the stage config: attestations, not-applicable declarations, attestation ages. */
+  readonly config?: Partial<Pick<StageConfig, 'attestations' | 'notApplicable' | 'readiness'>>;
   readonly controls: readonly ReadinessControl[];
   readonly results: readonly RuleResult[];
   /** Readiness rule IDs that ran in this stage (a rule limited to other stages does not count). */
