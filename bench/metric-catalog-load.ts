@@ -3,7 +3,7 @@
  * takes to load AWS's metric database (`@aws-cdk/aws-service-spec` db.json.gz) in a fresh process,
  * and how long a second call takes (it is loaded once per process).
  */
-import { metricCatalog } from '../lib/aspects/rules/observability/metric-catalog';
+import { metricCatalog } from '../lib/aspects/analysis/metric-catalog';
 
 const first = metricCatalog();
 const started = process.hrtime.bigint();

@@ -1,8 +1,9 @@
 /**
- * Public API: import these into any CDK app.
+ * Public API: import these into any CDK app. Not exported: the placeholder stage configs of this
+ * repository's own app (lib/config/stages.ts), the rule caches of a gate run, and the
+ * stateful-replacement guard (scripts/guard.ts).
  */
 export * from './config/stage-config';
-export * from './config/stages';
 export * from './config/validate-config';
 export * from './config/provided-baseline';
 export {
@@ -30,7 +31,8 @@ export * from './constructs/secrets/secret-access-policy';
 export * from './stacks/security-stack';
 export { StagedNistChecks, NIST_PACK_NAME } from './aspects/nist-800-53';
 export type { StagedNistChecksProps } from './aspects/nist-800-53';
-export * from './readiness/recovery';
+export { FIGURES, ALL_FIGURES, estimateRecovery, compareWithTargets, missedObjectives, coveringRules, generateRunbook, recoverySections } from './readiness/recovery';
+export type { RecoveryFigure, RecoveryInputs, ComponentEstimate, ScopeEstimate, ScopeComparison, CoveringRule } from './readiness/recovery';
 export * from './stacks/backup-stack';
 export * from './stacks/dr-stack';
 export * from './stacks/resilience-stack';
@@ -58,7 +60,30 @@ export { ReadinessChecks, ruleContextFor } from './aspects/readiness-checks';
 export type { ReadinessChecksProps } from './aspects/readiness-checks';
 export { StagedAwsSolutionsChecks } from './aspects/aws-solutions';
 export type { StagedAwsSolutionsChecksProps } from './aspects/aws-solutions';
-export * from './aspects/rule-helpers';
+export {
+  attribute,
+  finding,
+  isDeployed,
+  isTrue,
+  jsonOf,
+  keepsData,
+  KEEPS_DATA,
+  logicalIdOf,
+  numberOf,
+  primitive,
+  prop,
+  rateToDays,
+  referencedLogicalId,
+  rendered,
+  resourcesOfType,
+  shown,
+  stackResourcesOfType,
+  stringOf,
+  templateOf,
+  verdict,
+} from './aspects/rule-helpers';
+export type { RenderedResource, Resolved, StackTemplate } from './aspects/rule-helpers';
+export { evidenceOf } from './aspects/analysis/evidence';
 export { CONTROLS, CONTROL_DEFINITIONS, buildCatalogue, controlById, controlOfRule } from './readiness/catalogue';
 export type { ControlDefinition } from './readiness/catalogue';
 export { enforceReadiness, evaluateReadiness, resolveReadinessOptions, ReadinessGate, writeReport } from './readiness/gate';

@@ -17,7 +17,7 @@ import { MIN_AVAILABILITY_ZONES } from './rules/service/compute-spread-across-zo
 export interface ReadinessChecksProps extends NagPackProps {
   /**
    * Stage whose thresholds and finding levels apply.
-   * @default - 'prod': every finding is an error
+   * @default - the config's stage, else 'prod': every finding is an error
    */
   readonly stage?: StageName;
   /**
@@ -31,8 +31,8 @@ export interface ReadinessChecksProps extends NagPackProps {
    */
   readonly rules?: readonly ReadinessRule[];
   /**
-   * Settings rules of other areas read (`RuleContext.settings`).
-   * @default - only `config`
+   * Free-form settings custom rules read (`RuleContext.settings`).
+   * @default - none
    */
   readonly settings?: Readonly<Record<string, unknown>>;
 }
@@ -40,16 +40,28 @@ export interface ReadinessChecksProps extends NagPackProps {
 /** Most days between secret rotations: 30 in prod, 90 elsewhere. */
 export const MAX_ROTATION_DAYS: Readonly<Record<StageName, number>> = { dev: 90, staging: 90, prod: 30 };
 
-/** The thresholds rules read, for one stage. */
-export function ruleContextFor(stage: StageName, config?: StageConfig, settings: Readonly<Record<string, unknown>> = {}): RuleContext {
+/** The thresholds rules read, for the stage of a config (its name comes from `config.stage`). */
+export function ruleContextFor(config: StageConfig, settings?: Readonly<Record<string, unknown>>): RuleContext;
+/** The thresholds rules read, for a stage without a config (or one whose config is optional). */
+export function ruleContextFor(stage: StageName, config?: StageConfig, settings?: Readonly<Record<string, unknown>>): RuleContext;
+export function ruleContextFor(
+  stageOrConfig: StageName | StageConfig,
+  configOrSettings?: StageConfig | Readonly<Record<string, unknown>>,
+  maybeSettings?: Readonly<Record<string, unknown>>,
+): RuleContext {
+  const byConfig = typeof stageOrConfig !== 'string';
+  const config = byConfig ? stageOrConfig : (configOrSettings as StageConfig | undefined);
+  const settings = ((byConfig ? configOrSettings : maybeSettings) ?? {}) as Readonly<Record<string, unknown>>;
+  const stage = byConfig ? stageOrConfig.stage : stageOrConfig;
   const configured = stage === 'prod' ? config?.database?.backupRetentionDays ?? 0 : 0;
   return {
     stage,
+    ...(config ? { config } : {}),
     minBackupRetentionDays: Math.max(7, configured),
     maxRotationDays: MAX_ROTATION_DAYS[stage],
     minAvailabilityZones: MIN_AVAILABILITY_ZONES[stage],
     maxWafRateLimitPer5Min: config?.service?.waf?.rateLimitPer5Min ?? DEFAULT_MAX_WAF_RATE_LIMIT_PER_5_MIN,
-    settings: { ...settings, ...(config ? { config } : {}) },
+    settings,
   };
 }
 
@@ -65,7 +77,7 @@ export class ReadinessChecks extends NagPack {
   constructor(scope?: IConstruct, props: ReadinessChecksProps = {}) {
     super(scope, props);
     this.packName = RULE_PACK_NAME;
-    const stage = props.stage ?? 'prod';
+    const stage = props.stage ?? props.config?.stage ?? 'prod';
     this.context = ruleContextFor(stage, props.config, props.settings);
     // Every rule, custom ones too, is evaluated in every world of the conditions it reads (lib/aspects/conditions.ts);
     // the gate runs the scope rules from this list.

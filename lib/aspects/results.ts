@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import type { EvidenceItem } from '../readiness/types';
+import type { EvidenceItem } from './analysis/evidence';
 
 /** What one rule said about one resource (or, for a scope rule, one scope). */
 export type Compliance = 'compliant' | 'non-compliant' | 'not-applicable' | 'error';

@@ -19,8 +19,8 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { describeWorld, explore, Explored, isDeployed, TOO_MANY_CONDITIONS, World } from './conditions';
-import { StageName } from '../config/stage-config';
-import { EvidenceItem } from '../readiness/types';
+import { StageConfig, StageName } from '../config/stage-config';
+import { EvidenceItem } from './analysis/evidence';
 
 /**
  * How a finding's level is chosen per stage: prod makes every finding an error; staging makes
@@ -46,7 +46,12 @@ export interface RuleContext {
    * @default - DEFAULT_MAX_WAF_RATE_LIMIT_PER_5_MIN (2000), or the stage config's `service.waf.rateLimitPer5Min`
    */
   readonly maxWafRateLimitPer5Min?: number;
-  /** Free-form settings areas add (capacity plan, RTO/RPO targets, ...). */
+  /**
+   * The stage config the thresholds come from (RTO/RPO targets, the capacity target, the security baseline, ...).
+   * @default - none: rules that need it report what is missing; the stage's built-in minimums apply
+   */
+  readonly config?: StageConfig;
+  /** Free-form settings of custom rules and of apps without a stage config (`securityBaseline`). */
   readonly settings: Readonly<Record<string, unknown>>;
 }
 

@@ -5,6 +5,14 @@
  * construct is built, so a bad value fails fast with every problem listed at once.
  */
 
+import type { CacheAlarmThresholds } from '../constructs/observability/cache-alarms';
+import type { DatabaseAlarmThresholds } from '../constructs/observability/database-alarms';
+import type { ServiceAlarmThresholds } from '../constructs/observability/service-alarms';
+import type { GuardDutyFeatureName } from '../constructs/security/threat-detection';
+
+// The constructs own these types; the config names them for its thresholds and features.
+export type { CacheAlarmThresholds, DatabaseAlarmThresholds, GuardDutyFeatureName, ServiceAlarmThresholds };
+
 export type StageName = 'dev' | 'staging' | 'prod';
 
 export const STAGE_NAMES: readonly StageName[] = ['dev', 'staging', 'prod'];
@@ -66,54 +74,6 @@ export interface CacheConfig {
   readonly logRetentionDays: number;
 }
 
-/** Thresholds of the database tier alarms (Aurora PostgreSQL and RDS Proxy). */
-export interface DatabaseAlarmThresholds {
-  /** Instance CPU (%) sustained for 15 minutes. */
-  readonly cpuPercent: number;
-  /** Freeable memory floor in MiB (below it the instance swaps and latency climbs). */
-  readonly freeableMemoryMiB: number;
-  /** Connections as a percentage of the instance class's max_connections. */
-  readonly connectionsPercent: number;
-  /** Aurora replica lag ceiling in milliseconds. */
-  readonly replicaLagMs: number;
-  /** Free local (temporary) storage floor in MiB. */
-  readonly freeLocalStorageMiB: number;
-  /** Deadlocks per second (average over 5 minutes) above which someone should look. */
-  readonly deadlocksPerSecond: number;
-  /** RDS Proxy: borrowed connections as a percentage of what the proxy may open. */
-  readonly proxyConnectionsPercent: number;
-}
-
-/** Thresholds of the cache tier alarms (ElastiCache Valkey/Redis OSS). */
-export interface CacheAlarmThresholds {
-  /** Engine (main thread) CPU (%) on any node. */
-  readonly engineCpuPercent: number;
-  /** Memory used as a percentage of maxmemory. */
-  readonly memoryPercent: number;
-  /** Evictions per 5 minutes on any node. */
-  readonly evictionsPer5Min: number;
-  /** Replication lag ceiling in seconds. */
-  readonly replicationLagSeconds: number;
-  /** Client connections per node (the engine's maxclients is 65000). */
-  readonly connections: number;
-}
-
-/** Thresholds of the service tier alarms (ALB, ECS, SQS, WAF). */
-export interface ServiceAlarmThresholds {
-  /** ALB 5xx responses as a percentage of requests over 5 minutes. */
-  readonly error5xxPercent: number;
-  /** Target p99 response time ceiling in milliseconds. */
-  readonly p99LatencyMs: number;
-  /** ECS service CPU (%) averaged over 15 minutes. */
-  readonly cpuPercent: number;
-  /** ECS service memory (%) averaged over 15 minutes. */
-  readonly memoryPercent: number;
-  /** Age of the oldest message in a work queue, in seconds. */
-  readonly queueOldestMessageSeconds: number;
-  /** WAF blocked requests per 5 minutes that count as a spike. */
-  readonly wafBlockedPer5Min: number;
-}
-
 /** Service level objectives of the public endpoint. */
 export interface SloConfig {
   /** Availability target in percent (non-5xx responses / all requests), e.g. 99.9. */
@@ -153,15 +113,6 @@ export interface ObservabilityConfig {
   readonly service: ServiceAlarmThresholds;
 }
 
-/** GuardDuty protections the security stack can turn on (names of `AWS::GuardDuty::Detector` features). */
-export type GuardDutyFeatureName =
-  | 'S3_DATA_EVENTS'
-  | 'RDS_LOGIN_EVENTS'
-  | 'RUNTIME_MONITORING'
-  | 'EBS_MALWARE_PROTECTION'
-  | 'LAMBDA_NETWORK_LOGS'
-  | 'EKS_AUDIT_LOGS';
-
 /**
  * Who runs the account-and-region security services (GuardDuty detector, Security Hub, IAM Access
  * Analyzers). Each exists at most once per account and region: a second stage in the same account and
@@ -197,7 +148,7 @@ export interface SecurityConfig {
   readonly customerDataBuckets: readonly string[];
   /** GuardDuty protections to enable. */
   readonly guardDutyFeatures: readonly GuardDutyFeatureName[];
-  /** Days between automatic rotations of the secrets the security area rotates (Redis AUTH token). */
+  /** Days between automatic rotations of the Redis AUTH token (the cache's `authTokenRotation`); prod keeps 30 or less. */
   readonly secretRotationDays: number;
   /** Days without use after which IAM Access Analyzer reports access as unused. */
   readonly unusedAccessAgeDays: number;

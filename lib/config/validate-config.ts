@@ -6,13 +6,51 @@ import {
   WAIVER_HORIZON_DAYS,
 } from './readiness-policy';
 import { AttestationConfig, FAILURE_SCOPES, StageConfig, STAGE_NAMES } from './stage-config';
-import { collectProblems, is, ValidationError, ValidationRule } from '../validation/rule-table';
+import { adaptRules, collectProblems, is, ValidationError, ValidationRule } from '../validation/rule-table';
+import { ResolvedSettings as ResilientPostgresSettings, RESILIENT_POSTGRES_RULES } from '../constructs/database/resilient-postgres';
+import { isFargateSize } from '../constructs/service/task-helpers';
+
+/** The Fargate size table belongs to the task construct; config validation reads the same table. */
+export { isFargateSize };
 
 /** A zone of `region`: the region code and one letter (`eu-west-1a`). */
 const isZoneOf = (az: unknown, region: string) => typeof az === 'string' && az.length === region.length + 1 && az.startsWith(region) && /[a-z]$/.test(az);
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const isProd = (c: StageConfig) => c.stage === 'prod';
+
+/** ResilientPostgres fields (its validation table) and the stage config fields that feed them (lib/stacks/data-stack.ts). */
+const DATABASE_FIELDS: Readonly<Record<string, string>> = {
+  readers: 'database.readers',
+  minReaders: 'database.minReaders',
+  maxReaders: 'database.maxReaders',
+  readerCpuTargetPercent: 'database.readerCpuTargetPercent',
+  backupRetention: 'database.backupRetentionDays',
+  credentialRotation: 'database.credentialRotationDays',
+  port: 'database.port',
+  slowQueryThreshold: 'database.slowQueryMs',
+  monitoringInterval: 'database.monitoringIntervalSeconds',
+};
+
+function databaseSettingsOf(c: StageConfig): ResilientPostgresSettings {
+  const db = c.database;
+  return {
+    readers: db.readers,
+    minReaders: db.minReaders,
+    maxReaders: db.maxReaders,
+    readerCpuTargetPercent: db.readerCpuTargetPercent,
+    backupRetentionDays: db.backupRetentionDays,
+    credentialRotationDays: db.credentialRotationDays,
+    port: db.port,
+    slowQueryMs: db.slowQueryMs,
+    monitoringIntervalSeconds: db.monitoringIntervalSeconds,
+    logRetentionDays: db.logRetentionDays,
+    masterUsername: 'dbadmin',
+    appUser: 'app_user',
+    appSchema: 'app',
+    availabilityZones: c.availabilityZones,
+  };
+}
 
 const DR_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const minutes = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
@@ -125,20 +163,6 @@ const OBSERVABILITY_RULES: readonly ValidationRule<StageConfig>[] = [
 const IMAGE_REF = /^([a-z0-9][a-z0-9.-]*(:\d+)?\/)?[a-z0-9._-]+(\/[a-z0-9._-]+)*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const ACM_ARN = (region: string) => new RegExp(`^arn:aws[a-z-]*:acm:${region}:\\d{12}:certificate/[0-9a-f-]{36}$`);
-/** Fargate CPU units and the task memory (MiB) each allows. */
-export function isFargateSize(cpu: unknown, memoryMiB: unknown): boolean {
-  const gib = (from: number, to: number, step: number) => (m: number) => m >= from * 1024 && m <= to * 1024 && m % (step * 1024) === 0;
-  const sizes: Record<number, (m: number) => boolean> = {
-    256: (m) => [512, 1024, 2048].includes(m),
-    512: gib(1, 4, 1),
-    1024: gib(2, 8, 1),
-    2048: gib(4, 16, 1),
-    4096: gib(8, 30, 1),
-    8192: gib(16, 60, 4),
-    16384: gib(32, 120, 8),
-  };
-  return typeof cpu === 'number' && typeof memoryMiB === 'number' && sizes[cpu] !== undefined && sizes[cpu](memoryMiB);
-}
 const FARGATE_SIZE_FIX = 'use a Fargate size: cpu 256 (512-2048 MiB), 512 (1-4 GiB), 1024 (2-8 GiB), 2048 (4-16 GiB), 4096 (8-30 GiB), 8192 (16-60 GiB in 4 GiB steps) or 16384 (32-120 GiB in 8 GiB steps)';
 const LOG_DAYS_FIX = 'keep logs for a CloudWatch Logs period: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days';
 
@@ -308,18 +332,11 @@ export const STAGE_CONFIG_RULES: readonly ValidationRule<StageConfig>[] = [
   },
   { field: 'network.flowLogRetentionDays', value: (c) => c.network.flowLogRetentionDays, check: is.logRetentionDays, fix: 'keep flow logs for a CloudWatch Logs period: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days' },
   { field: 'database.instanceType', value: (c) => c.database.instanceType, check: is.matching(/^[a-z][a-z0-9]*\.[a-z0-9]+$/), fix: 'use an instance type without the "db." prefix, e.g. "r6g.large"' },
-  { field: 'database.readers', value: (c) => c.database.readers, check: is.intBetween(1, 15), fix: 'use 1 to 15 readers: at least one reader is the failover target' },
   { field: 'database.readers', value: (c) => c.database.readers, check: (v) => v >= 2, when: isProd, fix: 'prod needs 2 readers so that the writer and readers span three AZs' },
-  { field: 'database.minReaders', value: (c) => c.database.minReaders, check: (v, c) => is.intBetween(1, 15)(v) && v <= c.database.readers, fix: 'use at least 1 and no more than database.readers' },
-  { field: 'database.maxReaders', value: (c) => c.database.maxReaders, check: (v, c) => is.intBetween(1, 15)(v) && v >= c.database.readers && v >= c.database.minReaders, fix: 'use at most 15 and at least database.readers and database.minReaders' },
-  { field: 'database.readerCpuTargetPercent', value: (c) => c.database.readerCpuTargetPercent, check: is.intBetween(10, 90), fix: 'use a CPU target of 10 to 90 percent' },
-  { field: 'database.backupRetentionDays', value: (c) => c.database.backupRetentionDays, check: is.intBetween(1, 35), fix: 'keep backups 1 to 35 days (the Aurora limit)' },
   { field: 'database.backupRetentionDays', value: (c) => c.database.backupRetentionDays, check: (v) => v >= 7, when: (c) => c.stage !== 'dev', fix: 'staging and prod keep backups at least 7 days' },
-  { field: 'database.port', value: (c) => c.database.port, check: (v) => is.intBetween(1150, 65535)(v) && v !== 5432, fix: 'use a port from 1150 to 65535 other than the default 5432' },
-  { field: 'database.slowQueryMs', value: (c) => c.database.slowQueryMs, check: is.intBetween(1, 60000), fix: 'log queries slower than 1 to 60000 ms' },
-  { field: 'database.credentialRotationDays', value: (c) => c.database.credentialRotationDays, check: is.intBetween(1, 30), fix: 'rotate credentials at least every 30 days' },
   { field: 'database.logRetentionDays', value: (c) => c.database.logRetentionDays, check: is.logRetentionDays, fix: 'keep database logs for a CloudWatch Logs period: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days' },
-  { field: 'database.monitoringIntervalSeconds', value: (c) => c.database.monitoringIntervalSeconds, check: is.oneOf(1, 5, 10, 15, 30, 60), fix: 'use 1, 5, 10, 15, 30 or 60 seconds' },
+  // The rest of `database` is ResilientPostgres's own table, read from the config's fields.
+  ...adaptRules(RESILIENT_POSTGRES_RULES, DATABASE_FIELDS, databaseSettingsOf),
   { field: 'cache.engine', value: (c) => c.cache.engine, check: is.oneOf('valkey', 'redis'), fix: 'use "valkey" or "redis"' },
   { field: 'cache.nodeType', value: (c) => c.cache.nodeType, check: is.matching(/^cache\.[a-z0-9]+\.[a-z0-9]+$/), fix: 'use a cache node type such as "cache.r7g.large"' },
   { field: 'cache.shards', value: (c) => c.cache.shards, check: (v, c) => (c.cache.clusterMode ? is.intBetween(1, 500)(v) : v === 1), fix: 'use 1 shard without cluster mode, 1 to 500 with it' },

@@ -2,13 +2,14 @@
  * Builds the readiness report of one scope from the rule results, waivers, attestations and
  * sections of a run, and renders it as Markdown for reviewers.
  */
-import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { attestationLapse, attestationMaxAgeDays, attestationProblems } from '../config/readiness-policy';
 import { StageConfig, StageName } from '../config/stage-config';
 import { isFailure, RuleResult } from '../aspects/results';
 import { ReadinessRule, ruleIdOf } from '../aspects/rule';
-import { isClusterMember } from '../aspects/rules/database/engines';
+import { isClusterMember } from '../aspects/analysis/engines';
+import { evidenceOf } from '../aspects/analysis/evidence';
 import { isEnforced } from './catalogue';
 import { cell, ReportSection, table } from './sections/section';
 import {
@@ -52,7 +53,8 @@ export const LIVE_CHECK_TYPES: Readonly<Record<'alarms' | 'secret-rotation', rea
 export interface ReportInputs {
   readonly scope: IConstruct;
   readonly stage: StageName;
-  readonly config?: StageConfig;
+  /** What the report reads of the stage config: attestations, not-applicable declarations, attestation ages. */
+  readonly config?: Partial<Pick<StageConfig, 'attestations' | 'notApplicable' | 'readiness'>>;
   readonly controls: readonly ReadinessControl[];
   readonly results: readonly RuleResult[];
   /** Readiness rule IDs that ran in this stage (a rule limited to other stages does not count). */
@@ -75,20 +77,6 @@ export interface ReportInputs {
   readonly providedLiveChecks?: Readonly<Record<string, 'security-baseline' | 'cost'>>;
 }
 
-/** Where a resource is: construct path, logical ID, the deployed stack name and its type. */
-export function evidenceOf(construct: IConstruct, note?: string): EvidenceItem {
-  if (!CfnResource.isCfnResource(construct)) return { constructPath: construct.node.path, ...(note ? { note } : {}) };
-  const stack = Stack.of(construct);
-  return {
-    constructPath: construct.node.path,
-    logicalId: stack.resolve(construct.logicalId),
-    stackName: stack.stackName,
-    // Stages span regions (DR, us-east-1 edge): `readiness verify` looks each stack up in its own region.
-    ...(Token.isUnresolved(stack.region) ? {} : { region: stack.region }),
-    resourceType: construct.cfnResourceType,
-    ...(note ? { note } : {}),
-  };
-}
 
 // Not applicable outranks ready (nothing was proven) and yields to anything that needs work.
 const RANK: Record<ControlStatus, number> = { 'ready': 0, 'not-applicable': 1, 'conditional': 2, 'missing': 3 };

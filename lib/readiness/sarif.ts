@@ -13,6 +13,7 @@ export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** The reports of one run, by pack (as in `ReadinessEvaluation`). */
 export interface SarifInputs {
   readonly awsSolutions: PolicyValidationPluginReport;
+  /** NIST 800-53 rev 5 findings (empty when the pack is off). */
   readonly nist: PolicyValidationPluginReport;
   readonly readiness: PolicyValidationPluginReport;
   readonly scopeRules: PolicyValidationPluginReport;

@@ -62,20 +62,8 @@ export interface ReadinessControl {
 
 export const REPORT_SCHEMA_VERSION = 1;
 
-export interface EvidenceItem {
-  /** Construct path of the resource, e.g. `Prod/Data/Database/Cluster/Resource`. */
-  readonly constructPath: string;
-  /** CloudFormation logical ID in its stack. */
-  readonly logicalId?: string;
-  /** Stack name (artifact ID) the resource is in. */
-  readonly stackName?: string;
-  /** Region the stack deploys to; `readiness verify` falls back to `--region` when absent. */
-  readonly region?: string;
-  /** CloudFormation type, e.g. `AWS::RDS::DBCluster`. */
-  readonly resourceType?: string;
-  /** Free text: why this satisfies the control (arithmetic, attestation URL, ...). */
-  readonly note?: string;
-}
+export type { EvidenceItem } from '../aspects/analysis/evidence';
+import type { EvidenceItem } from '../aspects/analysis/evidence';
 
 export interface WaiverRecord {
   readonly control: string;

@@ -63,6 +63,7 @@ export class DataStack extends Stack {
       maintenanceWindow: cacheConfig.maintenanceWindow,
       logRetention: cacheConfig.logRetentionDays as logs.RetentionDays,
       rotationAlarmTopic: props.alarmTopic,
+      authTokenRotation: Duration.days(props.config.security.secretRotationDays),
     });
     if (cacheConfig.snapshotRetentionDays < 15) {
       Validations.of(this.cache.replicationGroup).acknowledge({

@@ -55,6 +55,22 @@ export function collectProblems<T>(subject: T, rules: readonly ValidationRule<T>
   return problems;
 }
 
+/**
+ * A construct's rows read from another subject (a stage config): each construct field named in
+ * `fields` becomes that subject's field, so config and construct validate against one table.
+ */
+export function adaptRules<S, T>(rules: readonly ValidationRule<T>[], fields: Readonly<Record<string, string>>, toSubject: (subject: S) => T): ValidationRule<S>[] {
+  return rules
+    .filter((r) => fields[r.field] !== undefined)
+    .map((r) => ({
+      field: fields[r.field],
+      value: (s: S) => r.value(toSubject(s)),
+      check: (v: unknown, s: S) => r.check(v, toSubject(s)),
+      fix: r.fix,
+      ...(r.when ? { when: (s: S) => r.when!(toSubject(s)) } : {}),
+    }));
+}
+
 /** Checks `subject` against `rules` and throws one error naming every bad field. */
 export function assertValid<T>(label: string, subject: T, rules: readonly ValidationRule<T>[]): void {
   const problems = collectProblems(subject, rules);

@@ -3,7 +3,7 @@ import { ruleContextFor } from '../../lib/aspects/readiness-checks';
 import { RecoveryObjectivesMet } from '../../lib/aspects/rules/dr/recovery-objectives-met';
 import { StageConfig } from '../../lib/config/stage-config';
 import { PROD } from '../../lib/config/stages';
-import { intervalHoursOf } from '../../lib/readiness/recovery/coverage';
+import { intervalHoursOf } from '../../lib/aspects/analysis/coverage';
 import { recoverySections } from '../../lib/readiness/recovery/report-section';
 import { ReadinessStage } from '../../lib/stacks/readiness-stage';
 import { buildStage } from '../helpers/synth';

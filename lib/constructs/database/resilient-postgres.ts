@@ -167,8 +167,8 @@ export interface ResilientPostgresProps {
   readonly allowedSecurityGroups?: readonly ec2.ISecurityGroup[];
 }
 
-/** The props with defaults applied: what the validation table reads. */
-interface ResolvedSettings {
+/** The props with defaults applied: what the validation table reads (the stage config maps onto it too). */
+export interface ResolvedSettings {
   readonly readers: number;
   readonly minReaders: number;
   readonly maxReaders: number;
@@ -196,7 +196,7 @@ export const RESILIENT_POSTGRES_RULES: readonly ValidationRule<ResolvedSettings>
   { field: 'minReaders', value: (s) => s.minReaders, check: (v, s) => is.intBetween(1, 15)(v) && v <= s.maxReaders, fix: 'use 1 to 15 and no more than maxReaders' },
   { field: 'maxReaders', value: (s) => s.maxReaders, check: (v, s) => is.intBetween(1, 15)(v) && v >= s.readers, fix: 'use at most 15 (the Aurora replica limit) and at least readers' },
   { field: 'readerCpuTargetPercent', value: (s) => s.readerCpuTargetPercent, check: is.intBetween(10, 90), fix: 'use a CPU target of 10 to 90 percent' },
-  { field: 'backupRetention', value: (s) => s.backupRetentionDays, check: is.intBetween(1, 35), fix: 'keep backups 1 to 35 whole days (the Aurora limit)' },
+  { field: 'backupRetention', value: (s) => s.backupRetentionDays, check: is.intBetween(1, 35), fix: 'keep backups 1 to 35 days (whole days, the Aurora limit)' },
   { field: 'credentialRotation', value: (s) => s.credentialRotationDays, check: is.intBetween(1, 30), fix: 'rotate credentials every 1 to 30 whole days' },
   { field: 'port', value: (s) => s.port, check: (v) => is.intBetween(1150, 65535)(v) && v !== 5432, fix: 'use a port from 1150 to 65535 other than the default 5432' },
   { field: 'slowQueryThreshold', value: (s) => s.slowQueryMs, check: is.intBetween(1, 3_600_000), fix: 'log statements slower than 1 ms to 1 hour (whole milliseconds)' },

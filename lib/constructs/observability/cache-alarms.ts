@@ -2,10 +2,23 @@ import { Fn } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import { Construct } from 'constructs';
-import { CacheAlarmThresholds } from '../../config/stage-config';
 import { assertValid, ValidationRule } from '../../validation/rule-table';
 import { AlarmKit, AlarmSpec, FIVE_MINUTES, ONE_MINUTE } from './alarm-kit';
 import { AlarmRoutingProps } from './routing';
+
+/** Thresholds of the cache tier alarms (ElastiCache Valkey/Redis OSS). */
+export interface CacheAlarmThresholds {
+  /** Engine (main thread) CPU (%) on any node. */
+  readonly engineCpuPercent: number;
+  /** Memory used as a percentage of maxmemory. */
+  readonly memoryPercent: number;
+  /** Evictions per 5 minutes on any node. */
+  readonly evictionsPer5Min: number;
+  /** Replication lag ceiling in seconds. */
+  readonly replicationLagSeconds: number;
+  /** Client connections per node (the engine's maxclients is 65000). */
+  readonly connections: number;
+}
 
 const { GREATER_THAN_THRESHOLD: GT } = cloudwatch.ComparisonOperator;
 const { BREACHING, NOT_BREACHING, MISSING } = cloudwatch.TreatMissingData;

@@ -2,10 +2,27 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { DatabaseAlarmThresholds } from '../../config/stage-config';
 import { assertValid, ValidationRule } from '../../validation/rule-table';
 import { AlarmKit, FIVE_MINUTES, ONE_MINUTE } from './alarm-kit';
 import { AlarmRoutingProps } from './routing';
+
+/** Thresholds of the database tier alarms (Aurora PostgreSQL and RDS Proxy). */
+export interface DatabaseAlarmThresholds {
+  /** Instance CPU (%) sustained for 15 minutes. */
+  readonly cpuPercent: number;
+  /** Freeable memory floor in MiB (below it the instance swaps and latency climbs). */
+  readonly freeableMemoryMiB: number;
+  /** Connections as a percentage of the instance class's max_connections. */
+  readonly connectionsPercent: number;
+  /** Aurora replica lag ceiling in milliseconds. */
+  readonly replicaLagMs: number;
+  /** Free local (temporary) storage floor in MiB. */
+  readonly freeLocalStorageMiB: number;
+  /** Deadlocks per second (average over 5 minutes) above which someone should look. */
+  readonly deadlocksPerSecond: number;
+  /** RDS Proxy: borrowed connections as a percentage of what the proxy may open. */
+  readonly proxyConnectionsPercent: number;
+}
 
 const { GREATER_THAN_THRESHOLD: GT, LESS_THAN_THRESHOLD: LT } = cloudwatch.ComparisonOperator;
 const { BREACHING, NOT_BREACHING, MISSING } = cloudwatch.TreatMissingData;

@@ -4,10 +4,25 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ServiceAlarmThresholds } from '../../config/stage-config';
 import { assertValid, is, ValidationRule } from '../../validation/rule-table';
 import { AlarmKit, FIVE_MINUTES, ONE_MINUTE } from './alarm-kit';
 import { AlarmRoutingProps } from './routing';
+
+/** Thresholds of the service tier alarms (ALB, ECS, SQS, WAF). */
+export interface ServiceAlarmThresholds {
+  /** ALB 5xx responses as a percentage of requests over 5 minutes. */
+  readonly error5xxPercent: number;
+  /** Target p99 response time ceiling in milliseconds. */
+  readonly p99LatencyMs: number;
+  /** ECS service CPU (%) averaged over 15 minutes. */
+  readonly cpuPercent: number;
+  /** ECS service memory (%) averaged over 15 minutes. */
+  readonly memoryPercent: number;
+  /** Age of the oldest message in a work queue, in seconds. */
+  readonly queueOldestMessageSeconds: number;
+  /** WAF blocked requests per 5 minutes that count as a spike. */
+  readonly wafBlockedPer5Min: number;
+}
 
 const { GREATER_THAN_THRESHOLD: GT, LESS_THAN_THRESHOLD: LT } = cloudwatch.ComparisonOperator;
 const { BREACHING, NOT_BREACHING, MISSING } = cloudwatch.TreatMissingData;

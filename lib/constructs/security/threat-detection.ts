@@ -2,8 +2,16 @@ import { Stack } from 'aws-cdk-lib';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import * as securityhub from 'aws-cdk-lib/aws-securityhub';
 import { Construct } from 'constructs';
-import { GuardDutyFeatureName } from '../../config/stage-config';
 import { assertValid, ValidationRule } from '../../validation/rule-table';
+
+/** GuardDuty protections the security stack can turn on (names of `AWS::GuardDuty::Detector` features). */
+export type GuardDutyFeatureName =
+  | 'S3_DATA_EVENTS'
+  | 'RDS_LOGIN_EVENTS'
+  | 'RUNTIME_MONITORING'
+  | 'EBS_MALWARE_PROTECTION'
+  | 'LAMBDA_NETWORK_LOGS'
+  | 'EKS_AUDIT_LOGS';
 
 export const GUARDDUTY_FEATURE_NAMES: readonly GuardDutyFeatureName[] = [
   'S3_DATA_EVENTS',

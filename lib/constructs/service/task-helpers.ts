@@ -4,8 +4,22 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
-import { isFargateSize } from '../../config/validate-config';
 import { assertValid } from '../../validation/rule-table';
+
+/** Fargate CPU units and the task memory (MiB) each allows. */
+export function isFargateSize(cpu: unknown, memoryMiB: unknown): boolean {
+  const gib = (from: number, to: number, step: number) => (m: number) => m >= from * 1024 && m <= to * 1024 && m % (step * 1024) === 0;
+  const sizes: Record<number, (m: number) => boolean> = {
+    256: (m) => [512, 1024, 2048].includes(m),
+    512: gib(1, 4, 1),
+    1024: gib(2, 8, 1),
+    2048: gib(4, 16, 1),
+    4096: gib(8, 30, 1),
+    8192: gib(16, 60, 4),
+    16384: gib(32, 120, 8),
+  };
+  return typeof cpu === 'number' && typeof memoryMiB === 'number' && sizes[cpu] !== undefined && sizes[cpu](memoryMiB);
+}
 
 /** Environment names that hold secrets; such values belong in `secrets`. */
 export const SECRET_LIKE_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;

@@ -1,9 +1,9 @@
-export { FIGURES, ALL_FIGURES } from './figures';
-export type { RecoveryFigure } from './figures';
-export { estimateRecovery, compareWithTargets, missedObjectives } from './estimate';
-export type { RecoveryInputs, ComponentEstimate, ScopeEstimate, ScopeComparison } from './estimate';
-export { coveringRules } from './coverage';
-export type { CoveringRule } from './coverage';
+export { FIGURES, ALL_FIGURES } from '../../aspects/analysis/figures';
+export type { RecoveryFigure } from '../../aspects/analysis/figures';
+export { estimateRecovery, compareWithTargets, missedObjectives } from '../../aspects/analysis/estimate';
+export type { RecoveryInputs, ComponentEstimate, ScopeEstimate, ScopeComparison } from '../../aspects/analysis/estimate';
+export { coveringRules } from '../../aspects/analysis/coverage';
+export type { CoveringRule } from '../../aspects/analysis/coverage';
 export { generateRunbook } from './runbook';
 export { recoverySections } from './report-section';
 export { findStatefulRisks, STATEFUL_RESOURCE_TYPES } from './stateful-guard';

@@ -3,9 +3,9 @@
  * relied on, arithmetic), the figures it used with their sources, and the generated DR runbook.
  */
 import { ReportSection, ReportSectionProvider, table } from '../sections/section';
-import { compareWithTargets, estimateRecovery, fmt } from './estimate';
+import { compareWithTargets, estimateRecovery, fmt } from '../../aspects/analysis/estimate';
 import { generateRunbook } from './runbook';
-import { recoveryPlanOf } from './targets';
+import { recoveryPlanOf } from '../../aspects/analysis/targets';
 
 export const recoverySections: ReportSectionProvider = (scope, { stage, config, settings }) => {
   const plan = recoveryPlanOf(stage, config, settings);

@@ -6,9 +6,9 @@ import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { StageConfig } from '../../config/stage-config';
 import { prop, rendered, resourcesOfType, stringOf } from '../../aspects/rule-helpers';
-import { coveringRules, regionOf } from './coverage';
-import { isGlobalSecondary } from './estimate';
-import { FIGURES } from './figures';
+import { coveringRules, regionOf } from '../../aspects/analysis/coverage';
+import { isGlobalSecondary } from '../../aspects/analysis/estimate';
+import { FIGURES } from '../../aspects/analysis/figures';
 
 /** A shell snippet that prints the physical ID of a resource from its stack and logical ID. */
 export function physicalIdOf(node: CfnResource): string {

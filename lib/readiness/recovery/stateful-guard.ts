@@ -5,26 +5,9 @@
  * its logical ID, which CloudFormation sees as "delete the old resource, create a new one".
  */
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
+import { STATEFUL_RESOURCE_TYPES } from '../../aspects/analysis/stateful-types';
 
-/** Resource types whose replacement or removal loses data (or access to it). */
-export const STATEFUL_RESOURCE_TYPES: readonly string[] = [
-  'AWS::RDS::DBCluster',
-  'AWS::RDS::DBInstance',
-  'AWS::RDS::GlobalCluster',
-  'AWS::ElastiCache::ReplicationGroup',
-  'AWS::ElastiCache::CacheCluster',
-  'AWS::ElastiCache::ServerlessCache',
-  'AWS::S3::Bucket',
-  'AWS::KMS::Key',
-  'AWS::Backup::BackupVault',
-  'AWS::SecretsManager::Secret',
-  'AWS::Logs::LogGroup',
-  'AWS::DynamoDB::Table',
-  'AWS::DynamoDB::GlobalTable',
-  'AWS::EFS::FileSystem',
-  'AWS::SQS::Queue',
-  'AWS::Cognito::UserPool',
-];
+export { STATEFUL_RESOURCE_TYPES };
 
 export interface GuardFinding {
   readonly stack: string;

@@ -4,7 +4,7 @@
 import { recoverySections } from '../recovery/report-section';
 import { ReportSectionProvider } from './section';
 import { securityAudit } from './security-audit';
-import { capacitySection } from '../../aspects/rules/service/capacity-report-section';
+import { capacitySection } from './capacity-report-section';
 import { unmappedFindings } from './unmapped-findings';
 import { incidentResponseSection } from './incident-response';
 

@@ -4,26 +4,69 @@
  */
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { AUDIT_EVENT_CATEGORIES, AuditTrail } from '../../constructs/security/audit-trail';
+import { prop, resourcesOfType } from '../../aspects/rule-helpers';
+import { referencedResource } from '../../aspects/rules/intrinsics';
+import { AUDIT_EVENT_CATEGORIES } from '../../constructs/security/audit-trail';
 import { ReportSection, ReportSectionContext, table } from './section';
 
 function resolved(node: CfnResource, value: unknown): unknown {
   return Stack.of(node).resolve(value);
 }
 
+/** A construct path without the L1 `Resource` leaf (`Security/AuditTrail/Logs`). */
+const shortPath = (node: IConstruct) => node.node.path.replace(/\/Resource$/, '');
+
+/** The innermost construct that holds both resources: the trail and its bucket, whichever construct made them. */
+function commonOwner(a: IConstruct, b: IConstruct): string {
+  const x = a.node.scopes;
+  const y = new Set(b.node.scopes);
+  return [...x].reverse().find((s) => y.has(s) && s.node.path !== '')?.node.path ?? shortPath(a);
+}
+
+/** Every resource a rendered value refers to (`Ref`, `Fn::GetAtt`, cross-stack import), at any depth. */
+function referencedResources(node: CfnResource, value: unknown, found = new Set<CfnResource>()): Set<CfnResource> {
+  const direct = referencedResource(node, value);
+  if (direct) found.add(direct);
+  else if (Array.isArray(value)) value.forEach((v) => referencedResources(node, v, found));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => referencedResources(node, v, found));
+  return found;
+}
+
+/** What the template says about one CloudTrail trail: its bucket's Object Lock and archive rules, its log group, its data events. */
+function describeTrail(trail: CfnResource) {
+  const bucket = referencedResource(trail, prop(trail, 'S3BucketName'));
+  const lock = (bucket && (resolved(bucket, prop(bucket, 'ObjectLockConfiguration')) as any)?.Rule?.DefaultRetention) ?? {};
+  const rules = ((bucket && resolved(bucket, prop(bucket, 'LifecycleConfiguration'))) as any)?.Rules ?? [];
+  const archiveDays = rules
+    .flatMap((r: any) => r.Transitions ?? [])
+    .filter((t: any) => /GLACIER/.test(String(t.StorageClass)))
+    .map((t: any) => Number(t.TransitionInDays))
+    .find((d: number) => Number.isFinite(d));
+  const logGroup = referencedResource(trail, prop(trail, 'CloudWatchLogsLogGroupArn'));
+  const dataResources = ((resolved(trail, prop(trail, 'EventSelectors')) as any[]) ?? []).flatMap((e) => e.DataResources ?? []).filter((d: any) => d.Type === 'AWS::S3::Object');
+  const dataBuckets = [...referencedResources(trail, dataResources.flatMap((d: any) => d.Values ?? []))].filter((r) => r.cfnResourceType === 'AWS::S3::Bucket');
+  return {
+    path: bucket ? commonOwner(trail, bucket) : shortPath(trail),
+    retentionDays: typeof lock.Days === 'number' ? lock.Days : undefined,
+    lockMode: typeof lock.Mode === 'string' ? lock.Mode : undefined,
+    archiveAfterDays: archiveDays as number | undefined,
+    logGroup: logGroup ? shortPath(logGroup) : 'none',
+    dataEventBuckets: dataBuckets.map((b) => shortPath(b).split('/').pop()!),
+  };
+}
+
 export function securityAudit(scope: IConstruct, _context: ReportSectionContext): ReportSection | undefined {
-  const all = scope.node.findAll();
-  const trails = all.filter((c): c is AuditTrail => c instanceof AuditTrail);
-  const analyzers = all.filter((c): c is CfnResource => CfnResource.isCfnResource(c) && c.cfnResourceType === 'AWS::AccessAnalyzer::Analyzer');
-  const detectors = all.filter((c): c is CfnResource => CfnResource.isCfnResource(c) && c.cfnResourceType === 'AWS::GuardDuty::Detector');
+  const trails = resourcesOfType(scope, 'AWS::CloudTrail::Trail').map(describeTrail);
+  const analyzers = resourcesOfType(scope, 'AWS::AccessAnalyzer::Analyzer');
+  const detectors = resourcesOfType(scope, 'AWS::GuardDuty::Detector');
   if (trails.length === 0 && analyzers.length === 0 && detectors.length === 0) return undefined;
 
   const trailRows = trails.map((t) => [
-    t.node.path,
-    `${t.retentionDays} days (Object Lock ${t.lockMode})`,
-    `after ${t.archiveAfterDays} days (Glacier)`,
-    t.logGroup.node.path,
-    t.customerDataBuckets.length === 0 ? 'none configured' : t.customerDataBuckets.map((b) => b.node.id).join(', '),
+    t.path,
+    t.retentionDays === undefined ? 'no Object Lock retention' : `${t.retentionDays} days (Object Lock ${t.lockMode})`,
+    t.archiveAfterDays === undefined ? 'not archived' : `after ${t.archiveAfterDays} days (Glacier)`,
+    t.logGroup,
+    t.dataEventBuckets.length === 0 ? 'none configured' : t.dataEventBuckets.join(', '),
   ]);
   const analyzerRows = analyzers.map((a) => {
     const type = String(resolved(a, (a as any).type));
@@ -37,7 +80,7 @@ export function securityAudit(scope: IConstruct, _context: ReportSectionContext)
 
   const markdown = [
     '### Audit trail',
-    trails.length > 0 ? table(['Trail', 'Retention', 'Archive', 'CloudWatch Logs copy', 'Data events on'], trailRows) : 'No AuditTrail construct in scope.',
+    trails.length > 0 ? table(['Trail', 'Retention', 'Archive', 'CloudWatch Logs copy', 'Data events on'], trailRows) : 'No CloudTrail trail in scope.',
     '',
     '### Audit event categories',
     table(['Category', 'Recorded by'], AUDIT_EVENT_CATEGORIES.map((c) => [c.category, c.source])),
@@ -55,7 +98,7 @@ export function securityAudit(scope: IConstruct, _context: ReportSectionContext)
     title: 'Security: audit trail and access review',
     markdown,
     data: {
-      trails: trails.map((t) => ({ path: t.node.path, retentionDays: t.retentionDays, lockMode: t.lockMode, archiveAfterDays: t.archiveAfterDays, dataEventBuckets: t.customerDataBuckets.length })),
+      trails: trails.map((t) => ({ path: t.path, retentionDays: t.retentionDays, lockMode: t.lockMode, archiveAfterDays: t.archiveAfterDays, dataEventBuckets: t.dataEventBuckets.length })),
       auditEventCategories: AUDIT_EVENT_CATEGORIES,
       analyzers: analyzerRows.map(([path, finds]) => ({ path, finds })),
       guardDuty: featureRows.map(([path, features]) => ({ path, features })),

@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { attribute, finding, isTrue, keepsData, numberOf, prop, verdict } from '../../rule-helpers';
 import { ResourceRule, resourceRule, RuleContext } from '../../rule';
-import { engineKind, isClusterMember } from './engines';
+import { engineKind, isClusterMember } from '../../analysis/engines';
 
 /** Backups are kept at least this long in every stage; prod may ask for more (RuleContext). */
 export const MIN_BACKUP_RETENTION_DAYS = 7;

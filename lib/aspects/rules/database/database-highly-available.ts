@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { finding, isTrue, logicalIdOf, primitive, prop, shown, stackResourcesOfType, verdict } from '../../rule-helpers';
 import { ResourceRule, resourceRule } from '../../rule';
-import { clusterOf, engineKind, isClusterMember } from './engines';
+import { clusterOf, engineKind, isClusterMember } from '../../analysis/engines';
 
 /**
  * Readiness-DB-HA: every PostgreSQL/MySQL database survives the loss of an availability zone.

@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { finding, isTrue, logicalIdOf, prop, referencedLogicalId, stackResourcesOfType, verdict } from '../../rule-helpers';
 import { ResourceRule, resourceRule } from '../../rule';
-import { engineKind } from './engines';
+import { engineKind } from '../../analysis/engines';
 
 /** A cluster that joins a global cluster without credentials of its own: a global-database secondary. */
 function isGlobalSecondary(node: CfnResource): boolean {

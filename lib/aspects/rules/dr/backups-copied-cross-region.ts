@@ -1,9 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
-import { coveringRules } from '../../../readiness/recovery/coverage';
-import { isGlobalSecondary } from '../../../readiness/recovery/estimate';
+import { coveringRules } from '../../analysis/coverage';
+import { isGlobalSecondary } from '../../analysis/estimate';
 import { ResourceRule, resourceRule } from '../../rule';
-import { isClusterMember } from '../database/engines';
+import { isClusterMember } from '../../analysis/engines';
 
 /**
  * Readiness-BACKUP-DR: every database, table and file system is selected by an AWS Backup plan

@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { numberOf, prop, rendered, resourcesOfType } from '../../rule-helpers';
 import { RuleContext, ScopeRule, scopeRule, ScopeRuleResult } from '../../rule';
-import { providedBaselineNote, providedService } from '../security/helpers';
-import { evidenceOf } from '../../../readiness/recovery/estimate';
+import { providedBaselineNote, providedService } from '../../analysis/helpers';
+import { evidenceOf } from '../../analysis/evidence';
 
 /**
  * Readiness-COST: the stage has an AWS Budgets cost budget with a positive limit and at least one

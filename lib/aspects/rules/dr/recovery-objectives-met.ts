@@ -1,7 +1,6 @@
 import { IConstruct } from 'constructs';
-import { StageConfig } from '../../../config/stage-config';
-import { compareWithTargets, estimateRecovery, fmt, missedObjectives } from '../../../readiness/recovery/estimate';
-import { recoveryPlanOf } from '../../../readiness/recovery/targets';
+import { compareWithTargets, estimateRecovery, fmt, missedObjectives } from '../../analysis/estimate';
+import { recoveryPlanOf } from '../../analysis/targets';
 import { RuleContext, ScopeRule, scopeRule, ScopeRuleResult } from '../../rule';
 
 /**
@@ -17,13 +16,13 @@ export const RecoveryObjectivesMet: ScopeRule = scopeRule({
   category: 'operations',
   info: 'An estimated recovery point or recovery time misses its target (dr.targets) for a failure scope.',
   explanation:
-    'The estimate is computed from the synthesized resources (readers, Multi-AZ, backup copies, global database) and the figures in lib/readiness/recovery/figures.ts. ' +
+    'The estimate is computed from the synthesized resources (readers, Multi-AZ, backup copies, global database) and the figures in lib/aspects/analysis/figures.ts. ' +
     'Meet a regional RPO below the copy interval with dr.mode "global-database", or copy more often (dr.copyFrequencyHours); meet an AZ RTO with a reader in another AZ; ' +
     'or change the target (stage config dr.targets, or targets.<stage>.recovery in readiness.json / enforceReadiness) if the business accepts it; ' +
     'declare measured dataSizeGiB and redeployMinutes there too.',
   test: 'test/aspects/rules/dr/recovery-objectives-met.test.ts',
   check: (scope: IConstruct, context: RuleContext): ScopeRuleResult => {
-    const plan = recoveryPlanOf(context.stage, context.settings.config as StageConfig | undefined, context.settings);
+    const plan = recoveryPlanOf(context.stage, context.config, context.settings);
     const comparisons = compareWithTargets(estimateRecovery(scope, plan.inputs), plan.targets);
     if (comparisons.every((c) => c.components.length === 0)) {
       // An estimate of nothing would meet every target: no data tier the estimate understands is not proof.

@@ -2,8 +2,8 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { rendered, resourcesOfType } from '../../rule-helpers';
 import { ResourceRule, resourceRule } from '../../rule';
-import { regionOf, searchScope, tagsOf } from '../../../readiness/recovery/coverage';
-import { isGlobalSecondary } from '../../../readiness/recovery/estimate';
+import { regionOf, searchScope, tagsOf } from '../../analysis/coverage';
+import { isGlobalSecondary } from '../../analysis/estimate';
 
 /** FIS actions that rehearse the failure of each stateful type. */
 export const DRILL_ACTIONS_BY_TYPE: Readonly<Record<string, { actionId: string; targetType: string }>> = {

@@ -3,7 +3,7 @@ import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { memoPerRun, prop, resourcesOfType, stringOf } from '../../rule-helpers';
 import { ResourceRule } from '../../rule';
 import { referencedResource } from '../intrinsics';
-import { ALARM_TYPE, notifiesSns } from '../observability/alarm-graph';
+import { ALARM_TYPE, notifiesSns } from '../../analysis/alarm-graph';
 import { EKS_CLUSTER_TYPES, field } from './eks-cluster';
 
 /** Container Insights metrics (namespace ContainerInsights, dimension ClusterName) that show node health. */

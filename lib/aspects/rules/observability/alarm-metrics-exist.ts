@@ -3,8 +3,8 @@ import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { jsonOf, logicalIdOf, prop, stringOf } from '../../rule-helpers';
 import { ResourceRule } from '../../rule';
 import { referencedResource } from '../intrinsics';
-import { ALARM_TYPE } from './alarm-graph';
-import { ENUMERATED_VALUES, metricCatalog, PATTERNED_VALUES } from './metric-catalog';
+import { ALARM_TYPE } from '../../analysis/alarm-graph';
+import { ENUMERATED_VALUES, metricCatalog, PATTERNED_VALUES } from '../../analysis/metric-catalog';
 
 /** Resource types whose `Ref` is an ARN or a URL, never the name a metric dimension takes. */
 const REF_IS_ARN = new Set([

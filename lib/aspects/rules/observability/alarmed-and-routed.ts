@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { ResourceRule, resourceRule } from '../../rule';
-import { ALARM_TYPE, alarmsWatching, COMPOSITE_TYPE, compositesOf, drivesScalingOnly, notifiesSns } from './alarm-graph';
+import { ALARM_TYPE, alarmsWatching, COMPOSITE_TYPE, compositesOf, drivesScalingOnly, notifiesSns } from '../../analysis/alarm-graph';
 
 /** Resources that must have at least one alarm on their own metrics. */
 export const WATCHED_TYPES = [

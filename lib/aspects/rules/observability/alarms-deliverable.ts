@@ -3,8 +3,8 @@ import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { jsonOf, prop, resourcesOfType, stringOf } from '../../rule-helpers';
 import { ResourceRule } from '../../rule';
 import { referencedResource } from '../intrinsics';
-import { refersTo } from '../service/references';
-import { ALARM_TYPE, COMPOSITE_TYPE } from './alarm-graph';
+import { refersTo } from '../../analysis/references';
+import { ALARM_TYPE, COMPOSITE_TYPE } from '../../analysis/alarm-graph';
 
 const RULE_TYPE = 'AWS::Events::Rule';
 const VAULT_TYPE = 'AWS::Backup::BackupVault';

@@ -4,8 +4,8 @@ import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { logicalIdOf, memoPerRun, numberOf, prop, resourcesOfType, stringOf } from '../../rule-helpers';
 import { ResourceRule } from '../../rule';
 import { referencedResource } from '../intrinsics';
-import { referenceTest } from '../service/references';
-import { ALARM_TYPE } from './alarm-graph';
+import { referenceTest } from '../../analysis/references';
+import { ALARM_TYPE } from '../../analysis/alarm-graph';
 
 const REPLICATION_GROUP = 'AWS::ElastiCache::ReplicationGroup';
 

@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
 import { prop } from '../../rule-helpers';
 import { RuleContext, ScopeRule, scopeRule, ScopeRuleResult } from '../../rule';
-import { evidenceOf, findAllOfType } from '../security/helpers';
+import { evidenceOf } from '../../analysis/evidence';
+import { findAllOfType } from '../../analysis/helpers';
 
 /**
  * Readiness-OBSERVABILITY: the stage (or app) has a CloudWatch dashboard with widgets, and every

@@ -2,9 +2,9 @@ import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { isTrue, numberOf, prop, rateToDays, rendered, resourcesOfType, stringOf } from '../../rule-helpers';
 import { ResourceRule, resourceRule } from '../../rule';
-import { refersTo } from '../service/references';
-import { alarmsWatching, notifiesSns } from './alarm-graph';
-import { isPublicEndpoint, PUBLIC_ENDPOINT_TYPES } from './public-endpoints';
+import { refersTo } from '../../analysis/references';
+import { alarmsWatching, notifiesSns } from '../../analysis/alarm-graph';
+import { isPublicEndpoint, PUBLIC_ENDPOINT_TYPES } from '../../analysis/public-endpoints';
 
 /** A synthetic check must run at least this often to catch an outage within minutes. */
 export const MAX_CHECK_INTERVAL_MINUTES = 5;

@@ -3,8 +3,8 @@ import { NagRuleCompliance } from 'cdk-nag';
 import { prop } from '../../rule-helpers';
 import { resourcesOfType } from '../../rule-helpers';
 import { ResourceRule, resourceRule } from '../../rule';
-import { alarmsOfComposite, alarmWatches, COMPOSITE_TYPE, notifiesSns, usesMetricMath, windowSeconds } from './alarm-graph';
-import { isPublicEndpoint, PUBLIC_ENDPOINT_TYPES } from './public-endpoints';
+import { alarmsOfComposite, alarmWatches, COMPOSITE_TYPE, notifiesSns, usesMetricMath, windowSeconds } from '../../analysis/alarm-graph';
+import { isPublicEndpoint, PUBLIC_ENDPOINT_TYPES } from '../../analysis/public-endpoints';
 
 /**
  * True when `composite` is a multi-window burn-rate alert on `endpoint`: its rule ANDs at least two

@@ -2,20 +2,10 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { attribute, finding, keepsData, numberOf, prop, verdict } from '../../rule-helpers';
 import { ResourceRule, resourceRule } from '../../rule';
-import { isClusterMember } from '../database/engines';
+import { isClusterMember } from '../../analysis/engines';
+import { RETAINED_TYPES } from '../../analysis/stateful-types';
 
-/** Resources that hold data a stack deletion or replacement must not destroy. */
-export const STATEFUL_TYPES: readonly string[] = [
-  'AWS::RDS::DBCluster',
-  'AWS::RDS::DBInstance',
-  'AWS::ElastiCache::ReplicationGroup',
-  'AWS::S3::Bucket',
-  'AWS::KMS::Key',
-  'AWS::DynamoDB::Table',
-  'AWS::DynamoDB::GlobalTable',
-  'AWS::EFS::FileSystem',
-  'AWS::Logs::LogGroup',
-];
+export { RETAINED_TYPES as STATEFUL_TYPES };
 
 /**
  * Readiness-DATA-RETENTION: every stateful resource has DeletionPolicy Retain or Snapshot, and every
@@ -26,7 +16,7 @@ export const StatefulResourcesRetained: ResourceRule = resourceRule({
   id: 'DATA-RETENTION',
   controlId: 'DATA-RETENTION',
   category: 'operations',
-  resourceTypes: STATEFUL_TYPES,
+  resourceTypes: RETAINED_TYPES,
   info: 'The stateful resource is deleted with its stack, or the log group keeps no bounded retention (the finding names the property).',
   explanation:
     'A renamed construct or a deleted stack must not take databases, buckets, keys, tables or logs with it (gap 5.3: "Create data retention policies"). ' +

@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
 import { isTrue, prop } from '../../rule-helpers';
 import { RuleContext, ScopeRule, scopeRule, ScopeRuleResult } from '../../rule';
-import { evidenceOf, findAllOfType, isCustomerManagedKey, providedBaseline, providedBaselineNote, providedService } from './helpers';
+import { evidenceOf } from '../../analysis/evidence';
+import { findAllOfType, isCustomerManagedKey, providedBaseline, providedBaselineNote, providedService } from '../../analysis/helpers';
 
 /**
  * Readiness-AUDIT-TRAIL: the stage (or app) has a CloudTrail trail that is multi-region, logging,

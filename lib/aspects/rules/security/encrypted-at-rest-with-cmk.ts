@@ -3,7 +3,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { NagRuleCompliance } from 'cdk-nag';
 import { finding, isTrue, logicalIdOf, prop, referencedLogicalId, stackResourcesOfType, stringOf, verdict } from '../../rule-helpers';
 import { ResourceRule, resourceRule } from '../../rule';
-import { isCustomerManagedKey, listOf } from './helpers';
+import { isCustomerManagedKey, listOf } from '../../analysis/helpers';
 
 /** Account IDs of the regional Elastic Load Balancing log-delivery principals, in every region CDK knows. */
 const ELB_LOG_DELIVERY_ACCOUNTS: ReadonlySet<string> = new Set(RegionInfo.regions.map((r) => r.elbv2Account).filter((a): a is string => typeof a === 'string'));

@@ -3,7 +3,7 @@ import { NagRuleCompliance } from 'cdk-nag';
 import { jsonOf, logicalIdOf, memoPerRun, numberOf, prop, resourcesOfType, stringOf, verdict } from '../../rule-helpers';
 import { ResourceRule, resourceRule } from '../../rule';
 import { elementsOf, mayBe, referencedResource } from '../intrinsics';
-import { cidrInterval, exposure, Family, Interval, touchesPublic, WORLD_PREFIX } from './address-ranges';
+import { cidrInterval, exposure, Family, Interval, touchesPublic, WORLD_PREFIX } from '../../analysis/address-ranges';
 
 /** The only ports (TCP) a security group may open to the internet: HTTP and HTTPS. */
 export const PUBLIC_TCP_PORTS: readonly number[] = [80, 443];

@@ -2,7 +2,8 @@ import { CfnOutput, CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { isDeployed, isTrue, prop, stringOf } from '../../rule-helpers';
 import { RuleContext, ScopeRule, scopeRule, ScopeRuleResult } from '../../rule';
-import { evidenceOf, findAllOfType, listOf, providedBaseline, providedBaselineNote, providedService } from './helpers';
+import { evidenceOf } from '../../analysis/evidence';
+import { findAllOfType, listOf, providedBaseline, providedBaselineNote, providedService } from '../../analysis/helpers';
 
 /** The resource a rendered `Ref`, `Fn::GetAtt` or `Fn::ImportValue` points at, searched in `scope`. */
 function pointedAt(scope: IConstruct, rule: CfnResource, value: unknown): CfnResource | undefined {

@@ -3,7 +3,7 @@ import { NagRuleCompliance } from 'cdk-nag';
 import { numberOf, prop } from '../../rule-helpers';
 import { ResourceRule, resourceRule, RuleContext } from '../../rule';
 import { CAPACITY_PLAN_METADATA_KEY, capacityArithmetic, CapacityArithmetic, DEFAULT_TARGET_CONCURRENT_USERS, DEFAULT_TARGET_CONCURRENT_USERS_BY_STAGE, describeCapacity } from '../../../constructs/service/capacity-plan';
-import { metadataOf, scalableTargetsOf } from './references';
+import { metadataOf, scalableTargetsOf } from '../../analysis/references';
 
 const positiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 
@@ -12,9 +12,8 @@ const positiveInt = (v: unknown): v is number => typeof v === 'number' && Number
  * or readiness.json `targets.<stage>`, read from `settings.readinessTargets`), else the plan's own, else the
  * stage default (DEFAULT_TARGET_CONCURRENT_USERS_BY_STAGE: 10,000 in prod and staging, 100 in dev).
  */
-export function targetConcurrentUsers(context: RuleContext | undefined, planTarget: unknown): number {
-  const config = context?.settings?.config as { service?: { capacity?: { targetConcurrentUsers?: unknown } } } | undefined;
-  const configured = config?.service?.capacity?.targetConcurrentUsers;
+export function targetConcurrentUsers(context: Pick<RuleContext, 'stage' | 'config' | 'settings'> | undefined, planTarget: unknown): number {
+  const configured: unknown = context?.config?.service?.capacity?.targetConcurrentUsers;
   if (positiveInt(configured)) return configured;
   const staged = (context?.settings?.readinessTargets as { targetConcurrentUsers?: unknown } | undefined)?.targetConcurrentUsers;
   if (positiveInt(staged)) return staged;
@@ -23,7 +22,7 @@ export function targetConcurrentUsers(context: RuleContext | undefined, planTarg
 }
 
 /** Why the capacity of a service cannot be proven, one finding each naming the resource, the property and the value (empty: it can). */
-export function capacityFindings(node: CfnResource, context?: RuleContext): string[] {
+export function capacityFindings(node: CfnResource, context?: Pick<RuleContext, 'stage' | 'config' | 'settings'>): string[] {
   const plan = metadataOf(node)[CAPACITY_PLAN_METADATA_KEY] as { concurrencyPerTask?: unknown } | undefined;
   if (!plan) {
     return [
@@ -52,7 +51,7 @@ export function capacityFindings(node: CfnResource, context?: RuleContext): stri
  * MaxCapacity of its scalable target (DesiredCount when it does not autoscale). `undefined` when the
  * plan or the task ceiling is missing or unreadable.
  */
-export function capacityOf(node: CfnResource, context?: RuleContext): CapacityArithmetic | undefined {
+export function capacityOf(node: CfnResource, context?: Pick<RuleContext, 'stage' | 'config' | 'settings'>): CapacityArithmetic | undefined {
   const plan = metadataOf(node)[CAPACITY_PLAN_METADATA_KEY] as { targetConcurrentUsers?: unknown; concurrencyPerTask?: unknown } | undefined;
   if (!plan || !positiveInt(plan.concurrencyPerTask)) return undefined;
   const maxima = scalableTargetsOf(node).map((t) => numberOf(t, prop(t, 'MaxCapacity')));

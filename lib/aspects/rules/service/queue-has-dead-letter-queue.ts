@@ -2,7 +2,7 @@ import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { memoPerRun, numberOf, prop, rendered, resourcesOfType } from '../../rule-helpers';
 import { ResourceRule, resourceRule } from '../../rule';
-import { referenceTest } from './references';
+import { referenceTest } from '../../analysis/references';
 
 /** Most receives before a message is dead-lettered: more turns a poison message into a retry storm. */
 export const MAX_RECEIVE_COUNT = 10;

@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { finding, logicalIdOf, numberOf, prop, stringOf, verdict } from '../../rule-helpers';
 import { ResourceRule, resourceRule } from '../../rule';
-import { scalableTargetsOf, scalingPoliciesOf } from './references';
+import { scalableTargetsOf, scalingPoliciesOf } from '../../analysis/references';
 
 /** Fewest tasks a scalable target may keep: one task or one AZ can then fail. */
 export const MIN_SCALABLE_TASKS = 2;

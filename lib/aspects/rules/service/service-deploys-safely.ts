@@ -2,7 +2,7 @@ import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { isTrue, prop, resourcesOfType, stringOf } from '../../rule-helpers';
 import { ResourceRule, resourceRule, RuleContext } from '../../rule';
-import { refersTo } from './references';
+import { refersTo } from '../../analysis/references';
 
 /** ECS deployment controller: circuit breaker with rollback, and (prod) CloudWatch alarms that roll back. */
 function ecsControllerSafe(node: CfnResource, prod: boolean): boolean {

@@ -2,8 +2,8 @@ import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { logicalIdOf, numberOf, primitive, prop, resourcesOfType, shown, stringOf, verdict } from '../../rule-helpers';
 import { DEFAULT_MAX_WAF_RATE_LIMIT_PER_5_MIN, ResourceRule, resourceRule, RuleContext } from '../../rule';
-import { cidrInterval, exposure, Family } from '../security/address-ranges';
-import { referencedInStack, referrers } from './references';
+import { cidrInterval, exposure, Family } from '../../analysis/address-ranges';
+import { referencedInStack, referrers } from '../../analysis/references';
 
 /** Managed groups every protecting WebACL must run (in block mode). */
 export const REQUIRED_WAF_MANAGED_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet'];

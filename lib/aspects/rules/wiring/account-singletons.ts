@@ -2,7 +2,8 @@ import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { prop, resourcesOfType, stringOf } from '../../rule-helpers';
 import { RuleContext, ScopeRule, ScopeRuleResult } from '../../rule';
-import { evidenceOf, providedBaseline } from '../security/helpers';
+import { evidenceOf } from '../../analysis/evidence';
+import { providedBaseline } from '../../analysis/helpers';
 
 /** Resource types that exist at most once per account and region (per analyzer type for Access Analyzer). */
 export const ACCOUNT_SINGLETON_TYPES = [
@@ -81,7 +82,7 @@ export const AccountSingletons: ScopeRule = {
     }
     const baseline = providedBaseline(context);
     if (baseline) {
-      const config = (context.settings as { config?: { account?: string; region?: string } }).config;
+      const config = context.config;
       for (const s of mine) {
         if (!BASELINE_TYPES.has(s.resource.cfnResourceType)) continue;
         const inDeclared = !config || ((s.account === undefined || s.account === config.account) && (s.region === undefined || s.region === config.region));

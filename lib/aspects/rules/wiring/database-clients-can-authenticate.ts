@@ -3,8 +3,8 @@ import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { isTrue, jsonOf, logicalIdOf, primitive, prop, resourcesOfType } from '../../rule-helpers';
 import { ResourceRule } from '../../rule';
 import { referencedResource } from '../intrinsics';
-import { refersTo } from '../service/references';
-import { roleMay } from './policy-evaluation';
+import { refersTo } from '../../analysis/references';
+import { roleMay } from '../../analysis/policy-evaluation';
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 

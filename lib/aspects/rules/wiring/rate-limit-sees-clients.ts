@@ -3,7 +3,7 @@ import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from '../../../constructs/edge/cloudfront-origin-prefix-list';
 import { jsonOf, prop, rendered, resourcesOfType, stringOf } from '../../rule-helpers';
 import { ResourceRule } from '../../rule';
-import { referencedInStack, referrers, refersTo } from '../service/references';
+import { referencedInStack, referrers, refersTo } from '../../analysis/references';
 
 /** Managed rule groups that judge the request's source address only. */
 export const SOURCE_ADDRESS_GROUPS = ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesAnonymousIpList'];

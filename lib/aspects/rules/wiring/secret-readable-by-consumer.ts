@@ -3,7 +3,7 @@ import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { isTrue, logicalIdOf, primitive, prop } from '../../rule-helpers';
 import { ResourceRule } from '../../rule';
 import { referencedResource } from '../intrinsics';
-import { identityPolicies, keyPolicy, roleMay, secretResourcePolicies, Statement } from './policy-evaluation';
+import { identityPolicies, keyPolicy, roleMay, secretResourcePolicies, Statement } from '../../analysis/policy-evaluation';
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 

@@ -6,7 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagRuleCompliance } from 'cdk-nag';
 import { AlarmMetricsExist as rule } from '../../../../lib/aspects/rules/observability/alarm-metrics-exist';
-import { metricCatalog, metricCatalogLoadMillis } from '../../../../lib/aspects/rules/observability/metric-catalog';
+import { metricCatalog, metricCatalogLoadMillis } from '../../../../lib/aspects/analysis/metric-catalog';
 import { App } from 'aws-cdk-lib';
 import { ReadinessChecks } from '../../../../lib/aspects/readiness-checks';
 import { enforceReadiness } from '../../../../lib/readiness/gate';

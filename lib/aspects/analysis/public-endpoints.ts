@@ -1,6 +1,6 @@
 /** Which resources are public endpoints: internet-facing application load balancers and CloudFront distributions. */
 import { CfnResource } from 'aws-cdk-lib';
-import { prop, stringOf } from '../../rule-helpers';
+import { prop, stringOf } from '../rule-helpers';
 
 export const PUBLIC_ENDPOINT_TYPES = ['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::CloudFront::Distribution'];
 

@@ -1,10 +1,10 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { capacitySection } from '../../../../lib/aspects/rules/service/capacity-report-section';
-import { PROD } from '../../../../lib/config/stages';
-import { CAPACITY_PLAN_METADATA_KEY } from '../../../../lib/constructs/service/capacity-plan';
-import { REPORT_SECTIONS } from '../../../../lib/readiness/sections';
-import { cfnOf, userStack } from '../rule-test-kit';
+import { capacitySection } from '../../../lib/readiness/sections/capacity-report-section';
+import { PROD } from '../../../lib/config/stages';
+import { CAPACITY_PLAN_METADATA_KEY } from '../../../lib/constructs/service/capacity-plan';
+import { REPORT_SECTIONS } from '../../../lib/readiness/sections';
+import { cfnOf, userStack } from '../../aspects/rules/rule-test-kit';
 
 describe('capacity report section', () => {
   test('shows the arithmetic per user-facing service against the stage target', () => {

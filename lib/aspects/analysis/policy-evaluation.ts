@@ -13,9 +13,9 @@
  * - A permissions boundary the rule cannot read as allowing the action counts against.
  */
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
-import { jsonOf, logicalIdOf, memoPerRun, primitive, prop, resourcesOfType } from '../../rule-helpers';
-import { referencedResource } from '../intrinsics';
-import { referenceTest, refersTo } from '../service/references';
+import { jsonOf, logicalIdOf, memoPerRun, primitive, prop, resourcesOfType } from '../rule-helpers';
+import { referencedResource } from '../rules/intrinsics';
+import { referenceTest, refersTo } from './references';
 
 export type Statement = Record<string, unknown>;
 

@@ -4,7 +4,7 @@
  */
 import { CfnResource, Stack, Stage, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { prop, referencedLogicalId, rendered, resourcesOfType } from '../../aspects/rule-helpers';
+import { prop, referencedLogicalId, rendered, resourcesOfType } from '../rule-helpers';
 
 export interface CoveringRule {
   readonly plan: CfnResource;

@@ -5,8 +5,8 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { FailureScope, FAILURE_SCOPES, RecoveryObjective } from '../../config/stage-config';
-import { isTrue, numberOf, prop, referencedLogicalId, rendered, resourcesOfType, stringOf } from '../../aspects/rule-helpers';
-import { EvidenceItem } from '../types';
+import { isTrue, numberOf, prop, referencedLogicalId, rendered, resourcesOfType, stringOf } from '../rule-helpers';
+import { evidenceOf, EvidenceItem } from './evidence';
 import { coveringRules, regionOf } from './coverage';
 import { FIGURES, RecoveryFigure } from './figures';
 
@@ -42,16 +42,6 @@ export interface ScopeComparison extends ScopeEstimate {
   readonly rtoMet: boolean;
 }
 
-export function evidenceOf(node: CfnResource, note?: string): EvidenceItem {
-  const stack = Stack.of(node);
-  return {
-    constructPath: node.node.path,
-    logicalId: stack.resolve(node.logicalId),
-    stackName: stack.artifactId,
-    resourceType: node.cfnResourceType,
-    ...(note ? { note } : {}),
-  };
-}
 
 /** Minutes as the report shows them: seconds below a minute, hours above 120 minutes. */
 export function fmt(minutes: number): string {

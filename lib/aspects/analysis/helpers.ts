@@ -1,10 +1,9 @@
 /** Shared reading of security-relevant values (keys, resource lists) for the security rules. */
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { EvidenceItem } from '../../../readiness/types';
-import { logicalIdOf, primitive, resourcesOfType } from '../../rule-helpers';
-import { RuleContext } from '../../rule';
-import { PROVIDED_BASELINE_SETTING, ProvidedService, providedServiceProblems, ProvidedServiceEvidence } from '../../../config/provided-baseline';
+import { primitive, resourcesOfType } from '../rule-helpers';
+import { RuleContext } from '../rule';
+import { PROVIDED_BASELINE_SETTING, ProvidedService, providedServiceProblems, ProvidedServiceEvidence } from '../../config/provided-baseline';
 
 /**
  * A customer-managed KMS key: a reference to a key resource (Ref/GetAtt/ImportValue) or a literal
@@ -18,10 +17,6 @@ export function isCustomerManagedKey(node: CfnResource, value: unknown): boolean
   return true;
 }
 
-/** Evidence for the report: where the resource is. */
-export function evidenceOf(node: CfnResource, note?: string): EvidenceItem {
-  return { constructPath: node.node.path, logicalId: logicalIdOf(node), stackName: Stack.of(node).artifactId, resourceType: node.cfnResourceType, note };
-}
 
 /** Every CfnResource of `type` under `scope`, in tree order (read from the type index a gate run keeps, not a walk per call). */
 export function findAllOfType(scope: IConstruct, type: string): CfnResource[] {
@@ -47,8 +42,7 @@ export interface DeclaredBaseline {
  * (apps that pass no stage config) or the stage config's `security.baseline` with mode `provided`.
  */
 export function providedBaseline(context: RuleContext): DeclaredBaseline | undefined {
-  const settings = context.settings as { securityBaseline?: unknown; config?: { security?: { baseline?: unknown } } };
-  const declared = (settings.securityBaseline ?? settings.config?.security?.baseline) as
+  const declared = (context.settings.securityBaseline ?? context.config?.security?.baseline) as
     | { mode?: string; providedBy?: unknown; evidenceUrl?: unknown }
     | undefined;
   if (declared?.mode !== 'provided') return undefined;

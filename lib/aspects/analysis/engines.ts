@@ -1,5 +1,5 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { prop, referencedLogicalId, stringOf } from '../../rule-helpers';
+import { prop, referencedLogicalId, stringOf } from '../rule-helpers';
 
 /** PostgreSQL and MySQL engines (RDS, Aurora, MariaDB): the relational databases the data rules cover. */
 const RELATIONAL = /^(aurora|aurora-mysql|aurora-postgresql|postgres|mysql|mariadb)$/;

@@ -1,15 +1,15 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { PROD, DEV } from '../../../lib/config/stages';
-import { AccessAnalyzers } from '../../../lib/constructs/security/access-analyzers';
-import { AuditTrail } from '../../../lib/constructs/security/audit-trail';
-import { ThreatDetection } from '../../../lib/constructs/security/threat-detection';
-import { SecurityStack } from '../../../lib/stacks/security-stack';
-import { AuditTrailEnabled } from '../../../lib/aspects/rules/security/audit-trail-enabled';
-import { SecurityMonitoringEnabled } from '../../../lib/aspects/rules/security/security-monitoring-enabled';
-import { AccountSingletons } from '../../../lib/aspects/rules/wiring/account-singletons';
-import { evaluateReadiness } from '../../../lib/readiness/gate';
-import { buildStage, newTestApp } from '../../helpers/synth';
+import { PROD, DEV } from '../../lib/config/stages';
+import { AccessAnalyzers } from '../../lib/constructs/security/access-analyzers';
+import { AuditTrail } from '../../lib/constructs/security/audit-trail';
+import { ThreatDetection } from '../../lib/constructs/security/threat-detection';
+import { SecurityStack } from '../../lib/stacks/security-stack';
+import { AuditTrailEnabled } from '../../lib/aspects/rules/security/audit-trail-enabled';
+import { SecurityMonitoringEnabled } from '../../lib/aspects/rules/security/security-monitoring-enabled';
+import { AccountSingletons } from '../../lib/aspects/rules/wiring/account-singletons';
+import { evaluateReadiness } from '../../lib/readiness/gate';
+import { buildStage, newTestApp } from '../helpers/synth';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 

@@ -3,8 +3,8 @@
  * whether an alarm reaches an SNS topic, and which composites an alarm feeds.
  */
 import { CfnResource, Stack } from 'aws-cdk-lib';
-import { isTrue, jsonOf, memoPerRun, primitive, prop, resourcesOfType, stringOf } from '../../rule-helpers';
-import { referenceTest, refersTo } from '../service/references';
+import { isTrue, jsonOf, memoPerRun, primitive, prop, resourcesOfType, stringOf } from '../rule-helpers';
+import { referenceTest, refersTo } from './references';
 
 export const ALARM_TYPE = 'AWS::CloudWatch::Alarm';
 export const COMPOSITE_TYPE = 'AWS::CloudWatch::CompositeAlarm';

@@ -3,7 +3,7 @@
  * (same stack: Ref/GetAtt; another stack: its export), and which scalable target drives an ECS service.
  */
 import { CfnResource, Stack } from 'aws-cdk-lib';
-import { attribute, jsonOf, logicalIdOf, prop, resourcesOfType, stringOf } from '../../rule-helpers';
+import { attribute, jsonOf, logicalIdOf, prop, resourcesOfType, stringOf } from '../rule-helpers';
 
 /**
  * A test of whether a rendered value refers to `target`: `referenceTest(target)(stack, value)` is

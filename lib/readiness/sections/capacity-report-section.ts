@@ -4,16 +4,16 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { RuleContext } from '../../rule';
-import { logicalIdOf, prop, resourcesOfType } from '../../rule-helpers';
-import { describeCapacity, CAPACITY_PLAN_METADATA_KEY, DEFAULT_TARGET_CONCURRENT_USERS_BY_STAGE } from '../../../constructs/service/capacity-plan';
-import { ReportSection, ReportSectionContext, table } from '../../../readiness/sections/section';
-import { capacityFindings, capacityOf, targetConcurrentUsers } from './capacity-plan-met';
-import { metadataOf } from './references';
+import { RuleContext } from '../../aspects/rule';
+import { logicalIdOf, prop, resourcesOfType } from '../../aspects/rule-helpers';
+import { describeCapacity, CAPACITY_PLAN_METADATA_KEY, DEFAULT_TARGET_CONCURRENT_USERS_BY_STAGE } from '../../constructs/service/capacity-plan';
+import { ReportSection, ReportSectionContext, table } from './section';
+import { capacityFindings, capacityOf, targetConcurrentUsers } from '../../aspects/rules/service/capacity-plan-met';
+import { metadataOf } from '../../aspects/analysis/references';
 
 export function capacitySection(scope: IConstruct, context: ReportSectionContext): ReportSection | undefined {
-  // Only the settings are read (the stage's target); no import of the pack, no cycle.
-  const ruleContext = { stage: context.stage, settings: { ...context.settings, ...(context.config ? { config: context.config } : {}) } } as unknown as RuleContext;
+  // Only what decides the target is read (stage, config, settings); no pack is run here.
+  const ruleContext: Pick<RuleContext, 'stage' | 'config' | 'settings'> = { stage: context.stage, config: context.config, settings: context.settings ?? {} };
   const services = resourcesOfType(scope, 'AWS::ECS::Service').filter((s) => {
     const balancers = prop(s, 'LoadBalancers');
     return metadataOf(s)[CAPACITY_PLAN_METADATA_KEY] !== undefined || (Array.isArray(balancers) && balancers.length > 0);
