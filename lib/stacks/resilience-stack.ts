@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { StageConfig } from '../config/stage-config';
-import { FailoverDrills } from '../constructs/chaos/failover-drills';
+import { EksZoneDrillTarget, FailoverDrills } from '../constructs/chaos/failover-drills';
 import { CostBudget } from '../constructs/cost/cost-budget';
 
 export interface ResilienceStackProps extends StackProps {
@@ -43,6 +43,11 @@ export interface ResilienceStackProps extends StackProps {
    * @default - no task-stop drill
    */
   readonly taskService?: ecs.IBaseService;
+  /**
+   * EKS workloads whose pods in the first zone the zone drill deletes.
+   * @default - no EKS drill
+   */
+  readonly eksZonePods?: EksZoneDrillTarget[];
 }
 
 /**
@@ -63,6 +68,7 @@ export class ResilienceStack extends Stack {
       taskCluster: props.taskCluster,
       taskService: props.taskService,
       taskStopPercent: config.dr.drillTaskStopPercent,
+      eksZonePods: props.eksZonePods,
       databaseStopAlarm: props.databaseStopAlarm,
       cacheStopAlarm: props.cacheStopAlarm,
       serviceStopAlarm: props.serviceStopAlarm,
