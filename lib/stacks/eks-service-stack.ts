@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -14,8 +14,11 @@ import { StageConfig } from '../config/stage-config';
 import { EksClusterAlarms, KubernetesNamespace, KubernetesWorkload, ProductionCluster } from '../constructs/eks';
 import { EksZoneDrillTarget } from '../constructs/chaos/failover-drills';
 import { WebFirewall } from '../constructs/firewall/web-firewall';
-import { acknowledgeLogDeliveryBucket, logGroupKey } from '../constructs/service/task-helpers';
-import { ServiceCache, ServiceDatabase } from './service-stack';
+import { acknowledge, acknowledgeLogDeliveryBucket, logGroupKey } from '../constructs/service/task-helpers';
+import { acknowledgeControlTower } from '../aspects/control-tower';
+import { CloudFrontOriginPrefixList } from '../constructs/edge/cloudfront-origin-prefix-list';
+import { waive } from '../readiness/waivers';
+import { ORIGIN_VERIFY_FIELD, ORIGIN_VERIFY_HEADER, originSecretName, ServiceCache, ServiceDatabase } from './service-stack';
 
 /** Namespace of the application workloads on the cluster. */
 export const APP_NAMESPACE = 'app';
@@ -55,6 +58,10 @@ export class EksServiceStack extends Stack {
   public readonly web: KubernetesWorkload;
   public readonly worker: KubernetesWorkload;
   public readonly alarms: EksClusterAlarms;
+  /** Set when the stage has a CDN: the ALB only admits CloudFront's origin-facing addresses. */
+  public readonly cloudFrontPrefixList?: CloudFrontOriginPrefixList;
+  /** Set when the stage has a CDN: the value CloudFront sends in `X-Origin-Verify` (replicated to us-east-1). */
+  public readonly originSecret?: secretsmanager.Secret;
   /** The pods the zone drill deletes (the web service's, in the drill's zone). */
   public readonly drillTargets: EksZoneDrillTarget[];
 
@@ -83,10 +90,32 @@ export class EksServiceStack extends Stack {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: svc.worker.maxReceiveCount },
     });
 
+    // With a CDN, only CloudFront reaches the origin, on 443, with the origin header (as ServiceStack does).
+    if (config.edge.cdn) {
+      this.cloudFrontPrefixList = new CloudFrontOriginPrefixList(this, 'CloudFrontOrigins');
+      this.originSecret = new secretsmanager.Secret(this, 'OriginSecret', {
+        secretName: originSecretName(config.stage),
+        description: `Value of the ${ORIGIN_VERIFY_HEADER} header CloudFront sends to the ${config.stage} load balancer`,
+        encryptionKey: this.encryptionKey,
+        generateSecretString: { secretStringTemplate: '{}', generateStringKey: ORIGIN_VERIFY_FIELD, passwordLength: 48, excludePunctuation: true },
+        replicaRegions: [{ region: 'us-east-1' }],
+      });
+      waive(this.originSecret, {
+        control: 'SECRET-ROTATION',
+        reason:
+          'Rotated by redeploy, not by a schedule: a new value is put into the secret and both stacks are redeployed, the load balancer accepting the previous value meanwhile (edge.acceptPreviousOriginSecret); a scheduled rotation would change the value behind the resolved templates.',
+        owner: 'Platform',
+        expires: '2027-02-26',
+      });
+    }
+    const redirectHttp = !this.cloudFrontPrefixList;
+
     // Load balancer: CDK-owned, HTTPS only, as ProtectedService builds it.
     const albSg = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', { vpc, description: 'Internet-facing HTTPS entry', allowAllOutbound: false });
-    albSg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS');
-    albSg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP, redirected to HTTPS');
+    for (const peer of this.cloudFrontPrefixList ? [this.cloudFrontPrefixList.peer] : [ec2.Peer.anyIpv4()]) {
+      albSg.addIngressRule(peer, ec2.Port.tcp(443), 'HTTPS');
+      if (redirectHttp) albSg.addIngressRule(peer, ec2.Port.tcp(80), 'HTTP, redirected to HTTPS');
+    }
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc,
       internetFacing: true,
@@ -116,7 +145,7 @@ export class EksServiceStack extends Stack {
       sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
       open: false,
     });
-    this.loadBalancer.addRedirect({ sourcePort: 80, sourceProtocol: elbv2.ApplicationProtocol.HTTP, targetPort: 443, targetProtocol: elbv2.ApplicationProtocol.HTTPS, open: false });
+    if (redirectHttp) this.loadBalancer.addRedirect({ sourcePort: 80, sourceProtocol: elbv2.ApplicationProtocol.HTTP, targetPort: 443, targetProtocol: elbv2.ApplicationProtocol.HTTPS, open: false });
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'WebTargets', {
       vpc,
       targetType: elbv2.TargetType.IP,
@@ -126,7 +155,17 @@ export class EksServiceStack extends Stack {
       deregistrationDelay: Duration.seconds(30),
       stickinessCookieDuration: svc.stickySessions ? Duration.days(1) : undefined,
     });
-    listener.addTargetGroups('Web', { targetGroups: [this.targetGroup] });
+    if (this.originSecret) {
+      const values = [
+        this.originSecret.secretValueFromJson(ORIGIN_VERIFY_FIELD),
+        ...(config.edge.acceptPreviousOriginSecret ? [SecretValue.secretsManager(this.originSecret.secretArn, { jsonField: ORIGIN_VERIFY_FIELD, versionStage: 'AWSPREVIOUS' })] : []),
+      ];
+      // Requests that did not come through the CDN end here.
+      listener.addAction('Default', { action: elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' }) });
+      listener.addTargetGroups('Web', { priority: 1, conditions: [elbv2.ListenerCondition.httpHeader(ORIGIN_VERIFY_HEADER, values.map((v) => v.unsafeUnwrap()))], targetGroups: [this.targetGroup] });
+    } else {
+      listener.addTargetGroups('Web', { targetGroups: [this.targetGroup] });
+    }
     albSg.addEgressRule(podSg, ec2.Port.tcp(svc.containerPort), 'Web pods');
     podSg.addIngressRule(albSg, ec2.Port.tcp(svc.containerPort), 'Load balancer to the web pods');
 
@@ -136,6 +175,8 @@ export class EksServiceStack extends Stack {
       sensitivePaths: [...svc.waf.sensitivePaths],
       sensitivePathRateLimitPer5Min: svc.waf.sensitivePathRateLimitPer5Min,
       blockAnonymousIps: svc.waf.blockAnonymousIps,
+      // Behind CloudFront every source address is CloudFront's: count clients by the address CloudFront forwards.
+      clientAddressHeader: this.cloudFrontPrefixList ? 'X-Forwarded-For' : undefined,
       encryptionKey: this.encryptionKey,
       logRetention: svc.logRetentionDays as logs.RetentionDays,
     });
@@ -211,6 +252,41 @@ export class EksServiceStack extends Stack {
     binding.node.addDependency(this.web.manifest);
 
     this.alarms = new EksClusterAlarms(this, 'ClusterAlarms', { clusterName: cluster.clusterName, alarmTopic });
+    this.acknowledgePlatformFindings(webRole, workerRole, accessLogs);
     this.drillTargets = [{ clusterName: cluster.clusterName, namespace: APP_NAMESPACE, labelSelector: 'app.kubernetes.io/name=web', kubernetesServiceAccount: 'fis-experiment' }];
+  }
+
+  /**
+   * The AwsSolutions/NIST findings on the roles and handlers aws-eks-v2 generates for the cluster (the
+   * control plane, Auto Mode's node role, the kubectl provider that applies manifests), and on the pod roles.
+   */
+  private acknowledgePlatformFindings(webRole: iam.Role, workerRole: iam.Role, accessLogs: s3.IBucket): void {
+    const cluster = this.platform.cluster;
+    acknowledgeControlTower(accessLogs, 's3_bucket_default_encryption_kms_check', 'CT.S3.PR.10: ALB access log delivery writes only to SSE-S3 buckets; the bucket is private, TLS-only and versioned.');
+    acknowledgeControlTower(accessLogs, 's3_bucket_logging_enabled_check', 'CT.S3.PR.2: the bucket is itself a log destination; logging it to another bucket would only move the question. CloudTrail records access to it.');
+    acknowledgeControlTower(accessLogs, 's3_bucket_object_lock_enabled_check', 'CT.S3.PR.9: operational logs expire by lifecycle rule; Object Lock is for the audit trail, whose bucket has it.');
+    acknowledgeControlTower(accessLogs, 's3_event_notifications_enabled_check', 'CT.S3.PR.4: no process consumes object events of a log bucket.');
+    acknowledge(cluster.role, 'AwsSolutions-IAM4', 'EKS Auto Mode requires its AWS managed cluster policies (AmazonEKSClusterPolicy, ComputePolicy, BlockStoragePolicy, LoadBalancingPolicy, NetworkingPolicy); AWS maintains them with the features Auto Mode runs.');
+    acknowledge(cluster.node.tryFindChild('ClusternodePoolRole'), 'AwsSolutions-IAM4', 'The Auto Mode node role needs AmazonEKSWorkerNodePolicy and AmazonEC2ContainerRegistryReadOnly (nodes join and pull images); applications never use it (pod identity).');
+    acknowledge(this.platform.node.tryFindChild('CloudWatchAgentRole'), 'AwsSolutions-IAM4', 'CloudWatchAgentServerPolicy is the policy the Container Insights agent is documented with; the role is assumed only by the agent\'s service account through pod identity.');
+    const kubectl = cluster.node.tryFindChild('KubectlProvider');
+    const handlerReason = 'Generated by aws-eks-v2 for the kubectl provider: invoked only by CloudFormation during deployments of this stack to apply the manifests';
+    acknowledge(kubectl, 'AwsSolutions-IAM4', `${handlerReason}; it needs the Lambda basic/VPC execution policies and ECR read for the kubectl layer.`);
+    acknowledge(kubectl, 'AwsSolutions-IAM5', `${handlerReason}; the provider framework may invoke every version of its own handler (<handler ARN>:*).`);
+    acknowledge(kubectl, 'AwsSolutions-L1', `${handlerReason}; its runtime is set by aws-cdk-lib and follows its upgrades.`);
+    acknowledge(kubectl, 'NIST.800.53.R5-IAMNoInlinePolicy', `${handlerReason}; the inline policies belong to its own roles alone.`);
+    acknowledge(kubectl, 'NIST.800.53.R5-LambdaConcurrency', `${handlerReason}; a reserved concurrency would only add a failure mode.`);
+    acknowledge(kubectl, 'NIST.800.53.R5-LambdaDLQ', `${handlerReason}; invocations are synchronous, a failure fails the deployment, which rolls back.`);
+    for (const fn of kubectl?.node.findAll() ?? []) {
+      if ((fn as { cfnResourceType?: string }).cfnResourceType === 'AWS::Lambda::Function') {
+        acknowledgeControlTower(fn, 'lambda_inside_vpc_check', `CT.LAMBDA.PR.3: ${handlerReason}; the handler runs in the VPC (subnets imported from the Network stack) and the provider framework calls only the Lambda API.`);
+      }
+    }
+    for (const role of [webRole, workerRole]) {
+      acknowledge(role, 'NIST.800.53.R5-IAMNoInlinePolicy', 'The pod identity role of one service account; its policy is generated from the grants of this stack and shared with no other principal.');
+    }
+    for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+      acknowledge(webRole.node.tryFindChild('DefaultPolicy'), `AwsSolutions-IAM5[Action::${action}]`, 'Sending to an SSE-KMS queue needs kms:GenerateDataKey* and kms:ReEncrypt* (grantSendMessages); the statement is scoped to the queue key.');
+    }
   }
 }
