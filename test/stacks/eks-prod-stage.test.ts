@@ -11,6 +11,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { main, selectCompute } from '../../bin/app';
 import { CONTROLS } from '../../lib/readiness/catalogue';
 import { checkAcknowledgments } from '../../lib/readiness/waivers';
+import { StageConfig } from '../../lib/config/stage-config';
+import { PROD } from '../../lib/config/stages';
+import { validateStageConfig } from '../../lib/config/validate-config';
 import { ReadinessStage } from '../../lib/stacks/readiness-stage';
 import { NO_BUNDLING } from '../helpers/synth';
 
@@ -23,6 +26,12 @@ describe('bin: -c compute=...', () => {
     expect(selectCompute('eks')).toBe('eks');
     expect(selectCompute('fargate')).toBe('fargate');
     expect(() => selectCompute('k8s')).toThrow(/compute = "k8s": use one of fargate, eks \(-c compute=eks\)/);
+  });
+
+  test('the stage config\'s compute is validated with the other fields; unset means Fargate', () => {
+    expect(() => validateStageConfig({ ...PROD, compute: 'k8s' } as unknown as StageConfig)).toThrow(/compute = "k8s": use one of fargate, eks, or leave it unset for Fargate/);
+    expect(() => validateStageConfig({ ...PROD, compute: 'eks' })).not.toThrow();
+    expect(() => validateStageConfig(PROD)).not.toThrow();
   });
 });
 
