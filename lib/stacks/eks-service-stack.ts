@@ -20,6 +20,9 @@ import { CloudFrontOriginPrefixList } from '../constructs/edge/cloudfront-origin
 import { waive } from '../readiness/waivers';
 import { ORIGIN_VERIFY_FIELD, ORIGIN_VERIFY_HEADER, originSecretName, ServiceCache, ServiceDatabase } from './service-stack';
 
+/** Kubernetes service account (and user, for the FIS role's access entry) the zone drill acts as. */
+export const FIS_KUBERNETES_USER = 'fis-experiment';
+
 /** Namespace of the application workloads on the cluster. */
 export const APP_NAMESPACE = 'app';
 
@@ -251,9 +254,39 @@ export class EksServiceStack extends Stack {
     });
     binding.node.addDependency(this.web.manifest);
 
+    // What FIS needs to delete pods in the namespace (aws:eks:pod-delete): a service account, and a Role bound
+    // to it and to the user the drill role's access entry maps to (ResilienceStack).
+    const fisRbac = cluster.addManifest(
+      'FisExperimentRbac',
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: FIS_KUBERNETES_USER, namespace: APP_NAMESPACE } },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: FIS_KUBERNETES_USER, namespace: APP_NAMESPACE },
+        rules: [
+          { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'create', 'patch', 'delete'] },
+          { apiGroups: [''], resources: ['pods'], verbs: ['create', 'list', 'get', 'delete', 'deletecollection'] },
+          { apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['update'] },
+          { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
+          { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] },
+        ],
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: FIS_KUBERNETES_USER, namespace: APP_NAMESPACE },
+        subjects: [
+          { kind: 'ServiceAccount', name: FIS_KUBERNETES_USER, namespace: APP_NAMESPACE },
+          { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: FIS_KUBERNETES_USER },
+        ],
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: FIS_KUBERNETES_USER },
+      },
+    );
+    fisRbac.node.addDependency(namespace.manifest);
+
     this.alarms = new EksClusterAlarms(this, 'ClusterAlarms', { clusterName: cluster.clusterName, alarmTopic });
     this.acknowledgePlatformFindings(webRole, workerRole, accessLogs);
-    this.drillTargets = [{ clusterName: cluster.clusterName, namespace: APP_NAMESPACE, labelSelector: 'app.kubernetes.io/name=web', kubernetesServiceAccount: 'fis-experiment' }];
+    this.drillTargets = [{ clusterName: cluster.clusterName, namespace: APP_NAMESPACE, labelSelector: 'app.kubernetes.io/name=web', kubernetesServiceAccount: FIS_KUBERNETES_USER }];
   }
 
   /**

@@ -2,6 +2,7 @@ import { Stack, StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -73,6 +74,13 @@ export class ResilienceStack extends Stack {
       cacheStopAlarm: props.cacheStopAlarm,
       serviceStopAlarm: props.serviceStopAlarm,
       logRetention: config.network.flowLogRetentionDays as logs.RetentionDays,
+    });
+
+    // FIS calls the Kubernetes API as the drill role: an access entry maps it to the user the namespace's
+    // RoleBinding names (the service account of the drill, `kubernetesServiceAccount`, is bound too).
+    const clusters = [...new Set((props.eksZonePods ?? []).map((t) => t.clusterName))];
+    clusters.forEach((clusterName, i) => {
+      new eks.CfnAccessEntry(this, `DrillAccessEntry${i}`, { clusterName, principalArn: this.drills.role.roleArn, username: (props.eksZonePods ?? []).find((t) => t.clusterName === clusterName)!.kubernetesServiceAccount, type: 'STANDARD' });
     });
 
     this.budget = new CostBudget(this, 'Budget', {

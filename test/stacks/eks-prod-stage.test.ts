@@ -107,5 +107,9 @@ describe('prod stage on EKS (-c stage=prod -c compute=eks)', () => {
       Actions: { DeletePods0: { ActionId: 'aws:eks:pod-delete' } },
       StopConditions: [{ Source: 'aws:cloudwatch:alarm', Value: Match.anyValue() }],
     });
+    // FIS reaches the Kubernetes API as its role, mapped to the user the namespace's RoleBinding names.
+    resilience.hasResourceProperties('AWS::EKS::AccessEntry', { Username: 'fis-experiment', PrincipalArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Drills'), 'Arn'] } });
+    const manifests = Object.values(service.findResources('Custom::AWSCDK-EKS-KubernetesResource')).map((r) => JSON.stringify(r.Properties.Manifest));
+    expect(manifests.some((m) => m.includes('RoleBinding') && m.includes('fis-experiment') && m.includes('deletecollection'))).toBe(true);
   });
 });
