@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { App, Stage } from 'aws-cdk-lib';
-import { stageConstructId, StageName, STAGE_NAMES } from '../lib/config/stage-config';
+import { COMPUTE_PLATFORMS, ComputePlatform, stageConstructId, StageName, STAGE_NAMES } from '../lib/config/stage-config';
 import { STAGES } from '../lib/config/stages';
 import { enforceReadiness } from '../lib/readiness/gate';
 import { ValidationError } from '../lib/validation/rule-table';
@@ -22,9 +22,19 @@ export function selectStages(requested: unknown): StageName[] {
   throw new Error(`Unknown stage ${JSON.stringify(requested)} (context "stage"). Valid stages: ${STAGE_NAMES.join(', ')}.`);
 }
 
+/** `-c compute=eks` runs the stages' services on EKS; no context: each stage's `compute` (Fargate by default). */
+export function selectCompute(requested: unknown): ComputePlatform | undefined {
+  if (requested === undefined || requested === '') return undefined;
+  if (typeof requested === 'string' && (COMPUTE_PLATFORMS as readonly string[]).includes(requested)) return requested as ComputePlatform;
+  throw new ValidationError('Context "compute"', [
+    { field: 'compute', value: requested, fix: `use one of ${COMPUTE_PLATFORMS.join(', ')} (-c compute=eks), or leave it unset for each stage's config (Fargate by default)` },
+  ]);
+}
+
 export function buildApp(app: App): ReadinessStage[] {
+  const compute = selectCompute(app.node.tryGetContext('compute'));
   return selectStages(app.node.tryGetContext('stage')).map(
-    (stage) => new ReadinessStage(app, stageConstructId(stage), { config: STAGES[stage] }),
+    (stage) => new ReadinessStage(app, stageConstructId(stage), { config: compute ? { ...STAGES[stage], compute } : STAGES[stage] }),
   );
 }
 

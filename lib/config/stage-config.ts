@@ -17,6 +17,11 @@ export type StageName = 'dev' | 'staging' | 'prod';
 
 export const STAGE_NAMES: readonly StageName[] = ['dev', 'staging', 'prod'];
 
+/** Where the web service and the queue worker run: ECS Fargate (the default) or EKS (Auto Mode). */
+export type ComputePlatform = 'fargate' | 'eks';
+
+export const COMPUTE_PLATFORMS: readonly ComputePlatform[] = ['fargate', 'eks'];
+
 export interface NetworkConfig {
   /** IPv4 CIDR of the VPC, e.g. `10.10.0.0/16`. */
   readonly cidr: string;
@@ -429,6 +434,11 @@ export interface StageConfig {
   readonly security: SecurityConfig;
   /** The web service, its firewall, the queue worker and the capacity plan. */
   readonly service: ServiceConfig;
+  /**
+   * Compute platform of the web service and the worker (`-c compute=eks` sets it for one synth).
+   * @default 'fargate'
+   */
+  readonly compute?: ComputePlatform;
   /** The optional CDN in front of the service. */
   readonly edge: EdgeConfig;
   /** Backups, DR region, recovery objectives, failover drills and the cost guard. */

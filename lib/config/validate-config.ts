@@ -5,7 +5,7 @@ import {
   evidenceUrlProblems,
   WAIVER_HORIZON_DAYS,
 } from './readiness-policy';
-import { AttestationConfig, FAILURE_SCOPES, StageConfig, STAGE_NAMES } from './stage-config';
+import { AttestationConfig, FAILURE_SCOPES, StageConfig, COMPUTE_PLATFORMS, STAGE_NAMES } from './stage-config';
 import { adaptRules, collectProblems, is, ValidationError, ValidationRule } from '../validation/rule-table';
 import { ResolvedSettings as ResilientPostgresSettings, RESILIENT_POSTGRES_RULES } from '../constructs/database/resilient-postgres';
 import { isFargateSize } from '../constructs/service/task-helpers';
@@ -286,6 +286,7 @@ const READINESS_POLICY_RULES: readonly ValidationRule<StageConfig>[] = [
  */
 export const STAGE_CONFIG_RULES: readonly ValidationRule<StageConfig>[] = [
   { field: 'stage', value: (c) => c.stage, check: is.oneOf(...STAGE_NAMES), fix: `use one of ${STAGE_NAMES.join(', ')}` },
+  { field: 'compute', value: (c) => c.compute ?? 'fargate', check: is.oneOf(...COMPUTE_PLATFORMS), fix: `use one of ${COMPUTE_PLATFORMS.join(', ')}, or leave it unset for Fargate` },
   { field: 'account', value: (c) => c.account, check: is.matching(/^\d{12}$/), fix: 'use the 12-digit AWS account ID, e.g. "123456789012"' },
   { field: 'region', value: (c) => c.region, check: is.matching(REGION), fix: 'use an AWS region code such as "eu-west-1"' },
   { field: 'drRegion', value: (c) => c.drRegion, check: is.matching(REGION), fix: 'use an AWS region code such as "eu-central-1"' },

@@ -17,6 +17,7 @@ import { ServiceStack } from './service-stack';
 import { IncidentStack, incidentRegions } from './incident-stack';
 import { RolloutStack } from './rollout-stack';
 import { startIncidentsFromAlarms } from './incident-wiring';
+import { EksServiceStack } from './eks-service-stack';
 import { addGlobalDatabasePrimary } from '../constructs/backup/global-database';
 import { protectStatefulResources } from '../constructs/backup/tags';
 import { ProactiveControlGuards } from '../constructs/security/proactive-controls';
@@ -43,8 +44,10 @@ export class ReadinessStage extends Stage {
   public readonly resilience: ResilienceStack;
   /** Cost anomaly detection (us-east-1). */
   public readonly costMonitor: CostMonitorStack;
-  /** Web service behind ALB + WAF, queue worker (stateless compute). */
-  public readonly service: ServiceStack;
+  /** Web service behind ALB + WAF, queue worker on ECS Fargate (stateless compute); unset when `compute` is `eks`. */
+  public readonly service?: ServiceStack;
+  /** The same web service and worker on EKS (`Prod/Service` too), when `compute` is `eks`. */
+  public readonly eksService?: EksServiceStack;
   /** CloudFront and its WAF (us-east-1), when `edge.cdn` is on. */
   public readonly edge?: EdgeStack;
   /** Tier alarms, SLO burn-rate alerts, the public health canary and the dashboard; tier roll-ups as typed properties. */
@@ -77,13 +80,14 @@ export class ReadinessStage extends Stage {
     this.backup = new BackupStack(this, 'Backup', { config, copyVaultArn: this.dr.vaultArn, notificationTopic: this.alerting.warning });
     this.backup.addStackDependency(this.dr, 'the backup plan copies to the DR vault');
     this.costMonitor = new CostMonitorStack(this, 'CostMonitor', { config });
-    this.service = new ServiceStack(this, 'Service', {
-      config,
-      vpc: this.network.vpc,
-      alarmTopic: this.alerting.critical,
-      database: this.data.database,
-      cache: this.data.cache,
-    });
+    const serviceProps = { config, vpc: this.network.vpc, alarmTopic: this.alerting.critical, database: this.data.database, cache: this.data.cache };
+    const onEks = (config.compute ?? 'fargate') === 'eks';
+    // Same construct ID on either platform: one Service stack per stage, whatever runs it.
+    if (onEks) this.eksService = new EksServiceStack(this, 'Service', serviceProps);
+    else this.service = new ServiceStack(this, 'Service', serviceProps);
+    const web = this.service?.web;
+    const eksService = this.eksService;
+    const firewall = (this.service ?? eksService)!.firewall;
     this.observability = new ObservabilityStack(this, 'Observability', {
       config,
       criticalTopic: this.alerting.critical,
@@ -91,19 +95,19 @@ export class ReadinessStage extends Stage {
       databaseCluster: this.data.database.cluster,
       databaseProxy: this.data.database.proxy,
       cacheReplicationGroup: this.data.cache.replicationGroup,
-      loadBalancer: this.service.web.loadBalancer,
-      targetGroups: [this.service.web.targetGroup],
-      service: this.service.web.service,
-      workerService: this.service.worker.service,
-      queues: [this.service.worker.queue],
-      deadLetterQueues: [this.service.worker.deadLetterQueue],
+      loadBalancer: web?.loadBalancer ?? eksService!.loadBalancer,
+      targetGroups: [web?.targetGroup ?? eksService!.targetGroup],
+      service: web?.service,
+      workerService: this.service?.worker.service,
+      queues: [this.service?.worker.queue ?? eksService!.queue],
+      deadLetterQueues: [this.service?.worker.deadLetterQueue ?? eksService!.deadLetterQueue],
       // A WebACL's Ref is "name|id|scope"; its metrics use the name.
-      webAclName: Fn.select(0, Fn.split('|', this.service.firewall.webAcl.ref)),
+      webAclName: Fn.select(0, Fn.split('|', firewall.webAcl.ref)),
     });
     if (config.edge.cdn) {
       this.edge = new EdgeStack(this, 'Edge', { config });
       // CloudFront reads the origin secret's us-east-1 replica, which the Service stack creates.
-      this.edge.addStackDependency(this.service, 'CloudFront sends the origin secret that the Service stack creates and replicates');
+      this.edge.addStackDependency((this.service ?? this.eksService)!, 'CloudFront sends the origin secret that the Service stack creates and replicates');
     }
     if (this.edge) {
       this.edgeObservability = new EdgeObservabilityStack(this, 'EdgeObservability', {
@@ -116,8 +120,9 @@ export class ReadinessStage extends Stage {
       config,
       vpc: this.network.vpc,
       warningTopic: this.alerting.warning,
-      taskCluster: this.service.web.cluster,
-      taskService: this.service.web.service,
+      taskCluster: web?.cluster,
+      taskService: web?.service,
+      eksZonePods: eksService?.drillTargets,
       databaseStopAlarm: this.observability.databaseHealth,
       cacheStopAlarm: this.observability.cacheHealth,
       serviceStopAlarm: this.observability.serviceHealth,

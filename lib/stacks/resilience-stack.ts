@@ -2,11 +2,12 @@ import { Stack, StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { StageConfig } from '../config/stage-config';
-import { FailoverDrills } from '../constructs/chaos/failover-drills';
+import { EksZoneDrillTarget, FailoverDrills } from '../constructs/chaos/failover-drills';
 import { CostBudget } from '../constructs/cost/cost-budget';
 
 export interface ResilienceStackProps extends StackProps {
@@ -43,6 +44,11 @@ export interface ResilienceStackProps extends StackProps {
    * @default - no task-stop drill
    */
   readonly taskService?: ecs.IBaseService;
+  /**
+   * EKS workloads whose pods in the first zone the zone drill deletes.
+   * @default - no EKS drill
+   */
+  readonly eksZonePods?: EksZoneDrillTarget[];
 }
 
 /**
@@ -63,10 +69,18 @@ export class ResilienceStack extends Stack {
       taskCluster: props.taskCluster,
       taskService: props.taskService,
       taskStopPercent: config.dr.drillTaskStopPercent,
+      eksZonePods: props.eksZonePods,
       databaseStopAlarm: props.databaseStopAlarm,
       cacheStopAlarm: props.cacheStopAlarm,
       serviceStopAlarm: props.serviceStopAlarm,
       logRetention: config.network.flowLogRetentionDays as logs.RetentionDays,
+    });
+
+    // FIS calls the Kubernetes API as the drill role: an access entry maps it to the user the namespace's
+    // RoleBinding names (the service account of the drill, `kubernetesServiceAccount`, is bound too).
+    const clusters = [...new Set((props.eksZonePods ?? []).map((t) => t.clusterName))];
+    clusters.forEach((clusterName, i) => {
+      new eks.CfnAccessEntry(this, `DrillAccessEntry${i}`, { clusterName, principalArn: this.drills.role.roleArn, username: (props.eksZonePods ?? []).find((t) => t.clusterName === clusterName)!.kubernetesServiceAccount, type: 'STANDARD' });
     });
 
     this.budget = new CostBudget(this, 'Budget', {

@@ -17,7 +17,7 @@ describe('observability wiring of the prod stage', () => {
   test('Alerting depends on nothing; Observability depends on Data and Service, never the reverse', () => {
     expect(deps(stage.alerting)).toEqual([]);
     expect(deps(stage.observability)).toEqual(expect.arrayContaining(['Alerting', 'Data', 'Service']));
-    for (const s of [stage.data, stage.service, stage.alerting]) expect(deps(s)).not.toContain('Observability');
+    for (const s of [stage.data, stage.service!, stage.alerting]) expect(deps(s)).not.toContain('Observability');
   });
 
   test('every tier is watched and rolled up, and the roll-ups are typed properties', () => {

@@ -41,7 +41,7 @@ describe('prod runtime wiring (Prod/Data, Prod/Service)', () => {
     // The feature flags of cdk.json, as `cdk synth` applies them (they change how ARNs render).
     const flags = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context ?? {};
     stage = buildStage(PROD, flags).stage;
-    service = Template.fromStack(stage.service);
+    service = Template.fromStack(stage.service!);
     data = Template.fromStack(stage.data);
     taskDefinitions = service.findResources('AWS::ECS::TaskDefinition');
   });
@@ -58,7 +58,7 @@ describe('prod runtime wiring (Prod/Data, Prod/Service)', () => {
       expect({ id, decrypt: decrypt.length }).toEqual({ id, decrypt: 1 });
       // The key ARN is the data stack's key, imported across stacks (not a wildcard).
       expect(JSON.stringify(decrypt[0].Resource)).toContain(cacheKeyId);
-      expect(decrypt[0].Condition).toEqual({ StringEquals: { 'kms:ViaService': `secretsmanager.${stage.service.region}.amazonaws.com` } });
+      expect(decrypt[0].Condition).toEqual({ StringEquals: { 'kms:ViaService': `secretsmanager.${stage.service!.region}.amazonaws.com` } });
       expect(statements.some((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'))).toBe(true);
     }
     expect(injecting).toBeGreaterThan(0);

@@ -16,7 +16,7 @@ describe('prod service tier (Prod/Service, Prod/Edge, Prod/Network)', () => {
 
   beforeAll(() => {
     stage = buildStage(PROD).stage;
-    service = Template.fromStack(stage.service);
+    service = Template.fromStack(stage.service!);
     edge = Template.fromStack(stage.edge!);
     network = Template.fromStack(stage.network);
   });
@@ -292,7 +292,7 @@ describe('prod service tier (Prod/Service, Prod/Edge, Prod/Network)', () => {
   describe('Edge (us-east-1)', () => {
     test('the edge stack is in us-east-1 and every prod stack is termination-protected', () => {
       expect(stage.edge!.region).toBe('us-east-1');
-      for (const stack of [stage.edge!, stage.service, stage.network]) expect(stack.terminationProtection).toBe(true);
+      for (const stack of [stage.edge!, stage.service!, stage.network]) expect(stack.terminationProtection).toBe(true);
     });
 
     test('a CLOUDFRONT WebACL is attached to the distribution, which is HTTPS-only to viewers and the origin', () => {

@@ -90,6 +90,10 @@ export class ProductionCluster extends Construct {
       props.secretsEncryptionKey ??
       new kms.Key(this, 'SecretsKey', { enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN, description: 'Envelope encryption of Kubernetes secrets' });
     const cidrs = props.publicAccessCidrs ?? [];
+    // A group of its own for the kubectl provider's functions (in the VPC, since the endpoint is private),
+    // rather than the cluster's generated group: HTTPS out only, admitted by the cluster on 443.
+    const kubectlSecurityGroup = new ec2.SecurityGroup(this, 'KubectlSecurityGroup', { vpc: props.vpc, description: 'kubectl provider of the cluster', allowAllOutbound: false });
+    kubectlSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the Kubernetes API and AWS APIs');
     this.cluster = new eks.Cluster(this, 'Cluster', {
       version: props.version ?? DEFAULT_KUBERNETES_VERSION,
       vpc: props.vpc,
@@ -105,8 +109,10 @@ export class ProductionCluster extends Construct {
       secretsEncryptionKey: this.secretsEncryptionKey,
       defaultCapacityType: eks.DefaultCapacityType.AUTOMODE,
       compute: { nodePools: ['system', 'general-purpose'] },
-      kubectlProviderOptions: { kubectlLayer: new KubectlV35Layer(this, 'KubectlLayer') },
+      kubectlProviderOptions: { kubectlLayer: new KubectlV35Layer(this, 'KubectlLayer'), securityGroups: [kubectlSecurityGroup] },
     });
+    // The kubectl handler reaches the private API endpoint from its own group (HTTPS only).
+    this.cluster.clusterSecurityGroup.addIngressRule(kubectlSecurityGroup, ec2.Port.tcp(443), 'kubectl provider to the Kubernetes API');
 
     if (props.containerInsights ?? true) {
       const agent = this.podIdentityRole('CloudWatchAgent', 'amazon-cloudwatch', 'cloudwatch-agent');

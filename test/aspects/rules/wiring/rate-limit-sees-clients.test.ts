@@ -92,7 +92,7 @@ describe('Readiness-RATE-LIMIT-SEES-CLIENTS', () => {
   test('the shipped stages: behind CloudFront (staging, prod) the regional WebACL is checked and passes; dev faces clients directly', () => {
     for (const config of [DEV, STAGING, PROD]) {
       const { stage } = buildStage(config);
-      const acl = stage.service.firewall.webAcl;
+      const acl = stage.service!.firewall.webAcl;
       expect([config.stage, rule.check(acl, {} as never)]).toEqual([config.stage, config.edge.cdn ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NOT_APPLICABLE]);
     }
   });

@@ -1,0 +1,115 @@
+/**
+ * The prod stage on EKS (`-c stage=prod -c compute=eks`), synthesized once through the app entry with the
+ * readiness gate (Readiness, AwsSolutions, NIST 800-53, Control Tower): it passes, its report shows the
+ * compute controls ready with the cluster as evidence, and the Fargate-only resources are absent.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { main, selectCompute } from '../../bin/app';
+import { CONTROLS } from '../../lib/readiness/catalogue';
+import { checkAcknowledgments } from '../../lib/readiness/waivers';
+import { StageConfig } from '../../lib/config/stage-config';
+import { PROD } from '../../lib/config/stages';
+import { validateStageConfig } from '../../lib/config/validate-config';
+import { ReadinessStage } from '../../lib/stacks/readiness-stage';
+import { NO_BUNDLING } from '../helpers/synth';
+
+interface Evidence { constructPath: string; resourceType: string }
+interface ControlEntry { id: string; status: string; statusReason: string; evidence: Evidence[] }
+
+describe('bin: -c compute=...', () => {
+  test('fargate, eks or nothing; anything else names the field, the value and the fix', () => {
+    expect(selectCompute(undefined)).toBeUndefined();
+    expect(selectCompute('eks')).toBe('eks');
+    expect(selectCompute('fargate')).toBe('fargate');
+    expect(() => selectCompute('k8s')).toThrow(/compute = "k8s": use one of fargate, eks \(-c compute=eks\)/);
+  });
+
+  test('the stage config\'s compute is validated with the other fields; unset means Fargate', () => {
+    expect(() => validateStageConfig({ ...PROD, compute: 'k8s' } as unknown as StageConfig)).toThrow(/compute = "k8s": use one of fargate, eks, or leave it unset for Fargate/);
+    expect(() => validateStageConfig({ ...PROD, compute: 'eks' })).not.toThrow();
+    expect(() => validateStageConfig(PROD)).not.toThrow();
+  });
+});
+
+describe('prod stage on EKS (-c stage=prod -c compute=eks)', () => {
+  let outdir: string;
+  let stage: ReadinessStage;
+  let service: Template;
+  let resilience: Template;
+  let controls: Map<string, ControlEntry>;
+  let synthError: unknown;
+
+  beforeAll(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-prod-'));
+    // The context the CLI gives the app (cdk.json's feature flags), as `npx cdk synth -c stage=prod -c compute=eks` runs it.
+    const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+    const app = new App({ outdir, context: { ...cdkJson.context, ...NO_BUNDLING, stage: 'prod', compute: 'eks' } });
+    expect(main(app)).toBe(app);
+    stage = app.node.findChild('Prod') as ReadinessStage;
+    try {
+      app.synth();
+    } catch (e) {
+      synthError = e;
+    }
+    service = Template.fromStack(stage.eksService!);
+    resilience = Template.fromStack(stage.resilience);
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'readiness', 'prod.json'), 'utf8')) as { controls: ControlEntry[] };
+    controls = new Map(report.controls.map((c) => [c.id, c]));
+  }, 600_000);
+
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  test('passes the gate: Readiness, AwsSolutions, NIST 800-53 and Control Tower', () => {
+    // On failure, list the errors (the message also carries every warning).
+    const errors = String((synthError as Error | undefined)?.message ?? '').split('\n').filter((l) => /\bERROR\b|unacknowledged/.test(l));
+    expect(errors).toEqual([]);
+    expect(synthError).toBeUndefined();
+  });
+
+  test('its acknowledgments silence no rule a control is decided by (that would need waive())', () => {
+    expect(checkAcknowledgments(stage, CONTROLS, 'prod')).toEqual({ records: [], violations: [] });
+  });
+
+  test.each(['COMPUTE-PLATFORM', 'AUTOSCALING', 'CAPACITY', 'CHAOS'])('%s is ready with EKS evidence', (id) => {
+    const control = controls.get(id)!;
+    expect(control.status).toBe('ready');
+    expect(control.statusReason).toMatch(/Readiness-(EKS|K8S)-/);
+    expect(control.evidence.some((e) => e.resourceType === 'AWS::EKS::Cluster' || e.resourceType === 'Custom::AWSCDK-EKS-KubernetesResource')).toBe(true);
+  });
+
+  test('COMPUTE-PLATFORM names the cluster', () => {
+    expect(controls.get('COMPUTE-PLATFORM')!.evidence).toEqual(expect.arrayContaining([expect.objectContaining({ constructPath: 'Prod/Service/Platform/Cluster/Resource', resourceType: 'AWS::EKS::Cluster' })]));
+  });
+
+  test('the Service stack runs the cluster and no ECS: no Fargate-only resource anywhere in the stage', () => {
+    expect(stage.service).toBeUndefined();
+    service.resourceCountIs('AWS::EKS::Cluster', 1);
+    for (const s of stage.node.children.filter((c): c is Stack => Stack.isStack(c))) {
+      const t = Template.fromStack(s);
+      for (const type of ['AWS::ECS::Cluster', 'AWS::ECS::Service', 'AWS::ECS::TaskDefinition']) expect(Object.keys(t.findResources(type))).toEqual([]);
+    }
+  });
+
+  test('the CDK-owned ALB, its IP target group and WebACL stay; the web pods join through a TargetGroupBinding', () => {
+    service.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    service.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'ip' });
+    service.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+    const manifests = Object.values(service.findResources('Custom::AWSCDK-EKS-KubernetesResource')).map((r) => JSON.stringify(r.Properties.Manifest));
+    expect(manifests.some((m) => m.includes('TargetGroupBinding') && m.includes('targetGroupARN'))).toBe(true);
+  });
+
+  test('the zone drill deletes web pods in one zone, stopped by the service alarm', () => {
+    resilience.hasResourceProperties('AWS::FIS::ExperimentTemplate', {
+      Actions: { DeletePods0: { ActionId: 'aws:eks:pod-delete' } },
+      StopConditions: [{ Source: 'aws:cloudwatch:alarm', Value: Match.anyValue() }],
+    });
+    // FIS reaches the Kubernetes API as its role, mapped to the user the namespace's RoleBinding names.
+    resilience.hasResourceProperties('AWS::EKS::AccessEntry', { Username: 'fis-experiment', PrincipalArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Drills'), 'Arn'] } });
+    const manifests = Object.values(service.findResources('Custom::AWSCDK-EKS-KubernetesResource')).map((r) => JSON.stringify(r.Properties.Manifest));
+    expect(manifests.some((m) => m.includes('RoleBinding') && m.includes('fis-experiment') && m.includes('deletecollection'))).toBe(true);
+  });
+});
