@@ -103,14 +103,20 @@ export class ReadinessChecks extends NagPack {
     const report = withRuleCaches(() => super.validateScope(scope));
     // The explanation tells the reader how to fix it; each resource's locations name what failed there.
     const explanations = new Map(this.rules.map((r) => [ruleIdOf(r), r.explanation]));
-    return {
-      ...report,
-      violations: report.violations.map((v) => ({
-        ...v,
-        fix: explanations.get(v.ruleName.replace(/\[.*\]$/, '')),
-        violatingResources: v.violatingResources.map((r) => ({ ...r, locations: this.findingsAt.get(`${v.ruleName} ${r.constructPath}`) ?? r.locations })),
-      })),
-    };
+    // CDK prints a violation's description, not its locations: a resource whose finding says what failed
+    // gets a violation of its own, so the terminal and the synth error name the property and value too.
+    const violations = report.violations.flatMap((v) => {
+      const fix = explanations.get(v.ruleName.replace(/\[.*\]$/, ''));
+      const plain = v.violatingResources.filter((r) => !this.findingsAt.has(`${v.ruleName} ${r.constructPath}`));
+      const described = v.violatingResources
+        .filter((r) => this.findingsAt.has(`${v.ruleName} ${r.constructPath}`))
+        .map((r) => {
+          const locations = this.findingsAt.get(`${v.ruleName} ${r.constructPath}`)!;
+          return { ...v, fix, description: `${v.description} ${locations.join('; ')}`, violatingResources: [{ ...r, locations }] };
+        });
+      return [...(plain.length > 0 ? [{ ...v, fix, violatingResources: plain }] : []), ...described];
+    });
+    return { ...report, violations };
   }
 
   protected checkResource(node: CfnResource): void {
