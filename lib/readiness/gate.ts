@@ -91,6 +91,13 @@ export interface EnforceReadinessOptions {
    */
   readonly settings?: Readonly<Record<string, unknown>>;
   /**
+   * Data at rest on an AWS-managed or AWS-owned key instead of a customer-managed key: an error
+   * (`required`) or a warning (`preferred`). Unencrypted data is an error either way. Wins over the stage config's
+   * `security.customerManagedKeys`.
+   * @default - `required` in prod for data stores, `preferred` otherwise
+   */
+  readonly customerManagedKeys?: 'required' | 'preferred';
+  /**
    * Write `<outdir>/readiness/<stage>.json`, `.md`, `.sarif` (SARIF 2.1.0) and `.junit.xml`.
    * @default true
    */
@@ -252,7 +259,8 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
   const now = options.now ?? new Date();
   const rules = options.rules ?? READINESS_RULES;
   const controls = buildCatalogue(rules, definitionsFor(options));
-  const context = ruleContextFor(options.stage, options.config, options.settings);
+  const settings = options.customerManagedKeys ? { ...options.settings, customerManagedKeys: options.customerManagedKeys } : options.settings;
+  const context = ruleContextFor(options.stage, options.config, settings);
   // Attestations and declarations from the data file, the config and code (rules still read `config` alone).
   const declared = { ...options.config, attestations: options.attestations ?? options.config?.attestations ?? {}, notApplicable: options.notApplicable ?? options.config?.notApplicable } as StageConfig;
 
@@ -273,7 +281,7 @@ function evaluate(scope: IConstruct, options: EnforceReadinessOptions): Readines
     nistResults = pack.results;
   }
 
-  const checks = new ReadinessChecks(undefined, { stage: options.stage, config: options.config, rules, settings: options.settings, verbose: options.verbose });
+  const checks = new ReadinessChecks(undefined, { stage: options.stage, config: options.config, rules, settings, verbose: options.verbose });
   const readiness = checks.validateScope(scope);
   const activeScopeRules = checks.rules.filter((r): r is ScopeRule => r.kind === 'scope');
   const scoped = runScopeRules(scope, activeScopeRules, context);

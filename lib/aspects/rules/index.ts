@@ -22,6 +22,7 @@ import { NoPlaintextSecrets } from './secrets/no-plaintext-secrets';
 import { SecretRotatedWithCmk } from './secrets/secret-rotated-with-cmk';
 import { AuditTrailEnabled } from './security/audit-trail-enabled';
 import { EncryptedAtRestWithCmk } from './security/encrypted-at-rest-with-cmk';
+import { EncryptedWithCustomerManagedKey } from './security/encrypted-with-customer-managed-key';
 import { IamLeastPrivilege } from './security/iam-least-privilege';
 import { IngressRestricted } from './security/ingress-restricted';
 import { SecurityMonitoringEnabled } from './security/security-monitoring-enabled';
@@ -50,6 +51,7 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   AuditTrailEnabled,
   SecurityMonitoringEnabled,
   EncryptedAtRestWithCmk,
+  EncryptedWithCustomerManagedKey,
   TlsInTransit,
   IamLeastPrivilege,
   IngressRestricted,
