@@ -6,6 +6,7 @@ import { CacheHighlyAvailable } from './cache/cache-highly-available';
 import { DatabaseBackedUp } from './database/database-backed-up';
 import { DatabaseHighlyAvailable } from './database/database-highly-available';
 import { DatabasePooledWithTls } from './database/database-pooled-with-tls';
+import { TableRecoverableAndProtected } from './database/table-recoverable-and-protected';
 import { BackupsCopiedCrossRegion } from './dr/backups-copied-cross-region';
 import { BudgetDefined } from './dr/budget-defined';
 import { RecoveryObjectivesMet } from './dr/recovery-objectives-met';
@@ -45,6 +46,7 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   DatabaseHighlyAvailable,
   DatabaseBackedUp,
   DatabasePooledWithTls,
+  TableRecoverableAndProtected,
   CacheHighlyAvailable,
   SecretRotatedWithCmk,
   NoPlaintextSecrets,
