@@ -28,6 +28,7 @@ import { IamLeastPrivilege } from './security/iam-least-privilege';
 import { IngressRestricted } from './security/ingress-restricted';
 import { SecurityMonitoringEnabled } from './security/security-monitoring-enabled';
 import { TlsInTransit } from './security/tls-in-transit';
+import { ApiMutationsAuthorized } from './service/api-mutations-authorized';
 import { CapacityPlanMet } from './service/capacity-plan-met';
 import { CdnHttpsAndCached } from './service/cdn-https-and-cached';
 import { ComputeSpreadAcrossZones } from './service/compute-spread-across-zones';
@@ -57,6 +58,7 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   TlsInTransit,
   IamLeastPrivilege,
   IngressRestricted,
+  ApiMutationsAuthorized,
   WebEntryFirewalled,
   ComputeSpreadAcrossZones,
   ServiceAutoscaled,
