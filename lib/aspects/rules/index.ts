@@ -11,6 +11,7 @@ import { BackupsCopiedCrossRegion } from './dr/backups-copied-cross-region';
 import { BudgetDefined } from './dr/budget-defined';
 import { RecoveryObjectivesMet } from './dr/recovery-objectives-met';
 import { StatefulResourcesDrilled } from './dr/stateful-resources-drilled';
+import { AccessLogged } from './observability/access-logged';
 import { AlarmedAndRouted } from './observability/alarmed-and-routed';
 import { AlarmMetricsExist } from './observability/alarm-metrics-exist';
 import { AlarmsDeliverable } from './observability/alarms-deliverable';
@@ -80,6 +81,7 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   SloBurnRateAlerted,
   PublicEndpointCanaried,
   ObservabilityInPlace,
+  AccessLogged,
   AccountSingletons,
   RateLimitSeesClients,
   SecretReadableByConsumer,
