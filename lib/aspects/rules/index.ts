@@ -15,6 +15,7 @@ import { AccessLogged } from './observability/access-logged';
 import { AlarmedAndRouted } from './observability/alarmed-and-routed';
 import { AlarmMetricsExist } from './observability/alarm-metrics-exist';
 import { AlarmsDeliverable } from './observability/alarms-deliverable';
+import { KeyMetricsAlarmed } from './observability/key-metrics-alarmed';
 import { NodeAlarmsComplete } from './observability/node-alarms-complete';
 import { ObservabilityInPlace } from './observability/observability-in-place';
 import { PublicEndpointCanaried } from './observability/public-endpoint-canaried';
@@ -78,6 +79,7 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   AlarmMetricsExist,
   AlarmsDeliverable,
   NodeAlarmsComplete,
+  KeyMetricsAlarmed,
   SloBurnRateAlerted,
   PublicEndpointCanaried,
   ObservabilityInPlace,
