@@ -20,6 +20,7 @@ import { NodeAlarmsComplete } from './observability/node-alarms-complete';
 import { ObservabilityInPlace } from './observability/observability-in-place';
 import { PublicEndpointCanaried } from './observability/public-endpoint-canaried';
 import { SloBurnRateAlerted } from './observability/slo-burn-rate-alerted';
+import { VpcFlowLogged } from './observability/vpc-flow-logged';
 import { StatefulResourcesRetained } from './retention/stateful-resources-retained';
 import { NoPlaintextSecrets } from './secrets/no-plaintext-secrets';
 import { SecretRotatedWithCmk } from './secrets/secret-rotated-with-cmk';
@@ -84,6 +85,7 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   PublicEndpointCanaried,
   ObservabilityInPlace,
   AccessLogged,
+  VpcFlowLogged,
   AccountSingletons,
   RateLimitSeesClients,
   SecretReadableByConsumer,
