@@ -21,6 +21,7 @@ import { ObservabilityInPlace } from './observability/observability-in-place';
 import { PublicEndpointCanaried } from './observability/public-endpoint-canaried';
 import { SloBurnRateAlerted } from './observability/slo-burn-rate-alerted';
 import { VpcFlowLogged } from './observability/vpc-flow-logged';
+import { StateMachineLoggedAndTraced } from './observability/state-machine-logged-and-traced';
 import { StatefulResourcesRetained } from './retention/stateful-resources-retained';
 import { NoPlaintextSecrets } from './secrets/no-plaintext-secrets';
 import { SecretRotatedWithCmk } from './secrets/secret-rotated-with-cmk';
@@ -86,6 +87,7 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   ObservabilityInPlace,
   AccessLogged,
   VpcFlowLogged,
+  StateMachineLoggedAndTraced,
   AccountSingletons,
   RateLimitSeesClients,
   SecretReadableByConsumer,
