@@ -107,6 +107,7 @@ export function addService(stack: Stack, i: number, key: kms.IKey): void {
     encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
     encryptionKey: key,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,
   });
   const dlq = new sqs.Queue(stack, `${id}Dlq`, { encryptionMasterKey: key, enforceSSL: true, retentionPeriod: Duration.days(14) });
@@ -121,6 +122,9 @@ export function addService(stack: Stack, i: number, key: kms.IKey): void {
   const topic = new sns.Topic(stack, `${id}Alerts`, { masterKey: key });
   const alarm = new cloudwatch.Alarm(stack, `${id}Errors`, { metric: fn.metricErrors(), threshold: 1, evaluationPeriods: 1 });
   alarm.addAlarmAction({ bind: () => ({ alarmActionArn: topic.topicArn }) });
+  new cloudwatch.Alarm(stack, `${id}Throttles`, { metric: fn.metricThrottles(), threshold: 1, evaluationPeriods: 1 }).addAlarmAction({
+    bind: () => ({ alarmActionArn: topic.topicArn }),
+  });
 }
 
 /** A generated app: one stage, ten services per stack (stacks stay far below the 500-resource limit). */

@@ -9,7 +9,7 @@ import { StageConfig, StageName } from '../config/stage-config';
 import { isAcknowledged } from './acknowledgments';
 import { levelFor } from './levels';
 import { complianceOf, RuleResult } from './results';
-import { DEFAULT_MAX_WAF_RATE_LIMIT_PER_5_MIN, inEveryWorld, isFindingId, ReadinessRule, ResourceRule, RULE_PACK_NAME, RuleContext, ruleIdOf } from './rule';
+import { CustomerManagedKeyPolicy, DEFAULT_MAX_WAF_RATE_LIMIT_PER_5_MIN, inEveryWorld, isFindingId, ReadinessRule, ResourceRule, RULE_PACK_NAME, RuleContext, ruleIdOf } from './rule';
 import { withRuleCaches } from './rule-helpers';
 import { READINESS_RULES } from './rules';
 import { MIN_AVAILABILITY_ZONES } from './rules/service/compute-spread-across-zones';
@@ -40,6 +40,13 @@ export interface ReadinessChecksProps extends NagPackProps {
 /** Most days between secret rotations: 30 in prod, 90 elsewhere. */
 export const MAX_ROTATION_DAYS: Readonly<Record<StageName, number>> = { dev: 90, staging: 90, prod: 30 };
 
+/** `required` or `preferred` from a setting; anything else (absent) leaves the default per stage and resource. */
+function customerManagedKeyPolicy(value: unknown): CustomerManagedKeyPolicy | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'required' || value === 'preferred') return value;
+  throw new Error(`customerManagedKeys = ${JSON.stringify(value)}: not a policy. Fix: use 'required' or 'preferred'.`);
+}
+
 /** The thresholds rules read, for the stage of a config (its name comes from `config.stage`). */
 export function ruleContextFor(config: StageConfig, settings?: Readonly<Record<string, unknown>>): RuleContext;
 /** The thresholds rules read, for a stage without a config (or one whose config is optional). */
@@ -61,6 +68,7 @@ export function ruleContextFor(
     maxRotationDays: MAX_ROTATION_DAYS[stage],
     minAvailabilityZones: MIN_AVAILABILITY_ZONES[stage],
     maxWafRateLimitPer5Min: config?.service?.waf?.rateLimitPer5Min ?? DEFAULT_MAX_WAF_RATE_LIMIT_PER_5_MIN,
+    customerManagedKeys: customerManagedKeyPolicy(settings.customerManagedKeys ?? config?.security?.customerManagedKeys),
     settings,
   };
 }
@@ -131,7 +139,8 @@ export class ReadinessChecks extends NagPack {
       } catch (e) {
         error = e ?? new Error('rule failed');
       }
-      const level = levelFor(this.context.stage, rule.category);
+      const policy = rule.level?.(node, this.context);
+      const level = policy === undefined ? levelFor(this.context.stage, rule.category) : policy === 'error' ? NagMessageLevel.ERROR : NagMessageLevel.WARN;
       const acknowledged = isAcknowledged(node, ruleId);
       const findings = Array.isArray(result) ? result : [undefined];
       // Short finding IDs are reported as `Rule[id]`; descriptions ("MultiAZ is false, needs true") under the rule ID.

@@ -51,9 +51,18 @@ export interface RuleContext {
    * @default - none: rules that need it report what is missing; the stage's built-in minimums apply
    */
   readonly config?: StageConfig;
+  /**
+   * Whether encryption with an AWS-managed (or AWS-owned) key instead of a customer-managed key is an
+   * error (`required`) or a warning (`preferred`). Unencrypted data is an error either way (Readiness-ENCRYPTION).
+   * @default - `required` in prod for data stores (databases, caches, tables, buckets, file systems, secrets), `preferred` otherwise
+   */
+  readonly customerManagedKeys?: CustomerManagedKeyPolicy;
   /** Free-form settings of custom rules and of apps without a stage config (`securityBaseline`). */
   readonly settings: Readonly<Record<string, unknown>>;
 }
+
+/** Policy on the kind of KMS key that encrypts data at rest (see `RuleContext.customerManagedKeys`). */
+export type CustomerManagedKeyPolicy = 'required' | 'preferred';
 
 interface RuleBase {
   /** Suffix of the rule ID: `DB-HA` gives `Readiness-DB-HA`. Fixed once published. */
@@ -76,6 +85,11 @@ export interface ResourceRule extends RuleBase {
   /** CloudFormation types the rule looks at; others are not applicable. */
   readonly resourceTypes: readonly string[];
   readonly check: (node: CfnResource, context: RuleContext) => NagRuleResult;
+  /**
+   * The finding level for this resource when it follows a policy rather than the category.
+   * @default - the level of the rule's category in the stage (lib/aspects/levels.ts)
+   */
+  readonly level?: (node: CfnResource, context: RuleContext) => 'error' | 'warning' | undefined;
 }
 
 export interface ScopeRuleResult {

@@ -157,6 +157,12 @@ export interface SecurityConfig {
   readonly secretRotationDays: number;
   /** Days without use after which IAM Access Analyzer reports access as unused. */
   readonly unusedAccessAgeDays: number;
+  /**
+   * Whether data at rest encrypted with an AWS-managed or AWS-owned key instead of a customer-managed key
+   * fails synth (`required`) or warns (`preferred`) (Readiness-ENCRYPTION-KEY). Unencrypted data always fails.
+   * @default - `required` in prod for data stores, `preferred` otherwise
+   */
+  readonly customerManagedKeys?: 'required' | 'preferred';
 }
 
 export interface WafConfig {

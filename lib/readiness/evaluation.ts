@@ -152,7 +152,12 @@ function evaluate(scope: IConstruct, options: ResolvedReadinessOptions): Readine
   const declared = { readiness: options.config?.readiness, attestations: options.attestations, notApplicable: options.notApplicable, provided: options.provided };
   // Only declarations that can be trusted reach the rules; the others are reported with the declarations.
   const provided = trustedProvidedBaseline(options.provided, now);
-  const settings = { ...options.settings, [PROVIDED_BASELINE_SETTING]: provided, readinessTargets: options.targets };
+  const settings = {
+    ...options.settings,
+    [PROVIDED_BASELINE_SETTING]: provided,
+    readinessTargets: options.targets,
+    ...(options.customerManagedKeys ? { customerManagedKeys: options.customerManagedKeys } : {}),
+  };
 
   const baseline = runBaselinePacks(scope, options, controls);
   const checks = new ReadinessChecks(undefined, { stage: options.stage, config: options.config, rules: options.rules, settings, verbose: options.verbose });

@@ -58,6 +58,13 @@ export interface EnforceReadinessOptions {
    */
   readonly settings?: Readonly<Record<string, unknown>>;
   /**
+   * Data at rest on an AWS-managed or AWS-owned key instead of a customer-managed key: an error
+   * (`required`) or a warning (`preferred`). Unencrypted data is an error either way. Wins over the stage config's
+   * `security.customerManagedKeys`.
+   * @default - `required` in prod for data stores, `preferred` otherwise
+   */
+  readonly customerManagedKeys?: 'required' | 'preferred';
+  /**
    * Write `<outdir>/readiness/<stage>.json`, `.md`, `.sarif` (SARIF 2.1.0) and `.junit.xml`.
    * @default true
    */

@@ -59,6 +59,7 @@ export class BackupStack extends Stack {
       validationWindow: Duration.hours(dr.restoreValidationHours),
       recoveryPointWindow: Duration.days(Math.min(7, dr.backupRetentionDays)),
       logRetention: config.database.logRetentionDays as logs.RetentionDays,
+      alarmTopic: props.notificationTopic,
     });
   }
 }

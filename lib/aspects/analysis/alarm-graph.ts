@@ -23,6 +23,13 @@ const NAME_PROPS: Record<string, string[]> = {
   'AWS::ElasticLoadBalancingV2::LoadBalancer': ['Name'],
   'AWS::Synthetics::Canary': ['Name'],
   'AWS::CloudFront::Distribution': [],
+  'AWS::Lambda::Function': ['FunctionName'],
+  // REST API metrics are dimensioned by the API's name (ApiName), not its ID.
+  'AWS::ApiGateway::RestApi': ['Name'],
+  'AWS::StepFunctions::StateMachine': ['StateMachineName'],
+  'AWS::DynamoDB::Table': ['TableName'],
+  'AWS::RDS::DBInstance': ['DBInstanceIdentifier'],
+  'AWS::AutoScaling::AutoScalingGroup': ['AutoScalingGroupName'],
 };
 
 /** Literal names of `target` that an alarm's dimensions may use (see NAME_PROPS). */

@@ -6,6 +6,7 @@ import { CacheHighlyAvailable } from './cache/cache-highly-available';
 import { DatabaseBackedUp } from './database/database-backed-up';
 import { DatabaseHighlyAvailable } from './database/database-highly-available';
 import { DatabasePooledWithTls } from './database/database-pooled-with-tls';
+import { TableRecoverableAndProtected } from './database/table-recoverable-and-protected';
 import { BackupsCopiedCrossRegion } from './dr/backups-copied-cross-region';
 import { BudgetDefined } from './dr/budget-defined';
 import { RecoveryObjectivesMet } from './dr/recovery-objectives-met';
@@ -23,22 +24,28 @@ import { K8sDeploymentDisruptionBudgeted } from './eks/k8s-deployment-disruption
 import { K8sDeploymentReadinessProbed } from './eks/k8s-deployment-readiness-probed';
 import { K8sDeploymentResourcesBounded } from './eks/k8s-deployment-resources-bounded';
 import { K8sNamespaceDefaultDeny } from './eks/k8s-namespace-default-deny';
+import { AccessLogged } from './observability/access-logged';
 import { AlarmedAndRouted } from './observability/alarmed-and-routed';
 import { AlarmMetricsExist } from './observability/alarm-metrics-exist';
 import { AlarmsDeliverable } from './observability/alarms-deliverable';
+import { KeyMetricsAlarmed } from './observability/key-metrics-alarmed';
 import { NodeAlarmsComplete } from './observability/node-alarms-complete';
 import { ObservabilityInPlace } from './observability/observability-in-place';
 import { PublicEndpointCanaried } from './observability/public-endpoint-canaried';
 import { SloBurnRateAlerted } from './observability/slo-burn-rate-alerted';
+import { VpcFlowLogged } from './observability/vpc-flow-logged';
+import { StateMachineLoggedAndTraced } from './observability/state-machine-logged-and-traced';
 import { StatefulResourcesRetained } from './retention/stateful-resources-retained';
 import { NoPlaintextSecrets } from './secrets/no-plaintext-secrets';
 import { SecretRotatedWithCmk } from './secrets/secret-rotated-with-cmk';
 import { AuditTrailEnabled } from './security/audit-trail-enabled';
 import { EncryptedAtRestWithCmk } from './security/encrypted-at-rest-with-cmk';
+import { EncryptedWithCustomerManagedKey } from './security/encrypted-with-customer-managed-key';
 import { IamLeastPrivilege } from './security/iam-least-privilege';
 import { IngressRestricted } from './security/ingress-restricted';
 import { SecurityMonitoringEnabled } from './security/security-monitoring-enabled';
 import { TlsInTransit } from './security/tls-in-transit';
+import { ApiMutationsAuthorized } from './service/api-mutations-authorized';
 import { CapacityPlanMet } from './service/capacity-plan-met';
 import { CdnHttpsAndCached } from './service/cdn-https-and-cached';
 import { ComputeSpreadAcrossZones } from './service/compute-spread-across-zones';
@@ -61,15 +68,18 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   DatabaseHighlyAvailable,
   DatabaseBackedUp,
   DatabasePooledWithTls,
+  TableRecoverableAndProtected,
   CacheHighlyAvailable,
   SecretRotatedWithCmk,
   NoPlaintextSecrets,
   AuditTrailEnabled,
   SecurityMonitoringEnabled,
   EncryptedAtRestWithCmk,
+  EncryptedWithCustomerManagedKey,
   TlsInTransit,
   IamLeastPrivilege,
   IngressRestricted,
+  ApiMutationsAuthorized,
   WebEntryFirewalled,
   ComputeSpreadAcrossZones,
   ServiceAutoscaled,
@@ -88,9 +98,13 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   AlarmMetricsExist,
   AlarmsDeliverable,
   NodeAlarmsComplete,
+  KeyMetricsAlarmed,
   SloBurnRateAlerted,
   PublicEndpointCanaried,
   ObservabilityInPlace,
+  AccessLogged,
+  VpcFlowLogged,
+  StateMachineLoggedAndTraced,
   AccountSingletons,
   RateLimitSeesClients,
   SecretReadableByConsumer,

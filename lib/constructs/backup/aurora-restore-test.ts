@@ -8,7 +8,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { assertValid, is, ValidationRule } from '../../validation/rule-table';
 import { BACKUP_SELECTION_TAG } from './tags';
@@ -51,6 +54,11 @@ export interface AuroraRestoreTestProps {
    * @default - a new customer-managed key with rotation
    */
   readonly logEncryptionKey?: kms.IKey;
+  /**
+   * Topic the validator's error and throttle alarms notify.
+   * @default - no alarms: a failed validation only shows as an unvalidated restore job in AWS Backup
+   */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 const RULES: readonly ValidationRule<AuroraRestoreTestProps>[] = [
@@ -172,6 +180,23 @@ export class AuroraRestoreTest extends Construct {
       id: 'NIST.800.53.R5-LambdaDLQ',
       reason: 'EventBridge retries the invocation twice; a job that still fails validation stays unvalidated in AWS Backup (list-restore-jobs shows it), which is the signal operators watch.',
     });
+
+    if (props.alarmTopic) {
+      const failing = [
+        ['ValidatorErrors', this.validator.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }), 'failed'],
+        ['ValidatorThrottles', this.validator.metricThrottles({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }), 'was throttled'],
+      ] as const;
+      for (const [id, metric, what] of failing) {
+        new cloudwatch.Alarm(this, id, {
+          alarmDescription: `[WARNING] The restore-test validator ${what}: the restore job stays unvalidated. Check: 1) the function's log 2) aws backup list-restore-jobs 3) rerun the validation.`,
+          metric,
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }).addAlarmAction(new cw_actions.SnsAction(props.alarmTopic));
+      }
+    }
 
     new events.Rule(this, 'RestoreCompleted', {
       description: 'Validates every completed restore job of the restore test',

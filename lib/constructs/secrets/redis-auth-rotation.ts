@@ -160,7 +160,18 @@ export class RedisAuthRotation extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    if (props.alarmTopic) this.failureAlarm.addAlarmAction(new cw_actions.SnsAction(props.alarmTopic));
+    if (props.alarmTopic) {
+      this.failureAlarm.addAlarmAction(new cw_actions.SnsAction(props.alarmTopic));
+      // A throttled rotation step is retried by Secrets Manager, but throttling that persists stops rotation.
+      new cloudwatch.Alarm(this, 'ThrottleAlarm', {
+        alarmDescription: `Rotation of the AUTH token of ${props.replicationGroup.node.path} was throttled: check the function's reserved concurrency and account limits.`,
+        metric: fn.metricThrottles({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(new cw_actions.SnsAction(props.alarmTopic));
+    }
     this.acknowledgeFindings(fn, props.replicationGroup);
   }
 

@@ -1,10 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { EKS_CLUSTER_TYPES } from '../../../lib/aspects/rules/eks/eks-cluster';
+import { EKS_CLUSTER_TYPES } from '../../../lib/aspects/analysis/eks-cluster';
 import { READINESS_RULES } from '../../../lib/aspects/rules';
 import { ResourceRule } from '../../../lib/aspects/rule';
-import { KUBERNETES_RESOURCE_TYPE } from '../../../lib/aspects/rules/eks/kubernetes-manifests';
+import { KUBERNETES_RESOURCE_TYPE } from '../../../lib/aspects/analysis/kubernetes-manifests';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EksClusterAlarms, KubernetesNamespace, KubernetesWorkload, ProductionCluster } from '../../../lib/constructs/eks';
 import { NO_BUNDLING } from '../../helpers/synth';

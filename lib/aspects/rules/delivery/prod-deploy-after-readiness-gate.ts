@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { ResourceRule } from '../../rule';
-import { buildSpecOf, firstProdDeploy, pipelineActions, runsBefore } from './pipeline-actions';
+import { buildSpecOf, firstProdDeploy, pipelineActions, runsBefore } from '../../analysis/pipeline-actions';
 
 /** A build command that runs the readiness gate: `cdk synth ... -c gate=launch` (or `--context gate=launch`), or a `readiness` script. */
 export const READINESS_GATE_COMMAND = /cdk synth[^"\n]*(-c|--context)[ =]gate=launch|\breadiness\b/;

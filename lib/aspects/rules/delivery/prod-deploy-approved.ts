@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { ResourceRule } from '../../rule';
-import { firstProdDeploy, pipelineActions, runsBefore } from './pipeline-actions';
+import { firstProdDeploy, pipelineActions, runsBefore } from '../../analysis/pipeline-actions';
 
 /**
  * Readiness-PIPELINE-APPROVAL: a pipeline that deploys a prod stage (a Deploy action in a stage, or of a

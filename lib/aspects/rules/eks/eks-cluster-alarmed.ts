@@ -4,7 +4,7 @@ import { memoPerRun, prop, resourcesOfType, stringOf } from '../../rule-helpers'
 import { ResourceRule } from '../../rule';
 import { referencedResource } from '../intrinsics';
 import { ALARM_TYPE, notifiesSns } from '../../analysis/alarm-graph';
-import { EKS_CLUSTER_TYPES, field } from './eks-cluster';
+import { EKS_CLUSTER_TYPES, field } from '../../analysis/eks-cluster';
 
 /** Container Insights metrics (namespace ContainerInsights, dimension ClusterName) that show node health. */
 export const NODE_HEALTH_METRICS = ['cluster_failed_node_count', 'node_status_condition_ready', 'node_cpu_utilization', 'node_memory_utilization'];

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { ResourceRule } from '../../rule';
-import { CONTROL_PLANE_LOG_TYPES, EKS_CLUSTER_TYPES, enabledLogTypes } from './eks-cluster';
+import { CONTROL_PLANE_LOG_TYPES, EKS_CLUSTER_TYPES, enabledLogTypes } from '../../analysis/eks-cluster';
 
 /**
  * Readiness-EKS-CONTROL-PLANE-LOGGED: every control-plane log type (api, audit, authenticator,

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { ResourceRule } from '../../rule';
-import { EKS_CLUSTER_TYPES, endpointFindings } from './eks-cluster';
+import { EKS_CLUSTER_TYPES, endpointFindings } from '../../analysis/eks-cluster';
 
 /**
  * Readiness-EKS-ENDPOINT-PRIVATE: the cluster's Kubernetes API endpoint is private

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { ResourceRule } from '../../rule';
-import { EKS_CLUSTER_TYPES, secretsEncryption } from './eks-cluster';
+import { EKS_CLUSTER_TYPES, secretsEncryption } from '../../analysis/eks-cluster';
 
 /**
  * Readiness-EKS-SECRETS-ENCRYPTED: Kubernetes secrets are envelope-encrypted with a customer KMS key

@@ -2,7 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { ResourceRule, RuleContext } from '../../rule';
 import { MIN_AVAILABILITY_ZONES, zonesOfSubnets } from '../service/compute-spread-across-zones';
-import { EKS_CLUSTER_TYPES, subnetIdsOf } from './eks-cluster';
+import { EKS_CLUSTER_TYPES, subnetIdsOf } from '../../analysis/eks-cluster';
 
 /**
  * Readiness-EKS-ZONES: the cluster's subnets (where the control plane's network interfaces and EKS Auto

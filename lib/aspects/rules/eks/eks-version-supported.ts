@@ -2,8 +2,8 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { stringOf } from '../../rule-helpers';
 import { ResourceRule, RuleContext } from '../../rule';
-import { EKS_CLUSTER_TYPES, versionOf } from './eks-cluster';
-import { EKS_KUBERNETES_VERSIONS, supportOf } from './kubernetes-versions';
+import { EKS_CLUSTER_TYPES, versionOf } from '../../analysis/eks-cluster';
+import { EKS_KUBERNETES_VERSIONS, supportOf } from '../../analysis/kubernetes-versions';
 
 /** Rule setting: the day support is judged on (ISO date); defaults to today (UTC). */
 export const SUPPORT_DAY_SETTING = 'eks.supportDay';

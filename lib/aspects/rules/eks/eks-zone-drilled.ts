@@ -3,7 +3,7 @@ import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { prop, rendered, resourcesOfType, stringOf } from '../../rule-helpers';
 import { ResourceRule } from '../../rule';
 import { referencedResource } from '../intrinsics';
-import { EKS_CLUSTER_TYPES, field } from './eks-cluster';
+import { EKS_CLUSTER_TYPES, field } from '../../analysis/eks-cluster';
 
 /** FIS actions that take pods or nodes of a cluster away. */
 export const EKS_DRILL_ACTIONS = ['aws:eks:pod-delete', 'aws:eks:terminate-nodegroup-instances'];

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { ResourceRule } from '../../rule';
-import { deploymentsAndCluster, describe, isKnown, KubernetesObject, KUBERNETES_RESOURCE_TYPE, nameOf, namespaceOf } from './kubernetes-manifests';
+import { deploymentsAndCluster, describe, isKnown, KubernetesObject, KUBERNETES_RESOURCE_TYPE, nameOf, namespaceOf } from '../../analysis/kubernetes-manifests';
 
 /** Whether `scaler` (an HPA, or a KEDA ScaledObject that makes one) scales Deployment `d`, from min to a larger max. */
 function scales(scaler: KubernetesObject, d: KubernetesObject): boolean {

@@ -4,7 +4,7 @@ import { ResourceRule, RuleContext } from '../../rule';
 import { capacityArithmetic, describeCapacity } from '../../../constructs/service/capacity-plan';
 import { CONCURRENCY_ANNOTATION } from '../../../constructs/eks/workload-manifests';
 import { targetConcurrentUsers } from '../service/capacity-plan-met';
-import { deploymentsAndCluster, describe, isKnown, KubernetesObject, KUBERNETES_RESOURCE_TYPE, nameOf, namespaceOf, podLabels, selects } from './kubernetes-manifests';
+import { deploymentsAndCluster, describe, isKnown, KubernetesObject, KUBERNETES_RESOURCE_TYPE, nameOf, namespaceOf, podLabels, selects } from '../../analysis/kubernetes-manifests';
 
 /** The largest replica count an HPA or KEDA ScaledObject of the cluster allows the Deployment, or `undefined`. */
 function maxReplicas(d: KubernetesObject, cluster: KubernetesObject[]): number | undefined {

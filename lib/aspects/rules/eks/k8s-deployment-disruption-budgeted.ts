@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { ResourceRule } from '../../rule';
-import { deploymentsAndCluster, describe, isKnown, KubernetesObject, KUBERNETES_RESOURCE_TYPE, namespaceOf, podLabels, selects } from './kubernetes-manifests';
+import { deploymentsAndCluster, describe, isKnown, KubernetesObject, KUBERNETES_RESOURCE_TYPE, namespaceOf, podLabels, selects } from '../../analysis/kubernetes-manifests';
 
 /** A PDB that protects at least one pod: `minAvailable` >= 1 (or a non-zero percentage), or `maxUnavailable` set. */
 function budgets(pdb: KubernetesObject, d: KubernetesObject): boolean {

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { ResourceRule } from '../../rule';
-import { containersOf, deploymentsAndCluster, describe, KUBERNETES_RESOURCE_TYPE } from './kubernetes-manifests';
+import { containersOf, deploymentsAndCluster, describe, KUBERNETES_RESOURCE_TYPE } from '../../analysis/kubernetes-manifests';
 
 const HANDLERS = ['httpGet', 'tcpSocket', 'exec', 'grpc'];
 

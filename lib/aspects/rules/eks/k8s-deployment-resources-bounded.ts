@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { ResourceRule } from '../../rule';
-import { containersOf, deploymentsAndCluster, describe, isKnown, KUBERNETES_RESOURCE_TYPE } from './kubernetes-manifests';
+import { containersOf, deploymentsAndCluster, describe, isKnown, KUBERNETES_RESOURCE_TYPE } from '../../analysis/kubernetes-manifests';
 
 const quantity = (v: unknown) => (typeof v === 'number' && v > 0) || (isKnown(v) && v.trim() !== '' && !/^0+[a-zA-Z]*$/.test(v.trim()));
 

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { ResourceRule } from '../../rule';
-import { clusterManifests, describe, isDeployment, isKnown, KubernetesObject, KUBERNETES_RESOURCE_TYPE, manifestOf, namespaceOf } from './kubernetes-manifests';
+import { clusterManifests, describe, isDeployment, isKnown, KubernetesObject, KUBERNETES_RESOURCE_TYPE, manifestOf, namespaceOf } from '../../analysis/kubernetes-manifests';
 
 const emptyList = (v: unknown) => v === undefined || (Array.isArray(v) && v.length === 0);
 

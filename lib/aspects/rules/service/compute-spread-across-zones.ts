@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import { StageName } from '../../../config/stage-config';
-import { numberOf, prop, stringOf } from '../../rule-helpers';
+import { jsonOf, numberOf, prop, stringOf } from '../../rule-helpers';
 import { ResourceRule, resourceRule, RuleContext } from '../../rule';
 import { elementsOf, referencedResource } from '../intrinsics';
 import { MIN_SCALABLE_TASKS } from './service-autoscaled';
@@ -30,6 +30,20 @@ export function zonesOfSubnets(node: CfnResource, value: unknown): Set<string> |
     zones.add(zone);
   }
   return zones;
+}
+
+/** True when the compute's subnets (or zones) take their availability zone from `Fn::GetAZs`. */
+function zonesFromGetAzs(node: CfnResource): boolean {
+  const values = [prop(node, 'NetworkConfiguration'), prop(node, 'VPCZoneIdentifier'), prop(node, 'Subnets'), prop(node, 'AvailabilityZones')];
+  if (jsonOf(values).includes('"Fn::GetAZs"')) return true;
+  const subnets = values.flatMap((v) => {
+    const list = (v as any)?.AwsvpcConfiguration?.Subnets ?? v;
+    return elementsOf(node, list) ?? [];
+  });
+  return subnets.some((ref) => {
+    const subnet = referencedResource(node, ref);
+    return subnet?.cfnResourceType === 'AWS::EC2::Subnet' && jsonOf(prop(subnet, 'AvailabilityZone') ?? null).includes('"Fn::GetAZs"');
+  });
 }
 
 /** Literal availability zone names (AWS::AutoScaling::AutoScalingGroup AvailabilityZones). */
@@ -87,6 +101,13 @@ export const ComputeSpreadAcrossZones: ResourceRule = resourceRule({
     const minZones = context.minAvailabilityZones ?? MIN_AVAILABILITY_ZONES[context.stage];
     const { zones, capacity } = spreadAndCapacity(node);
     const ok = zones !== undefined && zones.size >= minZones && capacity !== undefined && capacity >= MIN_COMPUTE_CAPACITY;
-    return ok ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+    if (ok) return NagRuleCompliance.COMPLIANT;
+    if (zones === undefined && zonesFromGetAzs(node)) {
+      return [
+        'its subnets take their availability zone from Fn::GetAZs (an environment-agnostic stack): the zones cannot be known at synth, ' +
+          'so the spread cannot be proven. Fix: give the stack an env with account and region and explicit zones (`availabilityZones` on the VPC, or the `availability-zones:account=...` context)',
+      ];
+    }
+    return NagRuleCompliance.NON_COMPLIANT;
   },
 });

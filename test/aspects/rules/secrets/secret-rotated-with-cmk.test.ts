@@ -6,6 +6,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NagRuleCompliance } from 'cdk-nag';
 import { SecretRotatedWithCmk as rule } from '../../../../lib/aspects/rules/secrets/secret-rotated-with-cmk';
+import { EncryptedWithCustomerManagedKey as keyRule } from '../../../../lib/aspects/rules/security/encrypted-with-customer-managed-key';
 import { cfnOf, check, flaggedPaths, userStack } from '../rule-test-kit';
 
 describe('Readiness-SECRET-ROTATION', () => {
@@ -30,6 +31,8 @@ describe('Readiness-SECRET-ROTATION', () => {
     secret('RotatedHourly', { encryptionKey: key }, Duration.hours(4));
     secret('NotRotated', { encryptionKey: key });
     secret('AwsManagedKey', {}, Duration.days(30));
+    // Rotated every 15 days on the AWS managed key: a key finding (Readiness-ENCRYPTION-KEY), not a rotation finding.
+    secret('AwsManagedKey15Days', {}, Duration.days(15));
     secret('Quarterly', { encryptionKey: key }, Duration.days(90));
     // The RDS L2 rotates through the secret's target attachment.
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
@@ -60,9 +63,16 @@ describe('Readiness-SECRET-ROTATION', () => {
     expect(check(rule, dbSecret)).toBe(NagRuleCompliance.COMPLIANT);
   });
 
-  test('a secret without rotation, or on the AWS managed key, is non-compliant', () => {
+  test('a secret without rotation is non-compliant', () => {
     expect(check(rule, secrets.NotRotated)).toEqual(['no AWS::SecretsManager::RotationSchedule rotates the secret, needs one with rate(<= 30 days)']);
-    expect(check(rule, secrets.AwsManagedKey)).toEqual(['KmsKeyId is not set, needs a customer-managed KMS key (the AWS managed key aws/secretsmanager)']);
+  });
+
+  test('the key is not a rotation finding: a rotated secret on the AWS managed key passes this rule and fails ENCRYPTION-KEY', () => {
+    expect(check(rule, secrets.AwsManagedKey15Days)).toBe(NagRuleCompliance.COMPLIANT);
+    expect(check(rule, secrets.AwsManagedKey)).toBe(NagRuleCompliance.COMPLIANT);
+    expect(check(keyRule, secrets.AwsManagedKey15Days)).toEqual([
+      'KmsKeyId is not set: encrypted with the AWS-managed key aws/secretsmanager; the policy requires a customer-managed key',
+    ]);
   });
 
   test('90-day rotation passes in staging and fails in prod (at most 30 days)', () => {
@@ -75,6 +85,6 @@ describe('Readiness-SECRET-ROTATION', () => {
   });
 
   test('the Readiness pack flags exactly the non-compliant secrets', () => {
-    expect(flaggedPaths(rule, stack).sort()).toEqual(['NotRotated', 'AwsManagedKey', 'Quarterly', 'Cron'].map((id) => cfnOf(secrets[id]).node.path).sort());
+    expect(flaggedPaths(rule, stack).sort()).toEqual(['NotRotated', 'Quarterly', 'Cron'].map((id) => cfnOf(secrets[id]).node.path).sort());
   });
 });

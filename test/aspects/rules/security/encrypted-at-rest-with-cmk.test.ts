@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnParameter, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -10,6 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { NagRuleCompliance } from 'cdk-nag';
+import { ReadinessChecks } from '../../../../lib/aspects/readiness-checks';
 import { IConstruct } from 'constructs';
 import { EncryptedAtRestWithCmk as rule } from '../../../../lib/aspects/rules/security/encrypted-at-rest-with-cmk';
 import { cfnOf, check, flaggedPaths, userStack } from '../rule-test-kit';
@@ -18,6 +19,7 @@ describe('Readiness-ENCRYPTION', () => {
   let stack: Stack;
   const good: Record<string, IConstruct> = {};
   const bad: Record<string, IConstruct> = {};
+  const unencrypted: Record<string, IConstruct> = {};
 
   beforeAll(() => {
     stack = userStack();
@@ -91,35 +93,40 @@ describe('Readiness-ENCRYPTION', () => {
     good.ClusterInstance = new rds.CfnDBInstance(stack, 'ClusterInstance', { engine: 'aurora-postgresql', dbClusterIdentifier: 'x', dbInstanceClass: 'db.r6g.large' });
     bad.ClusterWithoutKey = new rds.CfnDBCluster(stack, 'ClusterWithoutKey', { engine: 'aurora-postgresql', storageEncrypted: true });
     bad.Instance = new rds.CfnDBInstance(stack, 'Instance', { engine: 'postgres', dbInstanceClass: 'db.t4g.micro', storageEncrypted: false, kmsKeyId: key.keyArn });
+    bad.LogGroupAwsKey = bad.PlainLogGroup;
+    unencrypted.Queue = new sqs.Queue(stack, 'UnencryptedQueue', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    // Fooling: encryption from a parameter is not readable from the template.
+    const encrypted = new CfnParameter(stack, 'Encrypted', { type: 'String', allowedValues: ['true', 'false'] });
+    unencrypted.ParamCluster = new rds.CfnDBCluster(stack, 'ParamCluster', { engine: 'aurora-postgresql', storageEncrypted: encrypted.valueAsString as any, kmsKeyId: key.keyArn });
   });
 
-  test('databases, caches, queues, topics, log groups and buckets with a customer-managed key are compliant', () => {
-    for (const c of Object.values(good)) expect([c.node.id, check(rule, c)]).toEqual([c.node.id, NagRuleCompliance.COMPLIANT]);
-  });
-
-  test('a server access log target may use SSE-S3, the only encryption S3 log delivery supports', () => {
-    expect(check(rule, good.AccessLogs)).toBe(NagRuleCompliance.COMPLIANT);
-    expect(check(rule, bad.S3ManagedBucket)).toEqual([expect.stringMatching(/^BucketEncryption\.ServerSideEncryptionConfiguration\.0\.ServerSideEncryptionByDefault\.SSEAlgorithm is "AES256", needs aws:kms/)]);
-  });
-
-  test('an ELB or CloudFront log destination may use SSE-S3, the only encryption those services deliver to', () => {
-    for (const c of [good.ElbAccountLogs, good.ElbServiceLogs, good.CdnLogs]) expect([c.node.id, check(rule, c)]).toEqual([c.node.id, NagRuleCompliance.COMPLIANT]);
-  });
-
-  test('a log destination without encryption, or a bucket only granted to another account or with ACLs, is non-compliant', () => {
-    for (const c of [bad.UnencryptedElbLogs, bad.UnencryptedCdnLogs, bad.OtherAccountLogs, bad.AclBucketWithoutCdn]) {
-      expect([c.node.id, check(rule, c)]).toEqual([c.node.id, [expect.stringMatching(/^BucketEncryption.* needs /)]]);
+  test('resources encrypted with any key (customer-managed or AWS) are encrypted: S3, logs and DynamoDB always are', () => {
+    for (const c of [...Object.values(good), bad.SqsManagedQueue, bad.AwsAliasQueue, bad.LogGroupAwsKey, bad.S3ManagedBucket, bad.AwsManagedKmsBucket, bad.UnencryptedElbLogs, bad.CacheWithoutKey, bad.ClusterWithoutKey]) {
+      expect([c.node.id, check(rule, c)]).toEqual([c.node.id, NagRuleCompliance.COMPLIANT]);
     }
   });
 
-  test('missing keys, AWS managed keys and encryption turned off are non-compliant', () => {
-    // Each finding names the property and its value.
-    for (const c of Object.values(bad)) expect([c.node.id, check(rule, c)]).toEqual([c.node.id, [expect.stringMatching(/^[A-Za-z.0-9]+ is .*, needs /)]]);
-    expect(check(rule, bad.CacheUnencrypted)).toEqual(['AtRestEncryptionEnabled is not set, needs true; KmsKeyId is not set, needs a customer-managed KMS key']);
-    expect(check(rule, bad.Instance)).toEqual(['StorageEncrypted is false, needs true']);
+  test('unencrypted data is "not encrypted at all", naming the property and value', () => {
+    expect(check(rule, bad.PlainTopic)).toEqual(['KmsMasterKeyId is not set, needs a KMS key (not encrypted at all)']);
+    expect(check(rule, bad.CacheUnencrypted)).toEqual(['AtRestEncryptionEnabled is not set, needs true (not encrypted at all)']);
+    expect(check(rule, bad.Instance)).toEqual(['StorageEncrypted is false, needs true (not encrypted at all)']);
+    expect(check(rule, unencrypted.Queue)).toEqual(['SqsManagedSseEnabled is false, needs true or a KmsMasterKeyId (not encrypted at all)']);
   });
 
-  test('the Readiness pack flags exactly the non-compliant resources', () => {
-    expect(flaggedPaths(rule, stack).sort()).toEqual(Object.values(bad).map((c) => cfnOf(c).node.path).sort());
+  test('a value it cannot read does not count as encryption', () => {
+    expect(check(rule, unencrypted.ParamCluster)).toEqual([expect.stringMatching(/^StorageEncrypted is Ref Encrypted \(not readable from the template\), needs true \(not encrypted at all\)$/)]);
+  });
+
+  test('unencrypted is an error in every stage', () => {
+    for (const stage of ['dev', 'staging', 'prod'] as const) {
+      const pack = new ReadinessChecks(undefined, { stage, rules: [rule] });
+      pack.validateScope(stack);
+      expect(pack.results.filter((r) => r.compliance === 'non-compliant').map((r) => r.level)).toEqual(expect.arrayContaining(['error']));
+      expect(pack.results.filter((r) => r.compliance === 'non-compliant' && r.level !== 'error')).toEqual([]);
+    }
+  });
+
+  test('the Readiness pack flags exactly the unencrypted resources', () => {
+    expect(flaggedPaths(rule, stack).sort()).toEqual([bad.PlainTopic, bad.CacheUnencrypted, bad.Instance, unencrypted.Queue, unencrypted.ParamCluster].map((c) => cfnOf(c).node.path).sort());
   });
 });

@@ -94,13 +94,13 @@ describe('Readiness-COMPUTE-PLATFORM', () => {
     expect(check(rule, f.nodesNoScaling)).toBe(NagRuleCompliance.NON_COMPLIANT);
   });
 
-  test('subnets whose zone is Fn::GetAZs (an environment-agnostic VPC) are unknown, so non-compliant', () => {
+  test('subnets whose zone is Fn::GetAZs (an environment-agnostic VPC) are unknown, so non-compliant, with a message that says so', () => {
     const stack = new Stack(new App({ context: NO_BUNDLING }), 'Agnostic');
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 3, subnetConfiguration: [{ name: 'App', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
     const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task');
     taskDefinition.addContainer('App', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27') });
     const service = new ecs.FargateService(stack, 'Api', { cluster: new ecs.Cluster(stack, 'Cluster', { vpc }), taskDefinition, desiredCount: 2 });
-    expect(check(rule, service)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(check(rule, service)).toEqual([expect.stringMatching(/Fn::GetAZs \(an environment-agnostic stack\): the zones cannot be known at synth.*Fix: give the stack an env .* explicit zones/)]);
   });
 
   test('the Readiness pack flags exactly the resources that are not spread (prod)', () => {

@@ -5,7 +5,7 @@
  * a label or a number a rule looks for. A manifest that does not parse is unreadable.
  */
 import { CfnResource, Stack, Stage } from 'aws-cdk-lib';
-import { jsonOf, logicalIdOf, memoPerRun, prop, resourcesOfType } from '../../rule-helpers';
+import { jsonOf, logicalIdOf, memoPerRun, prop, resourcesOfType } from '../rule-helpers';
 
 export const KUBERNETES_RESOURCE_TYPE = 'Custom::AWSCDK-EKS-KubernetesResource';
 

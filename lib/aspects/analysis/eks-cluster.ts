@@ -4,8 +4,8 @@
  * `Config` carries the same settings in the EKS API's camelCase.
  */
 import { CfnResource } from 'aws-cdk-lib';
-import { prop, stringOf } from '../../rule-helpers';
-import { elementsOf, mayBe, referencedResource } from '../intrinsics';
+import { prop, stringOf } from '../rule-helpers';
+import { elementsOf, mayBe, referencedResource } from '../rules/intrinsics';
 
 export const EKS_CLUSTER_TYPES = ['AWS::EKS::Cluster', 'Custom::AWSCDK-EKS-Cluster'] as const;
 

@@ -3,8 +3,8 @@
  * and which of them deploy a prod stage.
  */
 import { CfnResource, Stack } from 'aws-cdk-lib';
-import { prop, stringOf } from '../../rule-helpers';
-import { referencedResource } from '../intrinsics';
+import { prop, stringOf } from '../rule-helpers';
+import { referencedResource } from '../rules/intrinsics';
 
 export interface PipelineAction {
   readonly stageIndex: number;
