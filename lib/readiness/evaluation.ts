@@ -132,15 +132,13 @@ function runSections(scope: IConstruct, options: ResolvedReadinessOptions, conte
 
 /**
  * The verify check of each control that services the organization provides count for: declared through
- * `provided`, or the stage config's `security.baseline` with mode `provided` (audit trail and security monitoring).
+ * `provided`, or the stage config's `security.baseline` with mode `provided` (security monitoring).
  */
 function providedLiveChecks(provided: ProvidedBaseline, context: RuleContext): Record<string, 'security-baseline' | 'cost'> {
   const out: Record<string, 'security-baseline' | 'cost'> = {};
   for (const key of Object.keys(provided) as ProvidedService[]) out[PROVIDED_SERVICES[key].control] = PROVIDED_SERVICES[key].liveCheck;
-  if (providedBaseline(context)) {
-    out['AUDIT-TRAIL'] = 'security-baseline';
-    out['SECURITY-MONITORING'] = 'security-baseline';
-  }
+  // The stage config's provided baseline covers GuardDuty, Security Hub and the Access Analyzers, not the trail.
+  if (providedBaseline(context)) out['SECURITY-MONITORING'] = 'security-baseline';
   return out;
 }
 
