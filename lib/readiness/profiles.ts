@@ -32,8 +32,9 @@ export const MARKETPLACE_CONTROL_IDS: readonly string[] = [
   'E2E-TESTS', 'CONTRACT-TESTS', 'PERFORMANCE-TESTS',
   // Documentation
   'API-DOCS', 'USER-DOCS', 'ARCHITECTURE-DOCS', 'DEV-ONBOARDING',
-  // Operational and Business Readiness
-  'SUPPORT-24X7', 'LAUNCH-CONTROL-ROOM', 'CUSTOMER-ROLLOUT',
+  // Operational and Business Readiness (the launch control room and customer rollout are core: any
+  // production service gates its prod deploys and guards its flag rollouts with alarms)
+  'SUPPORT-24X7',
   'BUSINESS-CONTINUITY', 'INSURANCE', 'PARTNERSHIPS', 'MARKETING-LAUNCH', 'COMMUNITY', 'BILLING-VALIDATION',
 ];
 

@@ -32,7 +32,7 @@ describe('control profiles', () => {
     const core = definitionsOfProfiles(['core']).map((d) => d.id);
     const marketplace = definitionsOfProfiles(['marketplace']).map((d) => d.id);
     for (const d of CONTROL_DEFINITIONS.filter((c) => c.verification === 'synth')) expect(core).toContain(d.id);
-    expect(core.filter((id) => CONTROL_DEFINITIONS.find((d) => d.id === id)!.verification !== 'synth').sort()).toEqual(['INCIDENT-RESPONSE', 'RUNBOOKS', 'SECURITY-TESTING']);
+    expect(core.filter((id) => CONTROL_DEFINITIONS.find((d) => d.id === id)!.verification !== 'synth').sort()).toEqual(['RUNBOOKS', 'SECURITY-TESTING']);
     expect(marketplace).toEqual(expect.arrayContaining(['CONTRACT-AUDIT', 'MULTISIG-WALLETS', 'KYC-AML', 'WEBSOCKET-SCALING', 'LEGAL-PAGES', 'SUPPORT-24X7']));
     // Every marketplace ID names a catalogue control (a typo would silently move nothing).
     for (const id of MARKETPLACE_CONTROL_IDS) expect(CONTROL_DEFINITIONS.map((d) => d.id)).toContain(id);
