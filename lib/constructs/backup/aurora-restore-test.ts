@@ -1,12 +1,9 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -14,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { assertValid, is, ValidationRule } from '../../validation/rule-table';
+import { bundledHandler, retainedLogGroup } from '../shared/bundled-handler';
 import { BACKUP_SELECTION_TAG } from './tags';
 
 export interface AuroraRestoreTestProps {
@@ -66,12 +64,6 @@ const RULES: readonly ValidationRule<AuroraRestoreTestProps>[] = [
   { field: 'validationWindow', value: (p) => p.validationWindow?.toHours(), check: (v) => v === undefined || is.intBetween(1, 168)(v), fix: 'use 1 to 168 whole hours' },
   { field: 'recoveryPointWindow', value: (p) => p.recoveryPointWindow?.toDays(), check: (v) => v === undefined || is.intBetween(1, 365)(v), fix: 'use 1 to 365 whole days' },
 ];
-
-/** The handler source next to this file: `.ts` in the repository, `.js` once compiled. */
-function handlerEntry(): string {
-  const ts = path.join(__dirname, 'restore-validation', 'handler.ts');
-  return fs.existsSync(ts) ? ts : path.join(__dirname, 'restore-validation', 'handler.js');
-}
 
 /**
  * An AWS Backup restore testing plan that restores the latest Aurora recovery point on a schedule,
@@ -130,11 +122,7 @@ export class AuroraRestoreTest extends Construct {
       props.logEncryptionKey ??
       new kms.Key(this, 'LogKey', { description: `Encrypts the restore validation log of ${this.node.path}`, enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
     logKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`));
-    const logGroup = new logs.LogGroup(this, 'ValidatorLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      encryptionKey: logKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const logGroup = retainedLogGroup(this, 'ValidatorLogs', logKey, props.logRetention);
     // A customer-managed policy instead of the AWS managed basic execution role and an inline policy.
     const validatorPolicy = new iam.ManagedPolicy(this, 'ValidatorPolicy', {
       description: 'Describe restored Aurora clusters, report restore validation results, write the validator log',
@@ -158,19 +146,16 @@ export class AuroraRestoreTest extends Construct {
       managedPolicies: [validatorPolicy],
     });
 
-    this.validator = new nodejs.NodejsFunction(this, 'Validator', {
-      entry: handlerEntry(),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+    this.validator = bundledHandler(this, 'Validator', {
+      dir: __dirname,
+      name: 'restore-validation',
       timeout: Duration.minutes(1),
-      memorySize: 256,
       reservedConcurrentExecutions: 2,
       role: validatorRole,
       logGroup,
       description: 'Validates Aurora restore-test jobs and reports the result to AWS Backup',
       environment: { RESTORE_TESTING_PLAN_ARN: this.plan.attrRestoreTestingPlanArn },
-      bundling: { externalModules: ['@aws-sdk/*'], minify: true },
+      externalModules: ['@aws-sdk/*'],
     });
     Validations.of(this.validator).acknowledge({
       id: 'NIST.800.53.R5-LambdaInsideVPC',

@@ -1,13 +1,11 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { CustomResource, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledgeVpcLambdaManagedPolicies, bundledHandler, httpsOnlySecurityGroup, retainedLogGroup } from '../shared/bundled-handler';
 
 export interface DatabaseAppUserProps {
   readonly vpc: ec2.IVpc;
@@ -38,11 +36,6 @@ export interface DatabaseAppUserProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
-function handlerEntry(): string {
-  const ts = path.join(__dirname, 'app-user', 'handler.ts');
-  return fs.existsSync(ts) ? ts : path.join(__dirname, 'app-user', 'handler.js');
-}
-
 /**
  * Creates the application's database user at deploy time: a custom resource whose function (in the
  * VPC, admitted to the cluster) reads the master secret, connects to the writer over verified TLS
@@ -57,12 +50,12 @@ export class DatabaseAppUser extends Construct {
   constructor(scope: Construct, id: string, props: DatabaseAppUserProps) {
     super(scope, id);
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
-      description: 'Database user bootstrap: Secrets Manager, the CloudFormation response and the cluster writer',
-      allowAllOutbound: false,
-    });
-    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager API and the CloudFormation response URL');
+    this.securityGroup = httpsOnlySecurityGroup(
+      this,
+      props.vpc,
+      'Database user bootstrap: Secrets Manager, the CloudFormation response and the cluster writer',
+      'Secrets Manager API and the CloudFormation response URL',
+    );
     this.securityGroup.addEgressRule(ec2.Peer.securityGroupId(props.clusterSecurityGroup.securityGroupId), ec2.Port.tcp(props.port), 'PostgreSQL on the cluster writer');
     new ec2.CfnSecurityGroupIngress(this, 'ClusterIngress', {
       groupId: props.clusterSecurityGroup.securityGroupId,
@@ -73,19 +66,12 @@ export class DatabaseAppUser extends Construct {
       description: 'Database user bootstrap to the Aurora PostgreSQL writer',
     });
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      encryptionKey: props.encryptionKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const logGroup = retainedLogGroup(this, 'Logs', props.encryptionKey, props.logRetention);
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
+    this.function = bundledHandler(this, 'Function', {
+      dir: __dirname,
+      name: 'app-user',
       description: `Creates the database user ${props.user} (IAM authentication) in ${props.database}`,
-      entry: handlerEntry(),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
       timeout: Duration.minutes(2),
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
@@ -94,7 +80,7 @@ export class DatabaseAppUser extends Construct {
       environmentEncryption: props.encryptionKey,
       // Node 20+ runtimes trust Amazon's CAs (RDS included) only when told to.
       environment: { NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem' },
-      bundling: { minify: true, sourceMap: false, externalModules: ['@aws-sdk/*', 'pg-native'] },
+      externalModules: ['@aws-sdk/*', 'pg-native'],
     });
     props.masterSecret.grantRead(this.function);
 
@@ -115,17 +101,8 @@ export class DatabaseAppUser extends Construct {
 
   /** cdk-nag findings on what aws-cdk-lib makes for the function, each with why it stays. */
   private acknowledgeFindings(): void {
-    const role = this.function.role!.node;
-    const target = role.defaultChild ?? this.function.role!;
-    Validations.of(target).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'The AWS managed Lambda logging policy; the function logs only to its own KMS-encrypted log group',
-    });
-    Validations.of(target).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-      reason: 'The AWS managed policy Lambda needs to attach its network interfaces in the VPC (EC2 ENI actions have no resource scoping)',
-    });
-    const policy = role.tryFindChild('DefaultPolicy');
+    acknowledgeVpcLambdaManagedPolicies(this.function);
+    const policy = this.function.role!.node.tryFindChild('DefaultPolicy');
     if (policy) {
       Validations.of(policy).acknowledge({
         id: 'NIST.800.53.R5-IAMNoInlinePolicy',

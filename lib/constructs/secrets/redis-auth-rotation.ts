@@ -1,6 +1,4 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -14,6 +12,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { assertValid, ValidationRule } from '../../validation/rule-table';
+import { acknowledgeVpcLambdaManagedPolicies, bundledHandler, httpsOnlySecurityGroup, retainedLogGroup } from '../shared/bundled-handler';
 
 export interface RedisAuthRotationProps {
   /** Secret that holds the AUTH token the replication group uses. */
@@ -60,12 +59,6 @@ const RULES: readonly ValidationRule<{ rotationDays: number }>[] = [
   },
 ];
 
-/** The Lambda entry: the TypeScript source when run from the repository, the compiled file from dist/. */
-function handlerEntry(): string {
-  const ts = path.join(__dirname, 'redis-auth-rotation', 'handler.ts');
-  return fs.existsSync(ts) ? ts : path.join(__dirname, 'redis-auth-rotation', 'handler.js');
-}
-
 /**
  * Rotates an ElastiCache AUTH token stored in Secrets Manager (ElastiCache does not rotate it itself):
  * a bundled rotation function in the VPC (createSecret, setSecret with ROTATE, testSecret over TLS,
@@ -101,26 +94,19 @@ export class RedisAuthRotation extends Construct {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
-      description: `Redis AUTH rotation of ${props.replicationGroup.node.path}`,
-      allowAllOutbound: false,
-    });
-    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager and ElastiCache APIs');
+    this.securityGroup = httpsOnlySecurityGroup(
+      this,
+      props.vpc,
+      `Redis AUTH rotation of ${props.replicationGroup.node.path}`,
+      'Secrets Manager and ElastiCache APIs',
+    );
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      encryptionKey: props.encryptionKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const logGroup = retainedLogGroup(this, 'Logs', props.encryptionKey, props.logRetention);
 
-    const fn = new nodejs.NodejsFunction(this, 'Function', {
+    const fn = bundledHandler(this, 'Function', {
+      dir: __dirname,
+      name: 'redis-auth-rotation',
       description: `Rotates the AUTH token of ${props.replicationGroup.node.path}`,
-      entry: handlerEntry(),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
       // setSecret and finishSecret wait for the group to leave "modifying" (up to 12 minutes).
       timeout: Duration.minutes(15),
       vpc: props.vpc,
@@ -132,7 +118,7 @@ export class RedisAuthRotation extends Construct {
         REPLICATION_GROUP_ID: props.replicationGroup.ref,
         TOKEN_FIELD: props.tokenField ?? 'authToken',
       },
-      bundling: { minify: true, sourceMap: false, externalModules: ['@aws-sdk/*'] },
+      externalModules: ['@aws-sdk/*'],
     });
     this.function = fn;
 
@@ -183,16 +169,8 @@ export class RedisAuthRotation extends Construct {
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
     const memberClusters = `arn:${partition}:elasticache:${region}:${account}:cluster:<${stack.resolve(group.logicalId)}>-*`;
-    const role = fn.role!.node;
-    Validations.of(role.defaultChild ?? fn.role!).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'The AWS managed Lambda logging policy; the function logs only to its own KMS-encrypted log group',
-    });
-    Validations.of(role.defaultChild ?? fn.role!).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-      reason: 'The AWS managed policy Lambda needs to attach its network interfaces in the VPC (EC2 ENI actions have no resource scoping)',
-    });
-    const policy = role.tryFindChild('DefaultPolicy');
+    acknowledgeVpcLambdaManagedPolicies(fn);
+    const policy = fn.role!.node.tryFindChild('DefaultPolicy');
     if (policy) {
       Validations.of(policy).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
