@@ -5,6 +5,7 @@
  * a label or a number a rule looks for. A manifest that does not parse is unreadable.
  */
 import { CfnResource, Stack, Stage } from 'aws-cdk-lib';
+import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { jsonOf, logicalIdOf, memoPerRun, prop, resourcesOfType } from '../rule-helpers';
 
 export const KUBERNETES_RESOURCE_TYPE = 'Custom::AWSCDK-EKS-KubernetesResource';
@@ -141,4 +142,33 @@ export function deploymentsAndCluster(node: CfnResource): { own: ManifestResourc
 export function containersOf(o: KubernetesObject): any[] {
   const c = o.spec?.template?.spec?.containers;
   return Array.isArray(c) ? c : [];
+}
+
+/**
+ * The check of a rule over the Deployments of one Kubernetes resource: an unreadable manifest is the
+ * finding, a resource without Deployments is not applicable, otherwise the findings of every Deployment
+ * (compliant when there are none).
+ */
+export function checkDeployments(node: CfnResource, findingsOf: (d: KubernetesObject, cluster: KubernetesObject[]) => string[]): NagRuleResult {
+  const { own, deployments, cluster } = deploymentsAndCluster(node);
+  if (own.unreadable) return [own.unreadable];
+  if (deployments.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
+  const findings = deployments.flatMap((d) => findingsOf(d, cluster));
+  return findings.length > 0 ? findings : NagRuleCompliance.COMPLIANT;
+}
+
+/**
+ * The check of a rule over every container of every Deployment: `problemOf` says what is wrong with one
+ * container (undefined when nothing is); a Deployment whose containers the template does not show is a finding.
+ */
+export function checkDeploymentContainers(node: CfnResource, problemOf: (c: any) => string | undefined): NagRuleResult {
+  return checkDeployments(node, (d) => {
+    const containers = containersOf(d);
+    const findings = containers.length === 0 ? [`${describe(d, node)} has no containers the template shows`] : [];
+    for (const c of containers) {
+      const problem = problemOf(c);
+      if (problem !== undefined) findings.push(`${describe(d, node)} container ${c?.name ?? '(unnamed)'}: ${problem}`);
+    }
+    return findings;
+  });
 }

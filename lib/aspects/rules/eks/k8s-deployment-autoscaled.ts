@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { NagRuleResult } from 'cdk-nag';
 import { ResourceRule } from '../../rule';
-import { deploymentsAndCluster, describe, isKnown, KubernetesObject, KUBERNETES_RESOURCE_TYPE, nameOf, namespaceOf } from '../../analysis/kubernetes-manifests';
+import { checkDeployments, describe, isKnown, KubernetesObject, KUBERNETES_RESOURCE_TYPE, nameOf, namespaceOf } from '../../analysis/kubernetes-manifests';
 
 /** Whether `scaler` (an HPA, or a KEDA ScaledObject that makes one) scales Deployment `d`, from min to a larger max. */
 function scales(scaler: KubernetesObject, d: KubernetesObject): boolean {
@@ -34,11 +34,6 @@ export const K8sDeploymentAutoscaled: ResourceRule = {
     'Add an `autoscaling/v2` HorizontalPodAutoscaler whose `scaleTargetRef` names the Deployment (kind Deployment, same namespace), ' +
     'with `maxReplicas` above `minReplicas`, scaling on CPU or requests; or a KEDA ScaledObject for queue depth.',
   test: 'test/aspects/rules/eks/k8s-workload-rules.test.ts',
-  check: (node: CfnResource): NagRuleResult => {
-    const { own, deployments, cluster } = deploymentsAndCluster(node);
-    if (own.unreadable) return [own.unreadable];
-    if (deployments.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
-    const findings = deployments.filter((d) => !cluster.some((s) => scales(s, d))).map((d) => `${describe(d, node)} has no HorizontalPodAutoscaler or ScaledObject with scaleTargetRef Deployment/${nameOf(d)} and maxReplicas > minReplicas`);
-    return findings.length > 0 ? findings : NagRuleCompliance.COMPLIANT;
-  },
+  check: (node: CfnResource): NagRuleResult =>
+    checkDeployments(node, (d, cluster) => (cluster.some((s) => scales(s, d)) ? [] : [`${describe(d, node)} has no HorizontalPodAutoscaler or ScaledObject with scaleTargetRef Deployment/${nameOf(d)} and maxReplicas > minReplicas`])),
 };

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { NagRuleResult } from 'cdk-nag';
 import { ResourceRule } from '../../rule';
-import { deploymentsAndCluster, describe, isKnown, KubernetesObject, KUBERNETES_RESOURCE_TYPE, namespaceOf, podLabels, selects } from '../../analysis/kubernetes-manifests';
+import { checkDeployments, describe, isKnown, KubernetesObject, KUBERNETES_RESOURCE_TYPE, namespaceOf, podLabels, selects } from '../../analysis/kubernetes-manifests';
 
 /** A PDB that protects at least one pod: `minAvailable` >= 1 (or a non-zero percentage), or `maxUnavailable` set. */
 function budgets(pdb: KubernetesObject, d: KubernetesObject): boolean {
@@ -32,11 +32,6 @@ export const K8sDeploymentDisruptionBudgeted: ResourceRule = {
     'can be evicted together (gap 3.3). Add a `policy/v1` PodDisruptionBudget in the Deployment\'s namespace whose `selector.matchLabels` ' +
     'match its pod template labels, with `minAvailable` >= 1 or `maxUnavailable` (e.g. 1).',
   test: 'test/aspects/rules/eks/k8s-workload-rules.test.ts',
-  check: (node: CfnResource): NagRuleResult => {
-    const { own, deployments, cluster } = deploymentsAndCluster(node);
-    if (own.unreadable) return [own.unreadable];
-    if (deployments.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
-    const findings = deployments.filter((d) => !cluster.some((p) => budgets(p, d))).map((d) => `${describe(d, node)} has no PodDisruptionBudget selecting its pod labels ${JSON.stringify(podLabels(d) ?? 'unreadable')}`);
-    return findings.length > 0 ? findings : NagRuleCompliance.COMPLIANT;
-  },
+  check: (node: CfnResource): NagRuleResult =>
+    checkDeployments(node, (d, cluster) => (cluster.some((p) => budgets(p, d)) ? [] : [`${describe(d, node)} has no PodDisruptionBudget selecting its pod labels ${JSON.stringify(podLabels(d) ?? 'unreadable')}`])),
 };

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { NagRuleResult } from 'cdk-nag';
 import { ResourceRule } from '../../rule';
-import { containersOf, deploymentsAndCluster, describe, KUBERNETES_RESOURCE_TYPE } from '../../analysis/kubernetes-manifests';
+import { checkDeploymentContainers, KUBERNETES_RESOURCE_TYPE } from '../../analysis/kubernetes-manifests';
 
 const HANDLERS = ['httpGet', 'tcpSocket', 'exec', 'grpc'];
 
@@ -20,21 +20,10 @@ export const K8sDeploymentReadinessProbed: ResourceRule = {
     'Without a readiness probe a pod joins the Service (and the load balancer\'s targets) as soon as it starts, and a rollout replaces ' +
     'healthy pods with ones that cannot serve (gap 4.5). Add `readinessProbe` (httpGet on the health path the load balancer uses) to every container.',
   test: 'test/aspects/rules/eks/k8s-workload-rules.test.ts',
-  check: (node: CfnResource): NagRuleResult => {
-    const { own, deployments } = deploymentsAndCluster(node);
-    if (own.unreadable) return [own.unreadable];
-    if (deployments.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
-    const findings: string[] = [];
-    for (const d of deployments) {
-      const containers = containersOf(d);
-      if (containers.length === 0) findings.push(`${describe(d, node)} has no containers the template shows`);
-      for (const c of containers) {
-        const probe = c?.readinessProbe;
-        if (!probe || typeof probe !== 'object' || !HANDLERS.some((h) => probe[h] && typeof probe[h] === 'object')) {
-          findings.push(`${describe(d, node)} container ${c?.name ?? '(unnamed)'}: readinessProbe ${probe === undefined ? 'not set' : 'has no handler'}`);
-        }
-      }
-    }
-    return findings.length > 0 ? findings : NagRuleCompliance.COMPLIANT;
-  },
+  check: (node: CfnResource): NagRuleResult =>
+    checkDeploymentContainers(node, (c) => {
+      const probe = c?.readinessProbe;
+      if (probe && typeof probe === 'object' && HANDLERS.some((h) => probe[h] && typeof probe[h] === 'object')) return undefined;
+      return `readinessProbe ${probe === undefined ? 'not set' : 'has no handler'}`;
+    }),
 };

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { NagRuleResult } from 'cdk-nag';
 import { ResourceRule } from '../../rule';
-import { containersOf, deploymentsAndCluster, describe, isKnown, KUBERNETES_RESOURCE_TYPE } from '../../analysis/kubernetes-manifests';
+import { checkDeploymentContainers, isKnown, KUBERNETES_RESOURCE_TYPE } from '../../analysis/kubernetes-manifests';
 
 const quantity = (v: unknown) => (typeof v === 'number' && v > 0) || (isKnown(v) && v.trim() !== '' && !/^0+[a-zA-Z]*$/.test(v.trim()));
 
@@ -21,23 +21,13 @@ export const K8sDeploymentResourcesBounded: ResourceRule = {
     'its neighbours or the node (gap 9.4). Set `resources.requests.cpu`, `resources.requests.memory`, `resources.limits.cpu` and ' +
     '`resources.limits.memory` on every container.',
   test: 'test/aspects/rules/eks/k8s-workload-rules.test.ts',
-  check: (node: CfnResource): NagRuleResult => {
-    const { own, deployments } = deploymentsAndCluster(node);
-    if (own.unreadable) return [own.unreadable];
-    if (deployments.length === 0) return NagRuleCompliance.NOT_APPLICABLE;
-    const findings: string[] = [];
-    for (const d of deployments) {
-      const containers = containersOf(d);
-      if (containers.length === 0) findings.push(`${describe(d, node)} has no containers the template shows`);
-      for (const c of containers) {
-        const r = c?.resources ?? {};
-        const missing = ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'].filter((path) => {
-          const [kind, res] = path.split('.');
-          return !quantity(r?.[kind]?.[res]);
-        });
-        if (missing.length > 0) findings.push(`${describe(d, node)} container ${c?.name ?? '(unnamed)'}: resources.${missing.join(', resources.')} not set (or zero, or unreadable)`);
-      }
-    }
-    return findings.length > 0 ? findings : NagRuleCompliance.COMPLIANT;
-  },
+  check: (node: CfnResource): NagRuleResult =>
+    checkDeploymentContainers(node, (c) => {
+      const r = c?.resources ?? {};
+      const missing = ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'].filter((path) => {
+        const [kind, res] = path.split('.');
+        return !quantity(r?.[kind]?.[res]);
+      });
+      return missing.length > 0 ? `resources.${missing.join(', resources.')} not set (or zero, or unreadable)` : undefined;
+    }),
 };
