@@ -1,10 +1,9 @@
-import { Duration, RemovalPolicy, SecretValue, Stack, StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -17,8 +16,7 @@ import { WebFirewall } from '../constructs/firewall/web-firewall';
 import { acknowledge, acknowledgeLogDeliveryBucket, logGroupKey } from '../constructs/service/task-helpers';
 import { acknowledgeControlTower } from '../aspects/control-tower';
 import { CloudFrontOriginPrefixList } from '../constructs/edge/cloudfront-origin-prefix-list';
-import { waive } from '../readiness/waivers';
-import { ORIGIN_VERIFY_FIELD, ORIGIN_VERIFY_HEADER, originSecretName, ServiceCache, ServiceDatabase } from './service-stack';
+import { createOriginSecret, ORIGIN_VERIFY_HEADER, originHeaderValues, regionalFirewall, ServiceCache, ServiceDatabase } from './service-stack';
 
 /** Kubernetes service account (and user, for the FIS role's access entry) the zone drill acts as. */
 export const FIS_KUBERNETES_USER = 'fis-experiment';
@@ -96,20 +94,7 @@ export class EksServiceStack extends Stack {
     // With a CDN, only CloudFront reaches the origin, on 443, with the origin header (as ServiceStack does).
     if (config.edge.cdn) {
       this.cloudFrontPrefixList = new CloudFrontOriginPrefixList(this, 'CloudFrontOrigins');
-      this.originSecret = new secretsmanager.Secret(this, 'OriginSecret', {
-        secretName: originSecretName(config.stage),
-        description: `Value of the ${ORIGIN_VERIFY_HEADER} header CloudFront sends to the ${config.stage} load balancer`,
-        encryptionKey: this.encryptionKey,
-        generateSecretString: { secretStringTemplate: '{}', generateStringKey: ORIGIN_VERIFY_FIELD, passwordLength: 48, excludePunctuation: true },
-        replicaRegions: [{ region: 'us-east-1' }],
-      });
-      waive(this.originSecret, {
-        control: 'SECRET-ROTATION',
-        reason:
-          'Rotated by redeploy, not by a schedule: a new value is put into the secret and both stacks are redeployed, the load balancer accepting the previous value meanwhile (edge.acceptPreviousOriginSecret); a scheduled rotation would change the value behind the resolved templates.',
-        owner: 'Platform',
-        expires: '2027-02-26',
-      });
+      this.originSecret = createOriginSecret(this, config.stage, this.encryptionKey);
     }
     const redirectHttp = !this.cloudFrontPrefixList;
 
@@ -159,10 +144,7 @@ export class EksServiceStack extends Stack {
       stickinessCookieDuration: svc.stickySessions ? Duration.days(1) : undefined,
     });
     if (this.originSecret) {
-      const values = [
-        this.originSecret.secretValueFromJson(ORIGIN_VERIFY_FIELD),
-        ...(config.edge.acceptPreviousOriginSecret ? [SecretValue.secretsManager(this.originSecret.secretArn, { jsonField: ORIGIN_VERIFY_FIELD, versionStage: 'AWSPREVIOUS' })] : []),
-      ];
+      const values = originHeaderValues(this.originSecret, config.edge.acceptPreviousOriginSecret);
       // Requests that did not come through the CDN end here.
       listener.addAction('Default', { action: elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' }) });
       listener.addTargetGroups('Web', { priority: 1, conditions: [elbv2.ListenerCondition.httpHeader(ORIGIN_VERIFY_HEADER, values.map((v) => v.unsafeUnwrap()))], targetGroups: [this.targetGroup] });
@@ -172,18 +154,7 @@ export class EksServiceStack extends Stack {
     albSg.addEgressRule(podSg, ec2.Port.tcp(svc.containerPort), 'Web pods');
     podSg.addIngressRule(albSg, ec2.Port.tcp(svc.containerPort), 'Load balancer to the web pods');
 
-    this.firewall = new WebFirewall(this, 'Firewall', {
-      scope: 'REGIONAL',
-      rateLimitPer5Min: svc.waf.rateLimitPer5Min,
-      sensitivePaths: [...svc.waf.sensitivePaths],
-      sensitivePathRateLimitPer5Min: svc.waf.sensitivePathRateLimitPer5Min,
-      blockAnonymousIps: svc.waf.blockAnonymousIps,
-      // Behind CloudFront every source address is CloudFront's: count clients by the address CloudFront forwards.
-      clientAddressHeader: this.cloudFrontPrefixList ? 'X-Forwarded-For' : undefined,
-      encryptionKey: this.encryptionKey,
-      logRetention: svc.logRetentionDays as logs.RetentionDays,
-    });
-    this.firewall.associate('LoadBalancerAssociation', this.loadBalancer.loadBalancerArn);
+    this.firewall = regionalFirewall(this, config, this.encryptionKey, !!this.cloudFrontPrefixList, this.loadBalancer.loadBalancerArn);
 
     // Pod identities: each workload its own role, never the node role.
     const webRole = this.platform.podIdentityRole('Web', APP_NAMESPACE, 'web');
