@@ -6,11 +6,11 @@
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
 import { appUserStatements, runAppUserBootstrap } from '../../../lib/constructs/database/app-user/sql';
+import { describeWhenInstalled, freePort } from '../../helpers/local-server';
 
 function findBin(): string | undefined {
   const root = '/usr/lib/postgresql';
@@ -19,23 +19,11 @@ function findBin(): string | undefined {
   return versions.length > 0 ? path.join(root, versions[0], 'bin') : undefined;
 }
 const bin = findBin();
-const inCi = process.env.CI === 'true';
-if (!bin && !inCi) console.log('Skipping the PostgreSQL bootstrap test: install postgresql (apt-get install postgresql) to run it.');
-const describeWithPostgres = bin || inCi ? describe : describe.skip;
+if (!bin && process.env.CI !== 'true') console.log('Skipping the PostgreSQL bootstrap test: install postgresql (apt-get install postgresql) to run it.');
+const describeWithPostgres = describeWhenInstalled(bin !== undefined);
 
 const ADMIN_PASSWORD = 'admin' + 'Pw7x2Q9z';
 const SPEC = { user: 'app_user', database: 'appdb', schema: 'app' };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs a command as the unprivileged server user when this process is root (CI containers). */
 function asServerUser(command: string, args: string[]): [string, string[]] {

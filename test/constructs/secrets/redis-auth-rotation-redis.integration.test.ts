@@ -5,7 +5,6 @@
  */
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import {
@@ -20,6 +19,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { Redis } from 'ioredis';
 import { createTlsProbe } from '../../../lib/constructs/secrets/redis-auth-rotation/probe';
 import { rotate } from '../../../lib/constructs/secrets/redis-auth-rotation/steps';
+import { describeWhenInstalled, freePort } from '../../helpers/local-server';
 
 const which = (bin: string) => {
   try {
@@ -29,25 +29,13 @@ const which = (bin: string) => {
   }
 };
 const haveTools = which('redis-server') !== '' && which('openssl') !== '';
-const inCi = process.env.CI === 'true';
 // Locally, without redis-server, skip; in CI, run and fail loudly in beforeAll.
-const describeWithRedis = haveTools || inCi ? describe : describe.skip;
+const describeWithRedis = describeWhenInstalled(haveTools);
 
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:redis-auth-AbCdEf';
 const CURRENT_TOKEN = 'currentToken' + 'A1b2C3d4E5f6G7h8J9k0';
 const PENDING_TOKEN = 'pendingToken' + 'Z9y8X7w6V5u4T3s2R1q0';
 const WRONG_TOKEN = 'wrongToken' + 'M1n2B3v4C5x6Z7l8K9j0';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function makeCerts(dir: string): { ca: Buffer; cert: string; key: string; caFile: string } {
   const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
