@@ -13,7 +13,7 @@ import { StageConfig } from '../config/stage-config';
 import { EksClusterAlarms, KubernetesNamespace, KubernetesWorkload, ProductionCluster } from '../constructs/eks';
 import { EksZoneDrillTarget } from '../constructs/chaos/failover-drills';
 import { WebFirewall } from '../constructs/firewall/web-firewall';
-import { acknowledge, acknowledgeLogDeliveryBucket, logGroupKey } from '../constructs/service/task-helpers';
+import { acknowledge, acknowledgeLogDeliveryBucket, internetFacingLoadBalancer, loadBalancerAccessLogBucket, logGroupKey } from '../constructs/service/task-helpers';
 import { acknowledgeControlTower } from '../aspects/control-tower';
 import { CloudFrontOriginPrefixList } from '../constructs/edge/cloudfront-origin-prefix-list';
 import { createOriginSecret, ORIGIN_VERIFY_HEADER, originHeaderValues, regionalFirewall, ServiceCache, ServiceDatabase } from './service-stack';
@@ -104,26 +104,8 @@ export class EksServiceStack extends Stack {
       albSg.addIngressRule(peer, ec2.Port.tcp(443), 'HTTPS');
       if (redirectHttp) albSg.addIngressRule(peer, ec2.Port.tcp(80), 'HTTP, redirected to HTTPS');
     }
-    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
-      vpc,
-      internetFacing: true,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
-      securityGroup: albSg,
-      dropInvalidHeaderFields: true,
-      desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
-      deletionProtection: config.stage !== 'dev',
-      http2Enabled: true,
-      idleTimeout: Duration.seconds(60),
-    });
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
-    });
+    this.loadBalancer = internetFacingLoadBalancer(this, vpc, albSg, config.stage !== 'dev');
+    const accessLogs = loadBalancerAccessLogBucket(this);
     this.loadBalancer.logAccessLogs(accessLogs, 'alb');
     acknowledgeLogDeliveryBucket(accessLogs, 'load balancer');
     const listener = this.loadBalancer.addListener('Https', {

@@ -12,7 +12,16 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { assertValid, is, ValidationRule } from '../../validation/rule-table';
 import { CapacityPlanMetadata, declareCapacity, DEFAULT_TARGET_CONCURRENT_USERS } from './capacity-plan';
-import { acknowledgeLogDeliveryBucket, acknowledgeTaskFindings, addTracingSidecar, logGroupKey, SECRET_LIKE_NAME, validateFargateSize } from './task-helpers';
+import {
+  acknowledgeLogDeliveryBucket,
+  acknowledgeTaskFindings,
+  addTracingSidecar,
+  internetFacingLoadBalancer,
+  loadBalancerAccessLogBucket,
+  logGroupKey,
+  SECRET_LIKE_NAME,
+  validateFargateSize,
+} from './task-helpers';
 
 export interface ProtectedServiceProps {
   /** The VPC: the load balancer goes into its public subnets, the tasks into its private subnets. */
@@ -280,28 +289,8 @@ export class ProtectedService extends Construct {
       description: 'Internet-facing HTTPS entry',
       allowAllOutbound: false,
     });
-    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
-      vpc: props.vpc,
-      internetFacing: true,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
-      securityGroup: albSecurityGroup,
-      dropInvalidHeaderFields: true,
-      desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
-      deletionProtection: props.deletionProtection ?? true,
-      http2Enabled: true,
-      idleTimeout: Duration.seconds(60),
-    });
-    this.accessLogBucket =
-      props.accessLogBucket ??
-      new s3.Bucket(this, 'AccessLogs', {
-        encryption: s3.BucketEncryption.S3_MANAGED,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        enforceSSL: true,
-        versioned: true,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        removalPolicy: RemovalPolicy.RETAIN,
-        lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
-      });
+    this.loadBalancer = internetFacingLoadBalancer(this, props.vpc, albSecurityGroup, props.deletionProtection ?? true);
+    this.accessLogBucket = props.accessLogBucket ?? loadBalancerAccessLogBucket(this);
     this.loadBalancer.logAccessLogs(this.accessLogBucket, 'alb');
     // ALB access logs can only be delivered to SSE-S3 buckets.
     if (!props.accessLogBucket) acknowledgeLogDeliveryBucket(this.accessLogBucket, 'load balancer');

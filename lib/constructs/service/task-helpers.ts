@@ -1,9 +1,12 @@
-import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { IConstruct } from 'constructs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct, IConstruct } from 'constructs';
 import { assertValid } from '../../validation/rule-table';
 
 /** Fargate CPU units and the task memory (MiB) each allows. */
@@ -106,4 +109,35 @@ export function acknowledgeLogDeliveryBucket(bucket: IConstruct, service: string
   acknowledge(bucket, 'NIST.800.53.R5-S3BucketLoggingEnabled', `This bucket is itself the ${service} log destination; CloudTrail records access to it.`);
   acknowledge(bucket, 'NIST.800.53.R5-S3BucketReplicationEnabled', `${service} access logs are operational telemetry kept one year in-region; they are not recovery data.`);
   acknowledge(bucket, 'NIST.800.53.R5-S3DefaultEncryptionKMS', `${service} log delivery writes to SSE-S3 (AES-256) buckets; the bucket is private, TLS-only and versioned.`);
+}
+
+/**
+ * The internet-facing `LoadBalancer` of a web entry: public subnets, HTTP/2, the strictest request parsing
+ * (invalid header fields dropped, strictest desync mitigation), a 60-second idle timeout.
+ */
+export function internetFacingLoadBalancer(scope: Construct, vpc: ec2.IVpc, securityGroup: ec2.ISecurityGroup, deletionProtection: boolean): elbv2.ApplicationLoadBalancer {
+  return new elbv2.ApplicationLoadBalancer(scope, 'LoadBalancer', {
+    vpc,
+    internetFacing: true,
+    vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+    securityGroup,
+    dropInvalidHeaderFields: true,
+    desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
+    deletionProtection,
+    http2Enabled: true,
+    idleTimeout: Duration.seconds(60),
+  });
+}
+
+/** Bucket `AccessLogs` for load balancer access logs: SSE-S3 (the only encryption ALB delivery supports), private, TLS-only, versioned, a year. */
+export function loadBalancerAccessLogBucket(scope: Construct): s3.Bucket {
+  return new s3.Bucket(scope, 'AccessLogs', {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    versioned: true,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    removalPolicy: RemovalPolicy.RETAIN,
+    lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+  });
 }
