@@ -12,6 +12,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../bin/app';
 import { enforceReadiness } from '../lib/readiness/gate';
+import { median } from './stats';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 5) || 5;
 // The app as the CLI runs it: cdk.json's feature flags (they decide, e.g., how S3 access logs are delivered).
@@ -55,11 +56,6 @@ function timeOnce(controlTower: boolean): Timing {
   return timing;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 timeOnce(false);

@@ -22,6 +22,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { buildApp, enforceStages } from '../bin/app';
 import { enforceReadiness, evaluateReadiness } from '../lib/readiness/gate';
+import { median } from './stats';
 
 interface Options {
   readonly runs: number;
@@ -66,12 +67,6 @@ function timeOnce(build: (app: App) => void): Timing {
   fs.rmSync(outdir, { recursive: true, force: true });
   return timing;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** Alternates plain and gated runs so that load on the machine hits both alike; one warm-up each. */
 function compare(label: string, runs: number, plain: (app: App) => void, gated: (app: App) => void) {
