@@ -51,6 +51,7 @@ import { CdnHttpsAndCached } from './service/cdn-https-and-cached';
 import { ComputeSpreadAcrossZones } from './service/compute-spread-across-zones';
 import { ProdStacksTerminationProtected } from './service/prod-stacks-termination-protected';
 import { QueueHasDeadLetterQueue } from './service/queue-has-dead-letter-queue';
+import { EventTargetDeadLettered } from './service/event-target-dead-lettered';
 import { ServiceAutoscaled } from './service/service-autoscaled';
 import { ServiceDeploysSafely } from './service/service-deploys-safely';
 import { TargetHealthChecked } from './service/target-health-checked';
@@ -88,6 +89,7 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   ProdStacksTerminationProtected,
   CapacityPlanMet,
   QueueHasDeadLetterQueue,
+  EventTargetDeadLettered,
   CdnHttpsAndCached,
   StatefulResourcesRetained,
   BackupsCopiedCrossRegion,
