@@ -41,6 +41,10 @@ export class AlertingStack extends Stack {
     this.critical = this.topics.critical;
     this.warning = this.topics.warning;
     // Here rather than in the security stack: routing needs only the topics, and stays when detectors change.
-    this.securityFindings = new SecurityFindingsRouting(this, 'SecurityFindings', { criticalTopic: this.critical });
+    this.securityFindings = new SecurityFindingsRouting(this, 'SecurityFindings', {
+      criticalTopic: this.critical,
+      encryptionKey: this.topics.key,
+      alarmTopic: this.warning,
+    });
   }
 }

@@ -12,6 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { assertValid, is, ValidationRule } from '../../validation/rule-table';
 import { bundledHandler, retainedLogGroup } from '../shared/bundled-handler';
+import { EVENT_TARGET_MAX_EVENT_AGE, EventDeadLetterQueue } from '../shared/event-dead-letter-queue';
 import { BACKUP_SELECTION_TAG } from './tags';
 
 export interface AuroraRestoreTestProps {
@@ -48,13 +49,14 @@ export interface AuroraRestoreTestProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Key that encrypts the validation function's log.
+   * Key that encrypts the validation function's log and the dead-letter queue of the restore-completed rule
+   * (it gets EventBridge's key policy statement; an imported key's policy must allow it already).
    * @default - a new customer-managed key with rotation
    */
   readonly logEncryptionKey?: kms.IKey;
   /**
-   * Topic the validator's error and throttle alarms notify.
-   * @default - no alarms: a failed validation only shows as an unvalidated restore job in AWS Backup
+   * Topic the validator's error and throttle alarms and the dead-letter queue's alarm notify.
+   * @default - no alarm actions: a failed validation only shows as an unvalidated restore job in AWS Backup
    */
   readonly alarmTopic?: sns.ITopic;
 }
@@ -183,10 +185,12 @@ export class AuroraRestoreTest extends Construct {
       }
     }
 
+    // A completed restore job whose event never reached the validator stays unvalidated: keep it and raise a warning.
+    const deadLetters = new EventDeadLetterQueue(this, 'DeadLetters', { key: logKey, purpose: 'restore test (a completed restore job was not validated)', alarmTopic: props.alarmTopic });
     new events.Rule(this, 'RestoreCompleted', {
       description: 'Validates every completed restore job of the restore test',
       eventPattern: { source: ['aws.backup'], detailType: ['Restore Job State Change'], detail: { status: ['COMPLETED'] } },
-      targets: [new targets.LambdaFunction(this.validator, { retryAttempts: 2 })],
+      targets: [new targets.LambdaFunction(this.validator, { deadLetterQueue: deadLetters.queue, retryAttempts: 2, maxEventAge: EVENT_TARGET_MAX_EVENT_AGE })],
     });
   }
 }

@@ -1,9 +1,11 @@
-import { Duration } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { assertValid, ValidationRule } from '../../validation/rule-table';
+import { EVENT_TARGET_MAX_EVENT_AGE, EVENT_TARGET_RETRY_ATTEMPTS, EventDeadLetterQueue } from '../shared/event-dead-letter-queue';
 
 export interface SecurityFindingsRoutingProps {
   /** Topic that pages on-call. */
@@ -13,6 +15,16 @@ export interface SecurityFindingsRoutingProps {
    * @default 7
    */
   readonly guardDutyMinSeverity?: number;
+  /**
+   * Customer key that encrypts the dead-letter queue of both rules' targets (the on-call topics' key fits).
+   * @default - a new key with rotation, retained on delete
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Topic the dead-letter queue's alarm goes to (the warning topic: a lost finding opens a ticket).
+   * @default - the alarm has no action
+   */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 const RULES: readonly ValidationRule<SecurityFindingsRoutingProps>[] = [
@@ -32,11 +44,15 @@ const RULES: readonly ValidationRule<SecurityFindingsRoutingProps>[] = [
 export class SecurityFindingsRouting extends Construct {
   public readonly guardDutyRule: events.Rule;
   public readonly securityHubRule: events.Rule;
+  /** Where both rules' targets put the findings they could not deliver after 10 retries or 6 hours. */
+  public readonly deadLetterQueue: EventDeadLetterQueue;
 
   constructor(scope: Construct, id: string, props: SecurityFindingsRoutingProps) {
     super(scope, id);
     assertValid(`SecurityFindingsRouting "${this.node.path}"`, props, RULES);
     const minSeverity = props.guardDutyMinSeverity ?? 7;
+    const key = props.encryptionKey ?? new kms.Key(this, 'DeadLetterKey', { description: `Encrypts the dead-letter queue of ${this.node.path}`, enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
+    this.deadLetterQueue = new EventDeadLetterQueue(this, 'DeadLetters', { key, purpose: 'security findings routing (a GuardDuty or Security Hub finding did not page)', alarmTopic: props.alarmTopic });
 
     this.guardDutyRule = new events.Rule(this, 'GuardDutyHighSeverity', {
       description: `Pages on-call for GuardDuty findings with severity >= ${minSeverity}`,
@@ -48,8 +64,9 @@ export class SecurityFindingsRouting extends Construct {
     });
     this.guardDutyRule.addTarget(
       new targets.SnsTopic(props.criticalTopic, {
-        retryAttempts: 10,
-        maxEventAge: Duration.hours(6),
+        deadLetterQueue: this.deadLetterQueue.queue,
+        retryAttempts: EVENT_TARGET_RETRY_ATTEMPTS,
+        maxEventAge: EVENT_TARGET_MAX_EVENT_AGE,
         message: events.RuleTargetInput.fromText(
           `[CRITICAL] GuardDuty finding ${events.EventField.fromPath('$.detail.type')} (severity ${events.EventField.fromPath('$.detail.severity')}) ` +
             `in ${events.EventField.fromPath('$.region')}: ${events.EventField.fromPath('$.detail.title')}. ` +
@@ -75,8 +92,9 @@ export class SecurityFindingsRouting extends Construct {
     });
     this.securityHubRule.addTarget(
       new targets.SnsTopic(props.criticalTopic, {
-        retryAttempts: 10,
-        maxEventAge: Duration.hours(6),
+        deadLetterQueue: this.deadLetterQueue.queue,
+        retryAttempts: EVENT_TARGET_RETRY_ATTEMPTS,
+        maxEventAge: EVENT_TARGET_MAX_EVENT_AGE,
         message: events.RuleTargetInput.fromText(
           `[CRITICAL] Security Hub finding in ${events.EventField.fromPath('$.region')}: ${events.EventField.fromPath('$.detail.findings[0].Title')}. ` +
             'Check: 1) the finding and its resources in Security Hub 2) whether it is new exposure (a recent deploy?) or a detector change ' +

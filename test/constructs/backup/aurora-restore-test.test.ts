@@ -52,6 +52,34 @@ describe('AuroraRestoreTest', () => {
     template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RestoreTestLogKey'), 'Arn'] } }) });
   });
 
+  test('the restore-completed target dead-letters to a queue encrypted with the log key, and EventBridge may use the key', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ source: ['aws.backup'] }),
+      Targets: [
+        Match.objectLike({
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RestoreTestDeadLettersQueue'), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600 },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RestoreTestLogKey'), 'Arn'] },
+      MessageRetentionPeriod: 1209600,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' } })]) },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'AllowEventBridgeDeadLetters', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Principal: { Service: 'events.amazonaws.com' } }),
+        ]),
+      },
+    });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1 });
+  });
+
   test('rejects a validation window over a week', () => {
     const stack = new Stack(newTestApp(), 'Bad');
     expect(() => new AuroraRestoreTest(stack, 'R', { vault: new backup.BackupVault(stack, 'V'), validationWindow: Duration.hours(200) })).toThrow(/validationWindow = 200: use 1 to 168/);
