@@ -1,12 +1,19 @@
-import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { StageConfig } from '../config/stage-config';
 import { IncidentResponse } from '../constructs/incident/incident-response';
+import { EVENT_TARGET_MAX_EVENT_AGE, EVENT_TARGET_RETRY_ATTEMPTS, EventDeadLetterQueue } from '../constructs/shared/event-dead-letter-queue';
 
 export interface IncidentStackProps extends StackProps {
   readonly config: StageConfig;
+  /**
+   * Topic the dead-letter queue's alarm of the security-incident rules goes to.
+   * @default - the alarm has no action
+   */
+  readonly warningTopic?: sns.ITopic;
 }
 
 /** Regions Incident Manager replicates to: the primary, the DR region, and us-east-1 when the CDN's alarms live there (at most 3). */
@@ -44,10 +51,18 @@ export class IncidentStack extends Stack {
       chatTopic: incident.chatTopicArn ? sns.Topic.fromTopicArn(this, 'ChatTopic', incident.chatTopicArn) : undefined,
     });
     const level = incident.routing.securityFindings;
+    // A finding that did not start an incident after the retries is kept, and raises a warning.
+    const deadLetterKey = new kms.Key(this, 'DeadLetterKey', { description: 'Encrypts the dead-letter queue of the security-incident rules', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
+    const deadLetters = new EventDeadLetterQueue(this, 'SecurityIncidentDeadLetters', {
+      key: deadLetterKey,
+      purpose: 'security-incident rules (a GuardDuty or Security Hub finding did not start an incident)',
+      alarmTopic: props.warningTopic,
+    });
+    const delivery = { deadLetterQueue: deadLetters.queue, retryAttempts: EVENT_TARGET_RETRY_ATTEMPTS, maxEventAge: EVENT_TARGET_MAX_EVENT_AGE };
     new events.Rule(this, 'GuardDutyIncident', {
       description: `Starts a ${level} security incident for GuardDuty findings with severity >= 7`,
       eventPattern: { source: ['aws.guardduty'], detailType: ['GuardDuty Finding'], detail: { severity: [{ numeric: ['>=', 7] }] } },
-      targets: [this.incidents.ruleTarget(level)],
+      targets: [this.incidents.ruleTarget(level, delivery)],
     });
     new events.Rule(this, 'SecurityHubIncident', {
       description: `Starts a ${level} security incident for Security Hub CRITICAL findings`,
@@ -56,7 +71,7 @@ export class IncidentStack extends Stack {
         detailType: ['Security Hub Findings - Imported'],
         detail: { findings: { Severity: { Label: ['CRITICAL'] }, Workflow: { Status: ['NEW'] }, RecordState: ['ACTIVE'] } },
       },
-      targets: [this.incidents.ruleTarget(level)],
+      targets: [this.incidents.ruleTarget(level, delivery)],
     });
   }
 }

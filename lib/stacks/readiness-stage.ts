@@ -129,7 +129,7 @@ export class ReadinessStage extends Stage {
     });
 
     if (config.incident?.tool === 'incident-manager') {
-      this.incident = new IncidentStack(this, 'Incident', { config });
+      this.incident = new IncidentStack(this, 'Incident', { config, warningTopic: this.alerting.warning });
       // Critical alarms and the tier roll-ups start an incident as well as paging.
       startIncidentsFromAlarms(this, this.incident, config.incident, incidentRegions(config), [this.observability.serviceHealth, this.observability.workerHealth, this.observability.databaseHealth, this.observability.cacheHealth]);
     }

@@ -1,8 +1,9 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Names, Stack } from 'aws-cdk-lib';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssmcontacts from 'aws-cdk-lib/aws-ssmcontacts';
 import * as ssmincidents from 'aws-cdk-lib/aws-ssmincidents';
 import { Construct } from 'constructs';
@@ -29,6 +30,25 @@ export interface IncidentLevelPlan {
   readonly runbookUrl: string;
   /** Engage the escalation plan (primary, secondary, commander) or the commander alone. */
   readonly engage: 'escalation' | 'commander';
+}
+
+/** How an incident rule target delivers: retries and a dead-letter queue (aws-events-targets' TargetBaseProps). */
+export interface IncidentRuleTargetDelivery {
+  /**
+   * Queue for events not delivered after the retries.
+   * @default - none: an undelivered event is dropped
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
+  /**
+   * Retries of a failed delivery (0-185).
+   * @default - EventBridge's default, 185
+   */
+  readonly retryAttempts?: number;
+  /**
+   * How long EventBridge keeps retrying an event (60 s to 24 h).
+   * @default - EventBridge's default, 24 hours
+   */
+  readonly maxEventAge?: Duration;
 }
 
 export interface IncidentResponseProps {
@@ -207,12 +227,28 @@ export class IncidentResponse extends Construct {
     return new actions.SsmIncidentAction(this.responsePlanName(level));
   }
 
-  /** An EventBridge target that starts an incident with the level's response plan (the role may call ssm-incidents:StartIncident on it). */
-  public ruleTarget(level: IncidentLevel): events.IRuleTarget {
+  /**
+   * An EventBridge target that starts an incident with the level's response plan (the role may call
+   * ssm-incidents:StartIncident on it). With `deadLetterQueue`, events it could not deliver after the
+   * retries go there (the queue policy lets the rule send; an SSE-KMS queue's key must let EventBridge use it).
+   */
+  public ruleTarget(level: IncidentLevel, delivery: IncidentRuleTargetDelivery = {}): events.IRuleTarget {
     const plan = this.responsePlans[level];
     return {
       bind: (rule: events.IRule): events.RuleTargetConfig => {
-        void rule;
+        const { deadLetterQueue, retryAttempts, maxEventAge } = delivery;
+        if (deadLetterQueue) {
+          deadLetterQueue.addToResourcePolicy(
+            new iam.PolicyStatement({
+              sid: `AllowEventRule${Names.nodeUniqueId(rule.node)}`,
+              actions: ['sqs:SendMessage'],
+              principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+              resources: [deadLetterQueue.queueArn],
+              conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
+            }),
+          );
+        }
+        const retrySet = retryAttempts !== undefined || maxEventAge !== undefined;
         const roleId = `StartIncident${level}Role`;
         let role = this.node.tryFindChild(roleId) as iam.Role | undefined;
         if (!role) {
@@ -226,7 +262,12 @@ export class IncidentResponse extends Construct {
             managedPolicies: [policy],
           });
         }
-        return { arn: plan.attrArn, role };
+        return {
+          arn: plan.attrArn,
+          role,
+          ...(deadLetterQueue ? { deadLetterConfig: { arn: deadLetterQueue.queueArn } } : {}),
+          ...(retrySet ? { retryPolicy: { maximumRetryAttempts: retryAttempts, maximumEventAgeInSeconds: maxEventAge?.toSeconds() } } : {}),
+        };
       },
     };
   }

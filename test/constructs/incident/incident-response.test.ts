@@ -2,6 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IncidentResponse, IncidentResponseProps } from '../../../lib/constructs/incident';
 import { newTestApp } from '../../helpers/synth';
 
@@ -35,6 +36,11 @@ describe('IncidentResponse', () => {
   const alarm = new cloudwatch.Alarm(stack, 'Critical', { metric: new cloudwatch.Metric({ namespace: 'A', metricName: 'B' }), threshold: 1, evaluationPeriods: 1 });
   alarm.addAlarmAction(incidents.alarmAction('SEV2'));
   new events.Rule(stack, 'Findings', { eventPattern: { source: ['aws.guardduty'] }, targets: [incidents.ruleTarget('SEV3')] });
+  const deadLetters = new sqs.Queue(stack, 'FindingDeadLetters');
+  const deadLettered = new events.Rule(stack, 'DeadLetteredFindings', {
+    eventPattern: { source: ['aws.securityhub'] },
+    targets: [incidents.ruleTarget('SEV3', { deadLetterQueue: deadLetters, retryAttempts: 10, maxEventAge: Duration.hours(6) })],
+  });
   const template = Template.fromStack(stack);
   const escalationArn = { 'Fn::GetAtt': [stack.getLogicalId(incidents.escalationPlan), 'Arn'] };
   const commanderArn = { 'Fn::GetAtt': [stack.getLogicalId(incidents.contacts.ic), 'Arn'] };
@@ -84,6 +90,32 @@ describe('IncidentResponse', () => {
     template.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [stack.getLogicalId(incidents.responsePlans.SEV3), 'Arn'] }, RoleArn: Match.anyValue() })] });
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', { PolicyDocument: { Statement: [Match.objectLike({ Action: 'ssm-incidents:StartIncident' })] } });
     template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('a rule target with delivery options dead-letters to the queue after bounded retries, and the queue policy lets that rule send', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.securityhub'] },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [stack.getLogicalId(incidents.responsePlans.SEV3), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [stack.getLogicalId(deadLetters.node.defaultChild as any), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 21600 },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: 'sqs:SendMessage',
+            Principal: { Service: 'events.amazonaws.com' },
+            Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [stack.getLogicalId(deadLettered.node.defaultChild as any), 'Arn'] } } },
+          }),
+        ],
+      },
+    });
+    // Without options the target stays as it was: no dead-letter config, no retry policy.
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { source: ['aws.guardduty'] }, Targets: [Match.objectLike({ DeadLetterConfig: Match.absent(), RetryPolicy: Match.absent() })] });
   });
 
   test('provided replication set: none created', () => {
