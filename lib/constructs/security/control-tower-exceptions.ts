@@ -1,6 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -31,6 +32,16 @@ function inVpcOfAnotherStack(resource: CfnResource): boolean {
   const vpc = Stack.of(resource).resolve(resource.vpcConfig) as { subnetIds?: unknown[]; SubnetIds?: unknown[] } | undefined;
   const subnets = vpc?.subnetIds ?? vpc?.SubnetIds ?? [];
   return subnets.length > 0 && subnets.every((s) => typeof s !== 'string');
+}
+
+/** A queue an EventBridge rule of its stack names as a target's DeadLetterConfig. */
+function isEventDeadLetterQueue(resource: CfnResource): boolean {
+  if (!(resource instanceof sqs.CfnQueue)) return false;
+  const id = Stack.of(resource).resolve(resource.logicalId) as string;
+  const target = new RegExp(`"deadLetterConfig":\\{"arn":\\{"Fn::GetAtt":\\["${id}","Arn"\\]\\}\\}`, 'i');
+  return Stack.of(resource)
+    .node.findAll()
+    .some((c) => c instanceof events.CfnRule && target.test(json(c, c.targets)));
 }
 
 /** A metric alarm without actions whose state an AND composite alarm of the same stack reads. */
@@ -111,8 +122,8 @@ export const CONTROL_TOWER_EXCEPTIONS: readonly ControlTowerException[] = [
   {
     rule: 'sqs_dlq_check',
     control: 'CT.SQS.PR.1',
-    applies: (r) => r instanceof sqs.CfnQueue && pathEnds(r, '/DeadLetterQueue/Resource'),
-    reason: 'This queue is the dead-letter queue; a dead-letter queue of a dead-letter queue would hide messages further.',
+    applies: (r) => (r instanceof sqs.CfnQueue && pathEnds(r, '/DeadLetterQueue/Resource')) || isEventDeadLetterQueue(r),
+    reason: 'This queue is a dead-letter queue (of a queue, or of EventBridge rule targets); a dead-letter queue of a dead-letter queue would hide messages further.',
   },
   {
     rule: 'cloudfront_default_root_object_configured_check',
