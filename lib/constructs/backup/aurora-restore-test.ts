@@ -165,7 +165,7 @@ export class AuroraRestoreTest extends Construct {
     });
     Validations.of(this.validator).acknowledge({
       id: 'NIST.800.53.R5-LambdaDLQ',
-      reason: 'EventBridge retries the invocation twice; a job that still fails validation stays unvalidated in AWS Backup (list-restore-jobs shows it), which is the signal operators watch.',
+      reason: 'EventBridge retries the invocation twice, then keeps the event in the rule target\'s dead-letter queue (alarmed); a job that still fails validation stays unvalidated in AWS Backup (list-restore-jobs shows it), which is the signal operators watch.',
     });
 
     if (props.alarmTopic) {

@@ -39,7 +39,9 @@ const RULES: readonly ValidationRule<SecurityFindingsRoutingProps>[] = [
 /**
  * EventBridge rules that page on-call for GuardDuty findings of high severity and Security Hub
  * CRITICAL findings. The detectors come from the security stack; the rules route whatever the
- * account's detectors emit in this region (a rule with no detector simply never matches).
+ * account's detectors emit in this region (a rule with no detector simply never matches). A finding the
+ * topic does not accept after 10 retries (or 6 hours) goes to an encrypted dead-letter queue whose alarm
+ * opens a ticket (Readiness-EVENT-TARGET-DLQ).
  */
 export class SecurityFindingsRouting extends Construct {
   public readonly guardDutyRule: events.Rule;
