@@ -28,6 +28,23 @@ describe('incident response and rollout in the prod stage', () => {
     incident.resourceCountIs('AWS::Events::Rule', 2);
   });
 
+  test('the security-incident rules dead-letter to a queue under the Incident stack\'s own key, alarmed to the Alerting warning topic', () => {
+    const rules = Object.values(incident.findResources('AWS::Events::Rule')) as any[];
+    for (const rule of rules) {
+      expect(rule.Properties.Targets).toEqual([
+        expect.objectContaining({
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^SecurityIncidentDeadLettersQueue/), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 21600 },
+        }),
+      ]);
+    }
+    incident.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeadLetterKey'), 'Arn'] } });
+    incident.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      AlarmActions: [{ 'Fn::ImportValue': Match.stringLikeRegexp('Alerting.*OnCallWarning') }],
+    });
+  });
+
   test('critical alarms start the configured level and keep paging; tier roll-ups start theirs; warnings do not', () => {
     const alarms = observability.findResources('AWS::CloudWatch::Alarm');
     const critical = Object.values(alarms).filter((a: any) => JSON.stringify(a.Properties.AlarmDescription ?? '').startsWith('{"Fn::Join":["",["[CRITICAL]') || String(a.Properties.AlarmDescription).startsWith('[CRITICAL]'));
