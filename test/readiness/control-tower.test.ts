@@ -65,3 +65,20 @@ describe('enforceReadiness({ controlTower })', () => {
     }
   });
 });
+
+describe('the CT.SQS.PR.1 exception', () => {
+  const { Stack, App, Duration } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+  const events = require('aws-cdk-lib/aws-events') as typeof import('aws-cdk-lib/aws-events');
+  const targets = require('aws-cdk-lib/aws-events-targets') as typeof import('aws-cdk-lib/aws-events-targets');
+  const sqs = require('aws-cdk-lib/aws-sqs') as typeof import('aws-cdk-lib/aws-sqs');
+  const exception = CONTROL_TOWER_EXCEPTIONS.find((e) => e.control === 'CT.SQS.PR.1')!;
+
+  test('covers a queue an EventBridge rule target dead-letters to, not a queue the rule only delivers to', () => {
+    const stack = new Stack(new App(), 'S');
+    const work = new sqs.Queue(stack, 'Work');
+    const dead = new sqs.Queue(stack, 'EventsDead');
+    new events.Rule(stack, 'R', { schedule: events.Schedule.rate(Duration.hours(1)), targets: [new targets.SqsQueue(work, { deadLetterQueue: dead, retryAttempts: 2 })] });
+    expect(exception.applies(dead.node.defaultChild as any)).toBe(true);
+    expect(exception.applies(work.node.defaultChild as any)).toBe(false);
+  });
+});
