@@ -1,5 +1,8 @@
 /**
- * Type checking runs once in `npm test` (tsc --noEmit); ts-jest only transpiles (isolatedModules).
+ * Type checking runs once in `npm test` (tsc --noEmit); jest only strips types. The transform is esbuild
+ *   (test/helpers/esbuild-transform.js, inline source maps): ts-jest with isolatedModules also only
+ *   transpiles, but loads the TypeScript compiler in every worker and is slower per file. Files that
+ *   call jest.mock still go through ts-jest, which hoists the mocks above the imports.
  * - maxWorkers: jest's default is cores - 1, one worker on a 2-core machine; the main process only
  *   schedules, so two workers use both cores.
  * - silent: a passing run prints jest's summary and failures only, not the CloudFormation validation
@@ -9,7 +12,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.tsx?$': 'ts-jest' },
+  transform: { '^.+\\.tsx?$': '<rootDir>/test/helpers/esbuild-transform.js' },
   setupFiles: ['<rootDir>/test/helpers/quiet-env.ts'],
   maxWorkers: 2,
   silent: true,
