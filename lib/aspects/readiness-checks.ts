@@ -142,6 +142,7 @@ export class ReadinessChecks extends NagPack {
       const policy = rule.level?.(node, this.context);
       const level = policy === undefined ? levelFor(this.context.stage, rule.category) : policy === 'error' ? NagMessageLevel.ERROR : NagMessageLevel.WARN;
       const acknowledged = isAcknowledged(node, ruleId);
+      const allowedBy = policy === 'warning' ? rule.levelPolicy?.(node, this.context) : undefined;
       const findings = Array.isArray(result) ? result : [undefined];
       // Short finding IDs are reported as `Rule[id]`; descriptions ("MultiAZ is false, needs true") under the rule ID.
       const ids = findings.filter((f): f is string => f !== undefined && isFindingId(f));
@@ -161,6 +162,7 @@ export class ReadinessChecks extends NagPack {
               ? `${rule.info} ${finding}`
               : rule.info,
           construct: node,
+          ...(allowedBy && compliance === 'non-compliant' ? { allowedBy } : {}),
         });
       });
       // A waiver of the rule covers its named findings too.

@@ -25,6 +25,8 @@ export interface RuleResult {
   readonly evidence?: readonly EvidenceItem[];
   /** Compliant on a declaration that still has to be proven live: the control is `conditional` with this reason. */
   readonly conditional?: string;
+  /** A warning the user's policy allows (the rule's `levelPolicy`, e.g. `customerManagedKeys 'preferred'`): listed, not counted as missing. */
+  readonly allowedBy?: string;
 }
 
 export function complianceOf(result: NagRuleResult | undefined, error: unknown): Compliance[] {

@@ -90,6 +90,12 @@ export interface ResourceRule extends RuleBase {
    * @default - the level of the rule's category in the stage (lib/aspects/levels.ts)
    */
   readonly level?: (node: CfnResource, context: RuleContext) => 'error' | 'warning' | undefined;
+  /**
+   * The policy behind `level`, as the report names it when that policy makes a finding a warning, e.g.
+   * `customerManagedKeys 'preferred'`. Such a finding is allowed: the report lists it, and it does not
+   * make the control missing. Without it, a warning counts against the control like an error.
+   */
+  readonly levelPolicy?: (node: CfnResource, context: RuleContext) => string;
 }
 
 export interface ScopeRuleResult {

@@ -138,8 +138,10 @@ function notUnderstoodResources(control: ReadinessControl, inputs: ReportInputs)
 function controlReport(control: ReadinessControl, inputs: ReportInputs): ControlReport {
   const ruleIds = new Set(control.rules);
   const mine = inputs.results.filter((r) => ruleIds.has(r.ruleId));
-  const failing = mine.filter((r) => isFailure(r) && !r.acknowledged);
+  const failing = mine.filter((r) => isFailure(r) && !r.acknowledged && !r.allowedBy);
   const waived = mine.filter((r) => isFailure(r) && r.acknowledged);
+  // Warnings the user's policy allows (AWS-managed keys under customerManagedKeys 'preferred'): named, not counted.
+  const allowed = mine.filter((r) => isFailure(r) && !r.acknowledged && r.allowedBy);
   const compliant = mine.filter((r) => r.compliance === 'compliant');
   const waivers = inputs.waivers.filter((w) => w.control === control.id || ruleIds.has(w.ruleId));
   const evidence: EvidenceItem[] = compliant.flatMap((r) =>
@@ -164,8 +166,10 @@ function controlReport(control: ReadinessControl, inputs: ReportInputs): Control
     } else if (compliant.some((r) => r.conditional)) {
       const reasons = [...new Set(compliant.filter((r) => r.conditional).map((r) => `${r.ruleId}: ${r.conditional}`))];
       parts.push({ status: 'conditional', reason: reasons.join(' ') });
-    } else if (compliant.length > 0) {
-      parts.push({ status: 'ready', reason: `${compliant.length} check${compliant.length === 1 ? '' : 's'} passed (${control.rules.join(', ')}).` });
+    } else if (compliant.length > 0 || allowed.length > 0) {
+      const passed = `${compliant.length} check${compliant.length === 1 ? '' : 's'} passed (${control.rules.join(', ')}).`;
+      const policies = [...new Set(allowed.map((r) => r.allowedBy))].join(', ');
+      parts.push({ status: 'ready', reason: allowed.length > 0 ? `${passed} Allowed by policy (${policies}): ${allowed.length} warning${allowed.length === 1 ? '' : 's'}: ${listPaths(allowed)}.` : passed });
     } else if (enforced && !activeHere) {
       notApplicable = true;
       parts.push({ status: 'not-applicable', reason: `Its rules do not run in ${inputs.stage}.` });
@@ -254,10 +258,10 @@ function controlReport(control: ReadinessControl, inputs: ReportInputs): Control
     status: result.status,
     statusReason: result.reason,
     evidence,
-    findings: [...failing, ...waived].map((r) => ({
+    findings: [...failing, ...waived, ...allowed].map((r) => ({
       ruleId: r.findingId,
       constructPath: r.construct.node.path,
-      message: r.acknowledged ? `(waived) ${r.message}` : r.message,
+      message: r.acknowledged ? `(waived) ${r.message}` : r.allowedBy ? `(allowed by ${r.allowedBy}) ${r.message}` : r.message,
       level: r.level,
     })),
     tests: control.tests,

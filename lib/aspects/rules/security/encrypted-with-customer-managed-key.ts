@@ -194,6 +194,7 @@ export const EncryptedWithCustomerManagedKey: ResourceRule = resourceRule({
     'CDK: pass `encryptionKey` (logs, SQS, SNS, Aurora, secrets, DynamoDB with TableEncryption.CUSTOMER_MANAGED), `encryption: BucketEncryption.KMS` with a key (S3), `kmsKeyId` (ElastiCache, EFS).',
   test: 'test/aspects/rules/security/encrypted-with-customer-managed-key.test.ts',
   level: (node, context) => (keyPolicyFor(node, context) === 'required' ? 'error' : 'warning'),
+  levelPolicy: (node, context) => `customerManagedKeys '${keyPolicyFor(node, context)}'`,
   check: (node: CfnResource, context: RuleContext) => {
     const check = CHECKS[node.cfnResourceType];
     if (!check) return NagRuleCompliance.NOT_APPLICABLE;
