@@ -1,24 +1,54 @@
 /**
  * `npm run bench:tests`: how long `npm test` takes, the way CI runs it: the type check, then the whole
- * suite with a cold jest cache (a fresh cache directory). Prints the wall time of each step and the total.
+ * suite with a cold jest cache (a fresh cache directory). Prints the wall and CPU time of each step and the
+ * total; CPU time (user + system of every process) is what other load on the machine does not inflate.
+ *
+ * `--record` also writes each test file's duration to test/helpers/test-durations.json, which the test
+ * sequencer reads to start the slowest files first on a cold cache.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-function timed(label: string, command: string, args: string[]): number {
-  const started = process.hrtime.bigint();
-  const run = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? 'true' } });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const tail = run.stderr.split('\n').filter((l) => /^(Tests|Test Suites|Time):/.test(l)).join('; ');
-  console.log(`${label.padEnd(24)} ${seconds.toFixed(1).padStart(7)} s  exit ${run.status}${tail ? `  (${tail})` : ''}`);
-  return seconds;
+const ROOT = path.join(__dirname, '..');
+const DURATIONS = path.join(ROOT, 'test', 'helpers', 'test-durations.json');
+
+interface Step {
+  readonly wall: number;
+  readonly cpu: number;
 }
 
+/** Runs a command under bash so that `times` reports the CPU of all its child processes. */
+function timed(label: string, command: string): Step {
+  const started = process.hrtime.bigint();
+  const script = `${command}; code=$?; times >&2; exit $code`;
+  const run = spawnSync('bash', ['-c', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? 'true' } });
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  const lines = run.stderr.trim().split('\n');
+  const seconds = (s: string) => [...s.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
+  const cpu = seconds(lines[lines.length - 1] ?? '');
+  const tail = lines.filter((l) => /^(Tests|Test Suites):/.test(l)).join('; ');
+  console.log(`${label.padEnd(24)} ${wall.toFixed(1).padStart(7)} s wall ${cpu.toFixed(1).padStart(7)} s CPU  exit ${run.status}${tail ? `  (${tail})` : ''}`);
+  return { wall, cpu };
+}
+
+const record = process.argv.includes('--record');
 const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'jest-cold-'));
+const results = path.join(cache, 'results.json');
 console.log(`cores: ${os.cpus().length}, load average: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-const typecheck = timed('tsc --noEmit', 'npx', ['tsc', '--noEmit', '-p', '.']);
-const suite = timed('jest (cold cache)', 'npx', ['jest', '--cacheDirectory', cache]);
-console.log(`${'npm test'.padEnd(24)} ${(typecheck + suite).toFixed(1).padStart(7)} s`);
+const typecheck = timed('tsc --noEmit', 'npx tsc --noEmit -p .');
+const suite = timed('jest (cold cache)', `npx jest --cacheDirectory ${cache} --json --outputFile ${results}`);
+console.log(`${'npm test'.padEnd(24)} ${(typecheck.wall + suite.wall).toFixed(1).padStart(7)} s wall ${(typecheck.cpu + suite.cpu).toFixed(1).padStart(7)} s CPU`);
+
+if (record && fs.existsSync(results)) {
+  const json = JSON.parse(fs.readFileSync(results, 'utf8')) as { testResults: { name: string; startTime: number; endTime: number }[] };
+  const durations = Object.fromEntries(
+    json.testResults
+      .map((t) => [path.relative(ROOT, t.name).split(path.sep).join('/'), Math.round((t.endTime - t.startTime) / 100) / 10] as const)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+  fs.writeFileSync(DURATIONS, `${JSON.stringify(durations, null, 1)}\n`);
+  console.log(`recorded ${Object.keys(durations).length} file durations in ${path.relative(ROOT, DURATIONS)}`);
+}
 fs.rmSync(cache, { recursive: true, force: true });

@@ -5,6 +5,12 @@ import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..', '..');
 
+/** The environment of a user's shell: CDK's built-in validation on (the test setup turns it off for unit tests). */
+function realSynthEnv(): NodeJS.ProcessEnv {
+  const { CDK_VALIDATION: _unitTestsOnly, ...env } = process.env;
+  return { ...env, CDK_DISABLE_CLI_TELEMETRY: 'true', FORCE_COLOR: '0' };
+}
+
 /**
  * The real CLI on a user's app: `cdk synth --app <fixture> -o <dir>` must exit non-zero, print each
  * rule ID, and still write the report into the assembly directory it was given.
@@ -19,7 +25,7 @@ describe('cdk synth (CLI) of a user app with readiness gaps', () => {
     run = spawnSync(
       'npx',
       ['cdk', 'synth', '--app', 'npx ts-node --transpile-only test/fixtures/unready-app.ts', '-o', outdir, '--no-notices', '-q'],
-      { cwd: ROOT, encoding: 'utf8', timeout: 240_000, env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', FORCE_COLOR: '0' } },
+      { cwd: ROOT, encoding: 'utf8', timeout: 240_000, env: realSynthEnv() },
     );
     output = `${run.stdout}\n${run.stderr}`;
   }, 300_000);
