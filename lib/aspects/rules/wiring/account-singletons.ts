@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { prop, resourcesOfType, stringOf } from '../../rule-helpers';
 import { RuleContext, ScopeRule, ScopeRuleResult } from '../../rule';
 import { evidenceOf } from '../../analysis/evidence';
-import { providedBaseline } from '../../analysis/helpers';
+import { providedBaseline, providedService } from '../../analysis/helpers';
 
 /** Resource types that exist at most once per account and region (per analyzer type for Access Analyzer). */
 export const ACCOUNT_SINGLETON_TYPES = [
@@ -15,6 +15,9 @@ export const ACCOUNT_SINGLETON_TYPES = [
 
 /** What an organization-provided security baseline runs (Config recorders are Control Tower's too). */
 const BASELINE_TYPES = new Set<string>(ACCOUNT_SINGLETON_TYPES);
+
+/** The singletons behind each service an app may declare provided (`enforceReadiness({ provided })`, readiness.json). */
+const PROVIDED_SINGLETONS = { threatDetection: 'AWS::GuardDuty::Detector', securityHub: 'AWS::SecurityHub::Hub' } as const;
 
 interface Singleton {
   readonly resource: CfnResource;
@@ -58,7 +61,9 @@ const isUnder = (c: IConstruct, scope: IConstruct) => scope.node.path === '' || 
  * region, so it collides with every other one of the same kind: it never counts in favour. The scope is
  * reported for collisions that involve at least one of its own resources. When the stage declares its
  * baseline provided by the organization (`security.baseline.mode: 'provided'`), a singleton created in
- * that account and region collides with the organization's.
+ * that account and region collides with the organization's; so does a GuardDuty detector or Security Hub
+ * hub anywhere in the scope when `threatDetection` or `securityHub` is declared provided
+ * (`enforceReadiness({ provided })`, readiness.json), the declaration apps without a stage config use.
  */
 export const AccountSingletons: ScopeRule = {
   kind: 'scope',
@@ -68,7 +73,7 @@ export const AccountSingletons: ScopeRule = {
   info: 'An account-and-region singleton (GuardDuty detector, Security Hub hub, Access Analyzer of one type, Config recorder) is created twice in one account and region, or where the organization already runs it.',
   explanation:
     'GuardDuty, Security Hub, IAM Access Analyzer (per type) and the AWS Config recorder exist once per account and region: the second stack that creates one fails to deploy, as does creating one the organization (AWS Control Tower, a delegated administrator) already runs. ' +
-    'Give each stage its own account (lib/config/stages.ts), set env on every stack that creates one, or declare the baseline provided (security.baseline: { mode: "provided", providedBy, evidenceUrl }) and create none.',
+    'Give each stage its own account (lib/config/stages.ts), set env on every stack that creates one, or declare the baseline provided (stage config security.baseline: { mode: "provided", providedBy, evidenceUrl }; or provided.threatDetection / provided.securityHub in enforceReadiness or readiness.json) and create none.',
   test: 'test/aspects/rules/wiring/account-singletons.test.ts',
   check: (scope: IConstruct, context: RuleContext): ScopeRuleResult => {
     const all = singletonsIn(scope.node.root);
@@ -87,6 +92,14 @@ export const AccountSingletons: ScopeRule = {
         if (!BASELINE_TYPES.has(s.resource.cfnResourceType)) continue;
         const inDeclared = !config || ((s.account === undefined || s.account === config.account) && (s.region === undefined || s.region === config.region));
         if (inDeclared) findings.push(`${s.resource.node.path} (${s.kind}, ${where(s)}) is created where the baseline is declared provided by ${baseline.providedBy}.`);
+      }
+    }
+    // Declared per service: the organization runs it in every account and region of the scope.
+    for (const [service, type] of Object.entries(PROVIDED_SINGLETONS) as [keyof typeof PROVIDED_SINGLETONS, string][]) {
+      const declared = providedService(context, service);
+      if (!declared) continue;
+      for (const s of mine.filter((m) => m.resource.cfnResourceType === type)) {
+        findings.push(`${s.resource.node.path} (${s.kind}, ${where(s)}) is created though ${service} is declared provided by ${declared.providedBy}.`);
       }
     }
     return {

@@ -78,6 +78,21 @@ describe('Readiness-ACCOUNT-SINGLETONS', () => {
     expect(result.findings.join('\n')).toMatch(/Prod\/Security\/Detector .* is created where the baseline is declared provided by AWS Control Tower/);
   });
 
+  test('a detector or hub created though the app declares threatDetection / securityHub provided (enforceReadiness, readiness.json) is a finding', () => {
+    const { stages } = userApp({ Prod: { account: '333333333333', region: 'eu-west-1' } });
+    const evidence = { providedBy: 'Security team (delegated administrator 999999999999)', evidenceUrl: 'https://wiki.acme-corp.io/security/guardduty', date: '2026-11-20' };
+    const run = (provided: Record<string, unknown>) =>
+      evaluateReadiness(stages.Prod, { stage: 'prod', rules: [rule], provided, awsSolutions: false, nist: false, writeReport: false, now: new Date('2026-11-29T00:00:00Z') });
+    const both = run({ threatDetection: evidence, securityHub: evidence }).scopeRules.violations.map((v) => v.description).join('\n');
+    expect(both).toMatch(/Prod\/Security\/Detector \(AWS::GuardDuty::Detector, 333333333333\/eu-west-1\) is created though threatDetection is declared provided by Security team/);
+    expect(both).toMatch(/Prod\/Security\/Hub \(AWS::SecurityHub::Hub, 333333333333\/eu-west-1\) is created though securityHub is declared provided/);
+    // Budgets and the organization trail are no account singletons: declaring them provided changes nothing here.
+    expect(run({ budgets: evidence, auditTrail: evidence }).scopeRules.violations).toEqual([]);
+    // Placeholder evidence is not a declaration the rule trusts (the gate reports it as invalid instead).
+    const placeholder = run({ threatDetection: { ...evidence, evidenceUrl: 'https://example.com' } }).scopeRules.violations;
+    expect(placeholder.map((v) => v.ruleName)).toEqual(['Readiness-PROVIDED-INVALID']);
+  });
+
   test('the shipped stages, built together in one app, pass (distinct accounts); in one account they would fail', () => {
     const build = (same: boolean) => {
       const app = new App({ context: NO_BUNDLING });
