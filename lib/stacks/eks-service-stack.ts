@@ -10,7 +10,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { StageConfig } from '../config/stage-config';
-import { EksClusterAlarms, KubernetesNamespace, KubernetesWorkload, ProductionCluster } from '../constructs/eks';
+import { AUTH_TOKEN_SECRET_KEY } from '../constructs/cache/resilient-redis';
+import { EksClusterAlarms, KubernetesNamespace, KubernetesWorkload, ProductionCluster, SECRETS_MOUNT_PATH, WorkloadSecret } from '../constructs/eks';
 import { EksZoneDrillTarget } from '../constructs/chaos/failover-drills';
 import { WebFirewall } from '../constructs/firewall/web-firewall';
 import { acknowledge, acknowledgeLogDeliveryBucket, internetFacingLoadBalancer, loadBalancerAccessLogBucket, logGroupKey } from '../constructs/service/task-helpers';
@@ -20,6 +21,9 @@ import { createOriginSecret, ORIGIN_VERIFY_HEADER, originHeaderValues, regionalF
 
 /** Kubernetes service account (and user, for the FIS role's access entry) the zone drill acts as. */
 export const FIS_KUBERNETES_USER = 'fis-experiment';
+
+/** File (under SECRETS_MOUNT_PATH) the web pods read the cache AUTH token from. */
+export const CACHE_AUTH_TOKEN_FILE = 'redis-auth-token';
 
 /** Namespace of the application workloads on the cluster. */
 export const APP_NAMESPACE = 'app';
@@ -161,19 +165,13 @@ export class EksServiceStack extends Stack {
       egress.push({ cidr: vpc.vpcCidrBlock, port: props.database.port });
     }
     const webEnv = { ...env };
+    const webSecrets: WorkloadSecret[] = [];
     if (props.cache) {
       props.cache.allowConnectionsFrom(podSg, 'Web pods');
-      // The pods read the AUTH token from Secrets Manager with their own role (no Kubernetes secret).
-      const secret = secretsmanager.Secret.fromSecretAttributes(this, 'CacheAuthSecret', { secretCompleteArn: props.cache.authTokenSecret.secretFullArn ?? props.cache.authTokenSecret.secretArn });
-      secret.grantRead(webRole);
-      if (props.cache.authTokenSecret.encryptionKey) {
-        webRole.addToPrincipalPolicy(new iam.PolicyStatement({
-          actions: ['kms:Decrypt'],
-          resources: [props.cache.authTokenSecret.encryptionKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
-        }));
-      }
-      Object.assign(webEnv, { REDIS_HOST: props.cache.primaryEndpointAddress, REDIS_PORT: String(props.cache.port), REDIS_TLS: 'true', REDIS_AUTH_SECRET_ARN: secret.secretArn });
+      // The AUTH token reaches the web pods as a read-only file, mounted by the Secrets Store CSI driver with
+      // the pods' own role (no Kubernetes Secret, no ARN in the application's environment).
+      webSecrets.push({ fileName: CACHE_AUTH_TOKEN_FILE, secret: props.cache.authTokenSecret, jsonKey: AUTH_TOKEN_SECRET_KEY });
+      Object.assign(webEnv, { REDIS_HOST: props.cache.primaryEndpointAddress, REDIS_PORT: String(props.cache.port), REDIS_TLS: 'true', REDIS_AUTH_TOKEN_FILE: `${SECRETS_MOUNT_PATH}/${CACHE_AUTH_TOKEN_FILE}` });
       egress.push({ cidr: vpc.vpcCidrBlock, port: props.cache.port });
     }
 
@@ -187,7 +185,9 @@ export class EksServiceStack extends Stack {
       scaling: { kind: 'cpu', targetUtilizationPercent: svc.cpuTargetPercent },
       concurrencyPerPod: svc.capacity.concurrencyPerTask,
       port: svc.containerPort, healthPath: svc.healthCheckPath, env: webEnv,
+      secrets: webSecrets, podRole: webRole,
     });
+    if (webSecrets.length > 0 && this.platform.secretsStoreAddon) this.web.manifest.node.addDependency(this.platform.secretsStoreAddon);
     this.worker = new KubernetesWorkload(this, 'Worker', {
       cluster, namespace, name: 'worker', image: svc.worker.image, serviceAccountName: 'worker',
       cpuMillis: millis(svc.worker.cpu), memoryMiB: svc.worker.memoryMiB,

@@ -102,6 +102,15 @@ describe('prod stage on EKS (-c stage=prod -c compute=eks)', () => {
     expect(manifests.some((m) => m.includes('TargetGroupBinding') && m.includes('targetGroupARN'))).toBe(true);
   });
 
+  test('the web pods mount the cache AUTH token through the Secrets Store CSI driver, not by ARN in their environment', () => {
+    service.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'aws-secrets-store-csi-driver-provider' });
+    const manifests = Object.values(service.findResources('Custom::AWSCDK-EKS-KubernetesResource')).map((r) => JSON.stringify(r.Properties.Manifest));
+    const web = manifests.find((m) => m.includes('SecretProviderClass'))!;
+    expect(web).toMatch(/usePodIdentity.*objectName.*Fn::ImportValue.*jmesPath/);
+    expect(web).toContain('REDIS_AUTH_TOKEN_FILE');
+    expect(manifests.join('\n')).not.toMatch(/REDIS_AUTH_SECRET_ARN|secretKeyRef|resolve:secretsmanager/);
+  });
+
   test('the zone drill deletes web pods in one zone, stopped by the service alarm', () => {
     resilience.hasResourceProperties('AWS::FIS::ExperimentTemplate', {
       Actions: { DeletePods0: { ActionId: 'aws:eks:pod-delete' } },
