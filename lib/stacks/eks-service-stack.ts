@@ -200,6 +200,9 @@ export class EksServiceStack extends Stack {
     workerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [this.queue.queueArn] }));
 
     // The web pods join the CDK-owned target group (Auto Mode's load balancer controller registers pod IPs).
+    // Auto Mode serves TargetGroupBinding as eks.amazonaws.com/v1 (its own CRD, targetgroupbindings.eks.amazonaws.com),
+    // not the open-source controller's elbv2.k8s.aws/v1beta1:
+    // https://docs.aws.amazon.com/eks/latest/userguide/auto-multi-cluster-target-groups-example.html
     const binding = cluster.addManifest('WebTargetGroupBinding', {
       apiVersion: 'eks.amazonaws.com/v1',
       kind: 'TargetGroupBinding',
@@ -235,8 +238,12 @@ export class EksServiceStack extends Stack {
 }
 
 /**
- * What FIS needs to delete pods in the application namespace (aws:eks:pod-delete): a service account, and a
- * Role bound to it and to the user the drill role's access entry maps to (`FIS_KUBERNETES_USER`; the
+ * What FIS needs to delete pods in the application namespace (aws:eks:pod-delete), as
+ * https://docs.aws.amazon.com/fis/latest/userguide/eks-pod-actions.html lists it: a service account (the
+ * action's `kubernetesServiceAccount`), a Role (config maps get/create/patch/delete; pods create/list/get/
+ * delete/deletecollection; pods/ephemeralcontainers update; pods/exec create; deployments get) and a
+ * RoleBinding of that Role to the service account and to the Kubernetes user `fis-experiment`, which a
+ * STANDARD access entry of the experiment role names as its username (no access policy: RBAC alone; the
  * access entry is the Resilience stack's, or the standby stack's in the DR region).
  */
 export function addFisExperimentRbac(cluster: eks.ICluster, namespace: KubernetesNamespace): eks.KubernetesManifest {
