@@ -267,6 +267,17 @@ export interface RecoveryObjective {
   readonly rtoMinutes: number;
 }
 
+/**
+ * A scaled-down EKS cluster in the DR region that runs the workloads at minimal replicas (warm standby),
+ * so that a regional failover scales it up instead of creating a cluster. Used only when `compute` is `eks`.
+ */
+export interface StandbyClusterConfig {
+  /** Build the standby cluster (with `compute: 'eks'`). */
+  readonly enabled: boolean;
+  /** Replicas of each workload while on standby (2 or more: the standby survives a pod or zone loss too). */
+  readonly minReplicas: number;
+}
+
 export interface DrConfig {
   /** `backup-copy`: restore copied backups in the DR region; `global-database`: an Aurora Global Database secondary there. */
   readonly mode: 'backup-copy' | 'global-database';
@@ -300,6 +311,11 @@ export interface DrConfig {
   readonly anomalyThresholdUsd: number;
   /** Percent of the service's tasks the task-stop drill stops (1-100). */
   readonly drillTaskStopPercent: number;
+  /**
+   * Warm-standby EKS cluster in the DR region (only with `compute: 'eks'`).
+   * @default - none: a regional failover creates the cluster with the stateless stacks
+   */
+  readonly standbyCluster?: StandbyClusterConfig;
 }
 
 /** Incident levels, most severe first. */

@@ -403,6 +403,8 @@ export const PROD: StageConfig = {
     costAlertEmails: ['platform-costs@example.com', 'finance@example.com'],
     anomalyThresholdUsd: 100,
     drillTaskStopPercent: 30,
+    // With compute: 'eks' (-c compute=eks), the DR region keeps a warm-standby cluster.
+    standbyCluster: { enabled: true, minReplicas: 2 },
   },
   incident: PROD_INCIDENT,
   rollout: ROLLOUT(60, 30),

@@ -72,6 +72,14 @@ const DR_RULES: readonly ValidationRule<StageConfig>[] = [
   { field: 'dr.restoreValidationHours', value: (c) => c.dr.restoreValidationHours, check: is.intBetween(1, 168), fix: 'keep the restored cluster 1 to 168 hours for validation' },
   { field: 'dr.dataSizeGiB', value: (c) => c.dr.dataSizeGiB, check: (v) => minutes(v) && v > 0 && v <= 131072, fix: 'use the database size in GiB, above 0 and at most 131072 (128 TiB, the Aurora limit)' },
   { field: 'dr.redeployMinutes', value: (c) => c.dr.redeployMinutes, check: is.intBetween(1, 1440), fix: 'use the measured minutes (1 to 1440) to deploy the stateless stacks in the DR region' },
+  { field: 'dr.standbyCluster.enabled', value: (c) => c.dr.standbyCluster?.enabled, check: (v) => typeof v === 'boolean', when: (c) => c.dr.standbyCluster !== undefined, fix: 'use true or false, or leave dr.standbyCluster unset' },
+  {
+    field: 'dr.standbyCluster.minReplicas',
+    value: (c) => c.dr.standbyCluster?.minReplicas,
+    check: (v, c) => Number.isInteger(v) && v >= 2 && v < c.service.maxTasks,
+    when: (c) => c.dr.standbyCluster !== undefined,
+    fix: 'use 2 or more (one pod or zone can fail on standby too) and less than service.maxTasks',
+  },
   {
     field: 'dr.drAvailabilityZones',
     value: (c) => c.dr.drAvailabilityZones,

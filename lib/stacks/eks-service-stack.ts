@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -10,7 +11,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { StageConfig } from '../config/stage-config';
-import { EksClusterAlarms, KubernetesNamespace, KubernetesWorkload, ProductionCluster } from '../constructs/eks';
+import { AUTH_TOKEN_SECRET_KEY } from '../constructs/cache/resilient-redis';
+import { EksClusterAlarms, KubernetesNamespace, KubernetesWorkload, ProductionCluster, SECRETS_MOUNT_PATH, WorkloadSecret } from '../constructs/eks';
 import { EksZoneDrillTarget } from '../constructs/chaos/failover-drills';
 import { WebFirewall } from '../constructs/firewall/web-firewall';
 import { acknowledge, acknowledgeLogDeliveryBucket, internetFacingLoadBalancer, loadBalancerAccessLogBucket, logGroupKey } from '../constructs/service/task-helpers';
@@ -20,6 +22,9 @@ import { createOriginSecret, ORIGIN_VERIFY_HEADER, originHeaderValues, regionalF
 
 /** Kubernetes service account (and user, for the FIS role's access entry) the zone drill acts as. */
 export const FIS_KUBERNETES_USER = 'fis-experiment';
+
+/** File (under SECRETS_MOUNT_PATH) the web pods read the cache AUTH token from. */
+export const CACHE_AUTH_TOKEN_FILE = 'redis-auth-token';
 
 /** Namespace of the application workloads on the cluster. */
 export const APP_NAMESPACE = 'app';
@@ -161,19 +166,13 @@ export class EksServiceStack extends Stack {
       egress.push({ cidr: vpc.vpcCidrBlock, port: props.database.port });
     }
     const webEnv = { ...env };
+    const webSecrets: WorkloadSecret[] = [];
     if (props.cache) {
       props.cache.allowConnectionsFrom(podSg, 'Web pods');
-      // The pods read the AUTH token from Secrets Manager with their own role (no Kubernetes secret).
-      const secret = secretsmanager.Secret.fromSecretAttributes(this, 'CacheAuthSecret', { secretCompleteArn: props.cache.authTokenSecret.secretFullArn ?? props.cache.authTokenSecret.secretArn });
-      secret.grantRead(webRole);
-      if (props.cache.authTokenSecret.encryptionKey) {
-        webRole.addToPrincipalPolicy(new iam.PolicyStatement({
-          actions: ['kms:Decrypt'],
-          resources: [props.cache.authTokenSecret.encryptionKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
-        }));
-      }
-      Object.assign(webEnv, { REDIS_HOST: props.cache.primaryEndpointAddress, REDIS_PORT: String(props.cache.port), REDIS_TLS: 'true', REDIS_AUTH_SECRET_ARN: secret.secretArn });
+      // The AUTH token reaches the web pods as a read-only file, mounted by the Secrets Store CSI driver with
+      // the pods' own role (no Kubernetes Secret, no ARN in the application's environment).
+      webSecrets.push({ fileName: CACHE_AUTH_TOKEN_FILE, secret: props.cache.authTokenSecret, jsonKey: AUTH_TOKEN_SECRET_KEY });
+      Object.assign(webEnv, { REDIS_HOST: props.cache.primaryEndpointAddress, REDIS_PORT: String(props.cache.port), REDIS_TLS: 'true', REDIS_AUTH_TOKEN_FILE: `${SECRETS_MOUNT_PATH}/${CACHE_AUTH_TOKEN_FILE}` });
       egress.push({ cidr: vpc.vpcCidrBlock, port: props.cache.port });
     }
 
@@ -187,7 +186,9 @@ export class EksServiceStack extends Stack {
       scaling: { kind: 'cpu', targetUtilizationPercent: svc.cpuTargetPercent },
       concurrencyPerPod: svc.capacity.concurrencyPerTask,
       port: svc.containerPort, healthPath: svc.healthCheckPath, env: webEnv,
+      secrets: webSecrets, podRole: webRole,
     });
+    if (webSecrets.length > 0 && this.platform.secretsStoreAddon) this.web.manifest.node.addDependency(this.platform.secretsStoreAddon);
     this.worker = new KubernetesWorkload(this, 'Worker', {
       cluster, namespace, name: 'worker', image: svc.worker.image, serviceAccountName: 'worker',
       cpuMillis: millis(svc.worker.cpu), memoryMiB: svc.worker.memoryMiB,
@@ -199,6 +200,9 @@ export class EksServiceStack extends Stack {
     workerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [this.queue.queueArn] }));
 
     // The web pods join the CDK-owned target group (Auto Mode's load balancer controller registers pod IPs).
+    // Auto Mode serves TargetGroupBinding as eks.amazonaws.com/v1 (its own CRD, targetgroupbindings.eks.amazonaws.com),
+    // not the open-source controller's elbv2.k8s.aws/v1beta1:
+    // https://docs.aws.amazon.com/eks/latest/userguide/auto-multi-cluster-target-groups-example.html
     const binding = cluster.addManifest('WebTargetGroupBinding', {
       apiVersion: 'eks.amazonaws.com/v1',
       kind: 'TargetGroupBinding',
@@ -207,35 +211,7 @@ export class EksServiceStack extends Stack {
     });
     binding.node.addDependency(this.web.manifest);
 
-    // What FIS needs to delete pods in the namespace (aws:eks:pod-delete): a service account, and a Role bound
-    // to it and to the user the drill role's access entry maps to (ResilienceStack).
-    const fisRbac = cluster.addManifest(
-      'FisExperimentRbac',
-      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: FIS_KUBERNETES_USER, namespace: APP_NAMESPACE } },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        metadata: { name: FIS_KUBERNETES_USER, namespace: APP_NAMESPACE },
-        rules: [
-          { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'create', 'patch', 'delete'] },
-          { apiGroups: [''], resources: ['pods'], verbs: ['create', 'list', 'get', 'delete', 'deletecollection'] },
-          { apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['update'] },
-          { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
-          { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] },
-        ],
-      },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: FIS_KUBERNETES_USER, namespace: APP_NAMESPACE },
-        subjects: [
-          { kind: 'ServiceAccount', name: FIS_KUBERNETES_USER, namespace: APP_NAMESPACE },
-          { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: FIS_KUBERNETES_USER },
-        ],
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: FIS_KUBERNETES_USER },
-      },
-    );
-    fisRbac.node.addDependency(namespace.manifest);
+    addFisExperimentRbac(cluster, namespace);
 
     this.alarms = new EksClusterAlarms(this, 'ClusterAlarms', { clusterName: cluster.clusterName, alarmTopic });
     this.acknowledgePlatformFindings(webRole, workerRole, accessLogs);
@@ -247,32 +223,80 @@ export class EksServiceStack extends Stack {
    * control plane, Auto Mode's node role, the kubectl provider that applies manifests), and on the pod roles.
    */
   private acknowledgePlatformFindings(webRole: iam.Role, workerRole: iam.Role, accessLogs: s3.IBucket): void {
-    const cluster = this.platform.cluster;
     acknowledgeControlTower(accessLogs, 's3_bucket_default_encryption_kms_check', 'CT.S3.PR.10: ALB access log delivery writes only to SSE-S3 buckets; the bucket is private, TLS-only and versioned.');
     acknowledgeControlTower(accessLogs, 's3_bucket_logging_enabled_check', 'CT.S3.PR.2: the bucket is itself a log destination; logging it to another bucket would only move the question. CloudTrail records access to it.');
     acknowledgeControlTower(accessLogs, 's3_bucket_object_lock_enabled_check', 'CT.S3.PR.9: operational logs expire by lifecycle rule; Object Lock is for the audit trail, whose bucket has it.');
     acknowledgeControlTower(accessLogs, 's3_event_notifications_enabled_check', 'CT.S3.PR.4: no process consumes object events of a log bucket.');
-    acknowledge(cluster.role, 'AwsSolutions-IAM4', 'EKS Auto Mode requires its AWS managed cluster policies (AmazonEKSClusterPolicy, ComputePolicy, BlockStoragePolicy, LoadBalancingPolicy, NetworkingPolicy); AWS maintains them with the features Auto Mode runs.');
-    acknowledge(cluster.node.tryFindChild('ClusternodePoolRole'), 'AwsSolutions-IAM4', 'The Auto Mode node role needs AmazonEKSWorkerNodePolicy and AmazonEC2ContainerRegistryReadOnly (nodes join and pull images); applications never use it (pod identity).');
-    acknowledge(this.platform.node.tryFindChild('CloudWatchAgentRole'), 'AwsSolutions-IAM4', 'CloudWatchAgentServerPolicy is the policy the Container Insights agent is documented with; the role is assumed only by the agent\'s service account through pod identity.');
-    const kubectl = cluster.node.tryFindChild('KubectlProvider');
-    const handlerReason = 'Generated by aws-eks-v2 for the kubectl provider: invoked only by CloudFormation during deployments of this stack to apply the manifests';
-    acknowledge(kubectl, 'AwsSolutions-IAM4', `${handlerReason}; it needs the Lambda basic/VPC execution policies and ECR read for the kubectl layer.`);
-    acknowledge(kubectl, 'AwsSolutions-IAM5', `${handlerReason}; the provider framework may invoke every version of its own handler (<handler ARN>:*).`);
-    acknowledge(kubectl, 'AwsSolutions-L1', `${handlerReason}; its runtime is set by aws-cdk-lib and follows its upgrades.`);
-    acknowledge(kubectl, 'NIST.800.53.R5-IAMNoInlinePolicy', `${handlerReason}; the inline policies belong to its own roles alone.`);
-    acknowledge(kubectl, 'NIST.800.53.R5-LambdaConcurrency', `${handlerReason}; a reserved concurrency would only add a failure mode.`);
-    acknowledge(kubectl, 'NIST.800.53.R5-LambdaDLQ', `${handlerReason}; invocations are synchronous, a failure fails the deployment, which rolls back.`);
-    for (const fn of kubectl?.node.findAll() ?? []) {
-      if ((fn as { cfnResourceType?: string }).cfnResourceType === 'AWS::Lambda::Function') {
-        acknowledgeControlTower(fn, 'lambda_inside_vpc_check', `CT.LAMBDA.PR.3: ${handlerReason}; the handler runs in the VPC (subnets imported from the Network stack) and the provider framework calls only the Lambda API.`);
-      }
-    }
+    acknowledgeClusterFindings(this.platform);
     for (const role of [webRole, workerRole]) {
       acknowledge(role, 'NIST.800.53.R5-IAMNoInlinePolicy', 'The pod identity role of one service account; its policy is generated from the grants of this stack and shared with no other principal.');
     }
     for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
       acknowledge(webRole.node.tryFindChild('DefaultPolicy'), `AwsSolutions-IAM5[Action::${action}]`, 'Sending to an SSE-KMS queue needs kms:GenerateDataKey* and kms:ReEncrypt* (grantSendMessages); the statement is scoped to the queue key.');
+    }
+  }
+}
+
+/**
+ * What FIS needs to delete pods in the application namespace (aws:eks:pod-delete), as
+ * https://docs.aws.amazon.com/fis/latest/userguide/eks-pod-actions.html lists it: a service account (the
+ * action's `kubernetesServiceAccount`), a Role (config maps get/create/patch/delete; pods create/list/get/
+ * delete/deletecollection; pods/ephemeralcontainers update; pods/exec create; deployments get) and a
+ * RoleBinding of that Role to the service account and to the Kubernetes user `fis-experiment`, which a
+ * STANDARD access entry of the experiment role names as its username (no access policy: RBAC alone; the
+ * access entry is the Resilience stack's, or the standby stack's in the DR region).
+ */
+export function addFisExperimentRbac(cluster: eks.ICluster, namespace: KubernetesNamespace): eks.KubernetesManifest {
+  const fisRbac = cluster.addManifest(
+    'FisExperimentRbac',
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: FIS_KUBERNETES_USER, namespace: APP_NAMESPACE } },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: FIS_KUBERNETES_USER, namespace: APP_NAMESPACE },
+      rules: [
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'create', 'patch', 'delete'] },
+        { apiGroups: [''], resources: ['pods'], verbs: ['create', 'list', 'get', 'delete', 'deletecollection'] },
+        { apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['update'] },
+        { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
+        { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: FIS_KUBERNETES_USER, namespace: APP_NAMESPACE },
+      subjects: [
+        { kind: 'ServiceAccount', name: FIS_KUBERNETES_USER, namespace: APP_NAMESPACE },
+        { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: FIS_KUBERNETES_USER },
+      ],
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: FIS_KUBERNETES_USER },
+    },
+  );
+  fisRbac.node.addDependency(namespace.manifest);
+  return fisRbac;
+}
+
+/**
+ * The AwsSolutions/NIST/Control Tower findings on what aws-eks-v2 generates for a `ProductionCluster`: the
+ * control plane and Auto Mode node roles, the Container Insights agent role, the kubectl provider's handlers.
+ */
+export function acknowledgeClusterFindings(platform: ProductionCluster): void {
+  const cluster = platform.cluster;
+  acknowledge(cluster.role, 'AwsSolutions-IAM4', 'EKS Auto Mode requires its AWS managed cluster policies (AmazonEKSClusterPolicy, ComputePolicy, BlockStoragePolicy, LoadBalancingPolicy, NetworkingPolicy); AWS maintains them with the features Auto Mode runs.');
+  acknowledge(cluster.node.tryFindChild('ClusternodePoolRole'), 'AwsSolutions-IAM4', 'The Auto Mode node role needs AmazonEKSWorkerNodePolicy and AmazonEC2ContainerRegistryReadOnly (nodes join and pull images); applications never use it (pod identity).');
+  acknowledge(platform.node.tryFindChild('CloudWatchAgentRole'), 'AwsSolutions-IAM4', 'CloudWatchAgentServerPolicy is the policy the Container Insights agent is documented with; the role is assumed only by the agent\'s service account through pod identity.');
+  const kubectl = cluster.node.tryFindChild('KubectlProvider');
+  const handlerReason = 'Generated by aws-eks-v2 for the kubectl provider: invoked only by CloudFormation during deployments of this stack to apply the manifests';
+  acknowledge(kubectl, 'AwsSolutions-IAM4', `${handlerReason}; it needs the Lambda basic/VPC execution policies and ECR read for the kubectl layer.`);
+  acknowledge(kubectl, 'AwsSolutions-IAM5', `${handlerReason}; the provider framework may invoke every version of its own handler (<handler ARN>:*).`);
+  acknowledge(kubectl, 'AwsSolutions-L1', `${handlerReason}; its runtime is set by aws-cdk-lib and follows its upgrades.`);
+  acknowledge(kubectl, 'NIST.800.53.R5-IAMNoInlinePolicy', `${handlerReason}; the inline policies belong to its own roles alone.`);
+  acknowledge(kubectl, 'NIST.800.53.R5-LambdaConcurrency', `${handlerReason}; a reserved concurrency would only add a failure mode.`);
+  acknowledge(kubectl, 'NIST.800.53.R5-LambdaDLQ', `${handlerReason}; invocations are synchronous, a failure fails the deployment, which rolls back.`);
+  for (const fn of kubectl?.node.findAll() ?? []) {
+    if ((fn as { cfnResourceType?: string }).cfnResourceType === 'AWS::Lambda::Function') {
+      acknowledgeControlTower(fn, 'lambda_inside_vpc_check', `CT.LAMBDA.PR.3: ${handlerReason}; the handler runs in the VPC (subnets imported from the Network stack) and the provider framework calls only the Lambda API.`);
     }
   }
 }

@@ -18,6 +18,7 @@ import { IncidentStack, incidentRegions } from './incident-stack';
 import { RolloutStack } from './rollout-stack';
 import { startIncidentsFromAlarms } from './incident-wiring';
 import { EksServiceStack } from './eks-service-stack';
+import { DrStandbyStack, standbyCidr } from './dr-standby-stack';
 import { addGlobalDatabasePrimary } from '../constructs/backup/global-database';
 import { protectStatefulResources } from '../constructs/backup/tags';
 import { ProactiveControlGuards } from '../constructs/security/proactive-controls';
@@ -38,6 +39,9 @@ export class ReadinessStage extends Stage {
   public readonly security: SecurityStack;
   /** DR region: the vault that receives backup copies (and the global-database secondary). */
   public readonly dr: DrStack;
+  /** The DR region's network and warm-standby cluster, with `compute: 'eks'` and `dr.standbyCluster.enabled`. */
+  public readonly drNetwork?: NetworkStack;
+  public readonly drStandby?: DrStandbyStack;
   /** Backup vault, plan (copied to the DR region) and Aurora restore test. */
   public readonly backup: BackupStack;
   /** Failover drills (AWS FIS) and the cost budget. */
@@ -85,6 +89,12 @@ export class ReadinessStage extends Stage {
     // Same construct ID on either platform: one Service stack per stage, whatever runs it.
     if (onEks) this.eksService = new EksServiceStack(this, 'Service', serviceProps);
     else this.service = new ServiceStack(this, 'Service', serviceProps);
+    if (onEks && config.dr.standbyCluster?.enabled) {
+      // The DR region's VPC is built like the primary's (flow logs, endpoints), in the DR zones.
+      const drNetworkConfig: StageConfig = { ...config, availabilityZones: config.dr.drAvailabilityZones, network: { ...config.network, cidr: standbyCidr(config.network.cidr) } };
+      this.drNetwork = new NetworkStack(this, 'DrNetwork', { config: drNetworkConfig, env: { account: config.account, region: config.drRegion } });
+      this.drStandby = new DrStandbyStack(this, 'DrStandby', { config, vpc: this.drNetwork.vpc });
+    }
     const web = this.service?.web;
     const eksService = this.eksService;
     const firewall = (this.service ?? eksService)!.firewall;

@@ -16,6 +16,8 @@ import { PROD } from '../../lib/config/stages';
 import { validateStageConfig } from '../../lib/config/validate-config';
 import { ReadinessStage } from '../../lib/stacks/readiness-stage';
 import { NO_BUNDLING } from '../helpers/synth';
+import { estimateRecovery } from '../../lib/aspects/analysis/estimate';
+import { generateRunbook } from '../../lib/readiness/recovery';
 
 interface Evidence { constructPath: string; resourceType: string }
 interface ControlEntry { id: string; status: string; statusReason: string; evidence: Evidence[] }
@@ -100,6 +102,24 @@ describe('prod stage on EKS (-c stage=prod -c compute=eks)', () => {
     service.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
     const manifests = Object.values(service.findResources('Custom::AWSCDK-EKS-KubernetesResource')).map((r) => JSON.stringify(r.Properties.Manifest));
     expect(manifests.some((m) => m.includes('TargetGroupBinding') && m.includes('targetGroupARN'))).toBe(true);
+  });
+
+  test('the web pods mount the cache AUTH token through the Secrets Store CSI driver, not by ARN in their environment', () => {
+    service.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'aws-secrets-store-csi-driver-provider' });
+    const manifests = Object.values(service.findResources('Custom::AWSCDK-EKS-KubernetesResource')).map((r) => JSON.stringify(r.Properties.Manifest));
+    const web = manifests.find((m) => m.includes('SecretProviderClass'))!;
+    expect(web).toMatch(/usePodIdentity.*objectName.*Fn::ImportValue.*jmesPath/);
+    expect(web).toContain('REDIS_AUTH_TOKEN_FILE');
+    expect(manifests.join('\n')).not.toMatch(/REDIS_AUTH_SECRET_ARN|secretKeyRef|resolve:secretsmanager/);
+  });
+
+  test('the DR region keeps a warm-standby cluster: the regional RTO counts it and the runbook has its failover steps', () => {
+    expect(stage.drStandby?.region).toBe(PROD.drRegion);
+    expect(stage.drNetwork?.region).toBe(PROD.drRegion);
+    const region = estimateRecovery(stage, { dataSizeGiB: PROD.dr.dataSizeGiB, redeployMinutes: PROD.dr.redeployMinutes }).find((e) => e.scope === 'region')!;
+    expect(region.components.map((c) => c.arithmetic).join('\n')).toContain(`warm standby Prod/DrStandby/Platform/Cluster/Resource in ${PROD.drRegion}`);
+    const runbook = generateRunbook(stage, PROD);
+    expect(runbook).toMatch(/fail over to the warm-standby EKS cluster[\s\S]*patch hpa web[\s\S]*Switch the CloudFront origin/);
   });
 
   test('the zone drill deletes web pods in one zone, stopped by the service alarm', () => {

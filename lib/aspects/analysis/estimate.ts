@@ -81,6 +81,47 @@ function globalSecondaryOf(scope: IConstruct, cluster: CfnResource): CfnResource
   return undefined;
 }
 
+/** The compute part of a regional recovery: how long until the stateless tier serves in the DR region. */
+interface ComputePart {
+  readonly minutes: number;
+  /** The arithmetic, as it follows `RTO = ... + ` in a component's text. */
+  readonly text: string;
+  readonly figures: readonly RecoveryFigure[];
+}
+
+/**
+ * The compute part of a regional recovery of data in `primaryRegion`:
+ * - no EKS cluster in the scope (Fargate): the measured redeploy of the stateless stacks (dr.redeployMinutes);
+ * - EKS clusters only in the primary region: the redeploy, and never less than creating the cluster
+ *   (eks-cluster-create, 15 min: the average the EKS team states) plus starting the workloads on new nodes
+ *   (eks-workload-scale-up, 5 min: an assumption, Auto Mode launches nodes in about a minute);
+ * - an EKS cluster in another region (a warm standby, `dr.standbyCluster`): the cluster and its workloads
+ *   already run there, so the redeploy loses the cluster creation, and scaling the standby up
+ *   (eks-workload-scale-up) is the floor: max(eks-workload-scale-up, redeploy - eks-cluster-create).
+ */
+function regionalCompute(scope: IConstruct, primaryRegion: string | undefined, redeploy: number): ComputePart {
+  const clusters = resourcesOfType(scope, 'AWS::EKS::Cluster');
+  const plain: ComputePart = { minutes: redeploy, text: `redeploy ${fmt(redeploy)} (dr.redeployMinutes)`, figures: [] };
+  if (clusters.length === 0) return plain;
+  const create = FIGURES.eksClusterCreate;
+  const scale = FIGURES.eksWorkloadScaleUp;
+  const standby = primaryRegion === undefined ? undefined : clusters.find((c) => regionOf(c) !== undefined && regionOf(c) !== primaryRegion);
+  if (standby) {
+    const minutes = Math.max(scale.minutes, redeploy - create.minutes);
+    return {
+      minutes,
+      text: `warm standby ${standby.node.path} in ${regionOf(standby)}: max(eks-workload-scale-up ${fmt(scale.minutes)}, redeploy ${fmt(redeploy)} (dr.redeployMinutes) - eks-cluster-create ${fmt(create.minutes)}) = ${fmt(minutes)}`,
+      figures: [create, scale],
+    };
+  }
+  const minutes = Math.max(redeploy, create.minutes + scale.minutes);
+  return {
+    minutes,
+    text: `no standby cluster: max(redeploy ${fmt(redeploy)} (dr.redeployMinutes), eks-cluster-create ${fmt(create.minutes)} + eks-workload-scale-up ${fmt(scale.minutes)}) = ${fmt(minutes)}`,
+    figures: [create, scale],
+  };
+}
+
 function auroraEstimates(scope: IConstruct, cluster: CfnResource, inputs: RecoveryInputs): Record<FailureScope, ComponentEstimate> {
   const instances = instancesOf(cluster).length;
   const resource = evidenceOf(cluster);
@@ -103,7 +144,8 @@ function auroraEstimates(scope: IConstruct, cluster: CfnResource, inputs: Recove
           figures: [FIGURES.auroraStorageRpo, FIGURES.auroraRecreateInstance],
         };
 
-  const redeploy = inputs.redeployMinutes;
+  const compute = regionalCompute(scope, regionOf(cluster), inputs.redeployMinutes);
+  const redeploy = compute.minutes;
   let region: ComponentEstimate;
   const secondary = globalSecondaryOf(scope, cluster);
   if (secondary) {
@@ -114,9 +156,9 @@ function auroraEstimates(scope: IConstruct, cluster: CfnResource, inputs: Recove
       rtoMinutes: rto,
       arithmetic:
         `region: RPO = global-database-rpo ${fmt(FIGURES.globalDatabaseRpo.minutes)} (secondary ${Stack.of(secondary).resolve(secondary.logicalId)} in ${regionOf(secondary)}); ` +
-        `RTO = global-database-failover ${fmt(FIGURES.globalDatabaseFailover.minutes)} + redeploy ${fmt(redeploy)} (dr.redeployMinutes) = ${fmt(rto)}`,
+        `RTO = global-database-failover ${fmt(FIGURES.globalDatabaseFailover.minutes)} + ${compute.text} = ${fmt(rto)}`,
       countsForRpo: true,
-      figures: [FIGURES.globalDatabaseRpo, FIGURES.globalDatabaseFailover],
+      figures: [FIGURES.globalDatabaseRpo, FIGURES.globalDatabaseFailover, ...compute.figures],
     };
   } else {
     const copies = coveringRules(cluster).filter((r) => r.copyRegions.length > 0 && r.intervalHours !== undefined);
@@ -141,9 +183,9 @@ function auroraEstimates(scope: IConstruct, cluster: CfnResource, inputs: Recove
         arithmetic:
           `region: RPO = copy interval of rule ${best.ruleName} (${best.plan.node.path}) ${best.intervalHours} h = ${fmt(rpo)}; ` +
           `RTO = snapshot-restore-fixed ${fmt(FIGURES.snapshotRestoreFixed.minutes)} + ${inputs.dataSizeGiB} GiB / ${FIGURES.snapshotRestoreGiBPerMinute.minutes} GiB per min ${fmt(restore)} ` +
-          `+ redeploy ${fmt(redeploy)} (dr.redeployMinutes) = ${fmt(rto)}`,
+          `+ ${compute.text} = ${fmt(rto)}`,
         countsForRpo: true,
-        figures: [FIGURES.snapshotRestoreFixed, FIGURES.snapshotRestoreGiBPerMinute],
+        figures: [FIGURES.snapshotRestoreFixed, FIGURES.snapshotRestoreGiBPerMinute, ...compute.figures],
       };
     }
   }

@@ -90,6 +90,20 @@ export const FIGURES = {
     'Without automatic failover ElastiCache replaces the failed primary node and the cache starts empty',
     'https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/AutoFailover.html',
   ),
+  eksClusterCreate: f(
+    'eks-cluster-create',
+    15,
+    'assumption',
+    'Creating an EKS control plane in the DR region when no cluster waits there (AWS documents "several minutes"; the EKS team states an average of 15 minutes)',
+    'https://github.com/aws/containers-roadmap/issues/1227',
+  ),
+  eksWorkloadScaleUp: f(
+    'eks-workload-scale-up',
+    5,
+    'assumption',
+    'EKS Auto Mode launching nodes for pending pods and the pods passing their startup probes (node launch is about a minute; image pull and start-up take the rest; AWS publishes no bound)',
+    'https://docs.aws.amazon.com/eks/latest/userguide/automode.html',
+  ),
 } as const;
 
 export const ALL_FIGURES: readonly RecoveryFigure[] = Object.values(FIGURES);

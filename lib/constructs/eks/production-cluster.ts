@@ -48,7 +48,22 @@ export interface ProductionClusterProps {
    * @default true
    */
   readonly keda?: boolean;
+  /**
+   * Install the Secrets Store CSI driver with the AWS provider (the `aws-secrets-store-csi-driver-provider`
+   * EKS add-on), so that workloads mount Secrets Manager secrets as files with their pod identity.
+   * @default true
+   */
+  readonly secretsStoreCsiDriver?: boolean;
 }
+
+/**
+ * EKS add-on of the Secrets Store CSI driver and its AWS provider (ASCP), generally available as an EKS add-on
+ * since November 2025 (https://aws.amazon.com/about-aws/whats-new/2025/11/amazon-eks-add-ons-aws-secrets-store-csi-driver-provider/).
+ * It runs as a DaemonSet, so on EC2 nodes (Auto Mode's nodes are EC2; Fargate is not supported), and with
+ * `usePodIdentity: "true"` it reads secrets with the pod's EKS Pod Identity role (EKS 1.24 or later):
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/ascp-pod-identity-integration.html
+ */
+export const SECRETS_STORE_ADDON = 'aws-secrets-store-csi-driver-provider';
 
 /** KEDA chart version installed for queue-depth scaling. */
 export const KEDA_CHART_VERSION = '2.16.1';
@@ -79,6 +94,8 @@ export class ProductionCluster extends Construct {
   public readonly secretsEncryptionKey: kms.IKey;
   /** Name of the IngressClass that makes an internet-facing ALB through Auto Mode. */
   public readonly ingressClassName = 'alb';
+  /** The Secrets Store CSI driver add-on, when installed: workloads that mount secrets deploy after it. */
+  public readonly secretsStoreAddon?: eks.Addon;
 
   constructor(scope: Construct, id: string, props: ProductionClusterProps) {
     super(scope, id);
@@ -118,6 +135,10 @@ export class ProductionCluster extends Construct {
       const agent = this.podIdentityRole('CloudWatchAgent', 'amazon-cloudwatch', 'cloudwatch-agent');
       agent.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy'));
       new eks.Addon(this, 'ContainerInsights', { cluster: this.cluster, addonName: 'amazon-cloudwatch-observability' });
+    }
+
+    if (props.secretsStoreCsiDriver ?? true) {
+      this.secretsStoreAddon = new eks.Addon(this, 'SecretsStoreCsiDriver', { cluster: this.cluster, addonName: SECRETS_STORE_ADDON });
     }
 
     if (props.keda ?? true) {

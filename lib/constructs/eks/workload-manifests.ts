@@ -1,9 +1,30 @@
+import { Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { assertValid, ValidationRule } from '../../validation/rule-table';
 
 /** Annotation on a Deployment: the requests one pod serves at once (CAPACITY reads it with the HPA's maxReplicas). */
 export const CONCURRENCY_ANNOTATION = 'readiness.dev/concurrency-per-pod';
+
+/** CSI driver name of the Secrets Store CSI driver (installed with the AWS provider as an EKS add-on). */
+export const SECRETS_STORE_CSI_DRIVER = 'secrets-store.csi.k8s.io';
+
+/** Where a workload's Secrets Manager secrets appear as files (read-only). */
+export const SECRETS_MOUNT_PATH = '/mnt/secrets';
+
+/** A Secrets Manager secret mounted into a workload's pods as a file. */
+export interface WorkloadSecret {
+  /** File name under `SECRETS_MOUNT_PATH` (letters, digits, `.`, `_`, `-`). */
+  readonly fileName: string;
+  readonly secret: secretsmanager.ISecret;
+  /**
+   * Key of a JSON secret whose value alone becomes the file.
+   * @default - the whole secret string
+   */
+  readonly jsonKey?: string;
+}
 
 /** An egress the namespace's default-deny policy lets through (to the database proxy, the cache, ...). */
 export interface EgressAllow {
@@ -103,6 +124,19 @@ export interface KubernetesWorkloadProps {
    * @default - none
    */
   readonly env?: Record<string, string>;
+  /**
+   * Secrets Manager secrets mounted read-only under `SECRETS_MOUNT_PATH` by the Secrets Store CSI driver
+   * (AWS provider, pod identity), listed by ARN in a SecretProviderClass: values never reach the template,
+   * a Kubernetes Secret or an environment variable. `podRole` is granted read on exactly these.
+   * @default - none
+   */
+  readonly secrets?: WorkloadSecret[];
+  /**
+   * The pod identity role of `serviceAccountName` (`ProductionCluster.podIdentityRole`), granted
+   * `secretsmanager:GetSecretValue` on `secrets` and `kms:Decrypt` through Secrets Manager on their keys.
+   * @default - none; required when `secrets` is set
+   */
+  readonly podRole?: iam.IRole;
 }
 
 const WORKLOAD_RULES: readonly ValidationRule<KubernetesWorkloadProps>[] = [
@@ -111,7 +145,19 @@ const WORKLOAD_RULES: readonly ValidationRule<KubernetesWorkloadProps>[] = [
   { field: 'cpuMillis', value: (p) => p.cpuMillis, check: (v) => Number.isInteger(v) && v > 0, fix: 'use a positive number of millicores' },
   { field: 'memoryMiB', value: (p) => p.memoryMiB, check: (v) => Number.isInteger(v) && v > 0, fix: 'use a positive number of MiB' },
   { field: 'concurrencyPerPod', value: (p) => p.concurrencyPerPod, check: (v) => Number.isInteger(v) && v > 0, fix: 'use the measured concurrent requests one pod serves' },
+  {
+    field: 'secrets[].fileName',
+    value: (p) => (p.secrets ?? []).map((s) => s.fileName),
+    check: (names: string[]) => names.every((n) => /^[A-Za-z0-9._-]{1,64}$/.test(n) && n !== '.' && n !== '..') && new Set(names).size === names.length,
+    fix: 'use distinct file names of letters, digits, ".", "_" or "-"',
+  },
+  { field: 'podRole', value: (p) => (p.podRole ? p.podRole.node.path : undefined), check: (v, p) => (p.secrets ?? []).length === 0 || v !== undefined, fix: 'pass the pod identity role of serviceAccountName so that it can read the mounted secrets' },
 ];
+
+/** The ARN a policy names for a secret: the full ARN, or the partial ARN with Secrets Manager's 6-character suffix. */
+function secretPolicyArn(secret: secretsmanager.ISecret): string {
+  return secret.secretFullArn ?? `${secret.secretArn}-??????`;
+}
 
 /**
  * A Deployment with production defaults and everything that keeps it up: requests and limits, readiness,
@@ -131,6 +177,7 @@ export class KubernetesWorkload extends Construct {
     const handler = props.port !== undefined
       ? { httpGet: { path: props.healthPath ?? '/health', port: props.port } }
       : { exec: { command: props.healthCommand ?? ['/bin/sh', '-c', 'test -f /tmp/healthy'] } };
+    const secretClass = this.secretProviderClass(props);
     const deployment = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -162,16 +209,23 @@ export class KubernetesWorkload extends Construct {
                 livenessProbe: { ...handler, periodSeconds: 20, failureThreshold: 3 },
                 startupProbe: { ...handler, periodSeconds: 5, failureThreshold: 30 },
                 securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+                volumeMounts: [
+                  { name: 'tmp', mountPath: '/tmp' },
+                  ...(secretClass ? [{ name: 'secrets', mountPath: SECRETS_MOUNT_PATH, readOnly: true }] : []),
+                ],
               },
             ],
-            volumes: [{ name: 'tmp', emptyDir: {} }],
+            volumes: [
+              { name: 'tmp', emptyDir: {} },
+              ...(secretClass ? [{ name: 'secrets', csi: { driver: SECRETS_STORE_CSI_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass: secretClass.metadata.name } } }] : []),
+            ],
           },
         },
       },
     };
     const objects: Record<string, unknown>[] = [
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: props.serviceAccountName, namespace: ns } },
+      ...(secretClass ? [secretClass] : []),
       deployment,
       { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta, spec: { maxUnavailable: 1, selector: { matchLabels: labels } } },
     ];
@@ -206,5 +260,42 @@ export class KubernetesWorkload extends Construct {
     }
     this.manifest = props.cluster.addManifest(`${id}Workload`, ...objects);
     this.manifest.node.addDependency(props.namespace.manifest);
+  }
+
+  /**
+   * The SecretProviderClass of the workload's secrets (AWS provider, pod identity) and the grants of its pod
+   * role: GetSecretValue (and DescribeSecret, which the provider calls) on exactly those secrets, kms:Decrypt
+   * on their customer keys only through Secrets Manager. Field names follow
+   * https://docs.aws.amazon.com/secretsmanager/latest/userguide/ascp-examples.html (SecretProviderClass) and
+   * https://docs.aws.amazon.com/secretsmanager/latest/userguide/ascp-pod-identity-integration.html (usePodIdentity).
+   */
+  private secretProviderClass(props: KubernetesWorkloadProps): { apiVersion: string; kind: string; metadata: { name: string; namespace: string }; spec: Record<string, unknown> } | undefined {
+    const secrets = props.secrets ?? [];
+    if (secrets.length === 0 || !props.podRole) return undefined;
+    const region = Stack.of(this).region;
+    const objects = secrets.map((s) => ({
+      objectName: s.secret.secretFullArn ?? s.secret.secretArn,
+      objectType: 'secretsmanager',
+      ...(s.jsonKey === undefined ? { objectAlias: s.fileName } : { objectAlias: `${s.fileName}.json`, jmesPath: [{ path: s.jsonKey, objectAlias: s.fileName }] }),
+    }));
+    props.podRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resources: secrets.map((s) => secretPolicyArn(s.secret)),
+    }));
+    const keys = [...new Set(secrets.map((s) => s.secret.encryptionKey?.keyArn).filter((k): k is string => k !== undefined))];
+    if (keys.length > 0) {
+      props.podRole.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: keys,
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+      }));
+    }
+    return {
+      apiVersion: 'secrets-store.csi.x-k8s.io/v1',
+      kind: 'SecretProviderClass',
+      metadata: { name: `${props.name}-secrets`, namespace: props.namespace.name },
+      // `objects` is a YAML string; JSON is YAML.
+      spec: { provider: 'aws', parameters: { region, usePodIdentity: 'true', objects: JSON.stringify(objects) } },
+    };
   }
 }

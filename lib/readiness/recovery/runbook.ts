@@ -9,6 +9,7 @@ import { prop, rendered, resourcesOfType, stringOf } from '../../aspects/rule-he
 import { coveringRules, regionOf } from '../../aspects/analysis/coverage';
 import { isGlobalSecondary } from '../../aspects/analysis/estimate';
 import { FIGURES } from '../../aspects/analysis/figures';
+import { isDeployment, KUBERNETES_RESOURCE_TYPE, KubernetesObject, manifestOf, nameOf, namespaceOf } from '../../aspects/analysis/kubernetes-manifests';
 
 /** A shell snippet that prints the physical ID of a resource from its stack and logical ID. */
 export function physicalIdOf(node: CfnResource): string {
@@ -101,6 +102,8 @@ export function generateRunbook(scope: IConstruct, config?: StageConfig): string
     out.push('');
   }
 
+  out.push(...eksStandbySection(scope, clusters));
+
   if (restoreTests.length > 0) {
     out.push('### Restore tests');
     for (const plan of restoreTests) {
@@ -119,4 +122,82 @@ export function generateRunbook(scope: IConstruct, config?: StageConfig): string
     }
   }
   return out.join('\n');
+}
+
+/** The Kubernetes objects applied to `cluster` (manifests of its stack whose ClusterName references it). */
+function objectsOfCluster(scope: IConstruct, cluster: CfnResource): KubernetesObject[] {
+  const id = Stack.of(cluster).resolve(cluster.logicalId) as string;
+  return resourcesOfType(scope, KUBERNETES_RESOURCE_TYPE)
+    .filter((m) => Stack.of(m) === Stack.of(cluster))
+    .map(manifestOf)
+    .filter((m) => m.cluster.includes(`"${id}"`))
+    .flatMap((m) => m.objects);
+}
+
+/** Minimum replicas of each Deployment (`namespace/name`) from its HPA or KEDA ScaledObject. */
+function minReplicasByWorkload(objects: readonly KubernetesObject[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const o of objects) {
+    const min = o.kind === 'HorizontalPodAutoscaler' ? o.spec?.minReplicas : o.kind === 'ScaledObject' ? o.spec?.minReplicaCount : undefined;
+    const target = o.spec?.scaleTargetRef?.name;
+    if (typeof min === 'number' && typeof target === 'string') out.set(`${namespaceOf(o)}/${target}`, min);
+  }
+  return out;
+}
+
+/**
+ * The EKS failover steps, when an EKS cluster waits in another region than the databases (a warm standby):
+ * promote the database, scale the standby's workloads up to the primary's minimum, switch the traffic.
+ */
+function eksStandbySection(scope: IConstruct, databases: readonly CfnResource[]): string[] {
+  const eksClusters = resourcesOfType(scope, 'AWS::EKS::Cluster');
+  const primaryRegions = new Set(databases.map(regionOf).filter((r): r is string => r !== undefined));
+  const standbys = eksClusters.filter((c) => regionOf(c) !== undefined && primaryRegions.size > 0 && !primaryRegions.has(regionOf(c)!));
+  if (standbys.length === 0) return [];
+  const primaries = eksClusters.filter((c) => primaryRegions.has(regionOf(c) ?? ''));
+  const primaryMin = minReplicasByWorkload(primaries.flatMap((c) => objectsOfCluster(scope, c)));
+  const distributions = resourcesOfType(scope, 'AWS::CloudFront::Distribution');
+  const out: string[] = [];
+  for (const standby of standbys) {
+    const region = regionOf(standby)!;
+    const objects = objectsOfCluster(scope, standby);
+    const standbyMin = minReplicasByWorkload(objects);
+    const deployments = objects.filter(isDeployment).map((d) => ({ ns: namespaceOf(d), name: nameOf(d) }));
+    out.push(`### Region lost: fail over to the warm-standby EKS cluster ${where(standby)}`);
+    out.push('');
+    out.push(
+      `Its workloads already run at minimal replicas; scaling them up takes about ${FIGURES.eksWorkloadScaleUp.minutes} min (${FIGURES.eksWorkloadScaleUp.id}) where creating a cluster would take about ${FIGURES.eksClusterCreate.minutes} min (${FIGURES.eksClusterCreate.id}). In order:`,
+    );
+    out.push('');
+    out.push('1. **Promote the database** in the DR region: the database section above (global database failover, or restore of the latest copy into the DR VPC\'s `Data` subnets).');
+    out.push('2. **Scale up the standby workloads** to the primary\'s minimum, and point them at the promoted database, cache and queue:');
+    out.push(
+      fence([
+        `aws eks update-kubeconfig --region ${region} --name ${physicalIdOf(standby)}`,
+        ...deployments.flatMap(({ ns, name }) => {
+          const min = primaryMin.get(`${ns}/${name}`) ?? standbyMin.get(`${ns}/${name}`) ?? 2;
+          return [`kubectl -n ${ns} patch hpa ${name} --type merge -p '{"spec":{"minReplicas":${min}}}'`, `kubectl -n ${ns} set env deployment/${name} STANDBY- DB_HOST=<promoted writer or proxy endpoint> REDIS_HOST=<cache endpoint> QUEUE_URL=<queue URL>`];
+        }),
+        ...deployments.map(({ ns, name }) => `kubectl -n ${ns} rollout status deployment/${name} --timeout=15m`),
+      ]),
+    );
+    out.push('3. **Expose the web service in the DR region**: deploy the Service stack there (load balancer, WebACL, target group and its TargetGroupBinding to the standby\'s `web` Service), with `region` set to ' + region + ' in the stage config.');
+    if (distributions.length > 0) {
+      const dist = distributions[0];
+      out.push(`4. **Switch the CloudFront origin** of ${where(dist)} to the DR load balancer's DNS name (the origin header stays the same):`);
+      out.push(
+        fence([
+          `DIST=${physicalIdOf(dist)}`,
+          `aws cloudfront get-distribution-config --id "$DIST" > dist.json`,
+          `# in dist.json: DistributionConfig.Origins.Items[].DomainName of the load balancer origin := the DR load balancer's DNS name`,
+          `jq .DistributionConfig dist.json > config.json && aws cloudfront update-distribution --id "$DIST" --if-match "$(jq -r .ETag dist.json)" --distribution-config file://config.json`,
+          `aws cloudfront wait distribution-deployed --id "$DIST"`,
+        ]),
+      );
+    } else {
+      out.push('4. **Switch DNS** to the DR load balancer: `aws route53 change-resource-record-sets` with an alias record of the service name to its DNS name.');
+    }
+    out.push('');
+  }
+  return out;
 }
