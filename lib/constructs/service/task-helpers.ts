@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { assertValid } from '../../validation/rule-table';
+import { allowLogsToUseKey } from '../shared/log-encryption-key';
 
 /** Fargate CPU units and the task memory (MiB) each allows. */
 export function isFargateSize(cpu: unknown, memoryMiB: unknown): boolean {
@@ -42,18 +43,9 @@ export function validateFargateSize(scope: IConstruct, cpu: number, memoryLimitM
   ]);
 }
 
-/** Lets CloudWatch Logs of this account and region use the key for its log groups. */
+/** Lets CloudWatch Logs of this account and region (AWS pseudo parameters) use the key for its log groups. */
 export function logGroupKey(key: kms.IKey): void {
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` },
-      },
-    }),
-  );
+  allowLogsToUseKey(key);
 }
 
 /** Adds the X-Ray daemon as a non-essential sidecar with the write-only trace permissions. */
