@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { assertValid, ValidationRule } from '../../validation/rule-table';
 import { allowLogsToUseKey } from '../shared/log-encryption-key';
+import { logDeliveryBucket } from '../shared/log-delivery-bucket';
 
 /** What the audit trail records, for the readiness report. */
 export const AUDIT_EVENT_CATEGORIES: readonly { readonly category: string; readonly source: string }[] = [
@@ -123,14 +124,9 @@ export class AuditTrail extends Construct {
     allowLogsToUseKey(this.key, { stack: Stack.of(this), sid: 'CloudWatchLogsOfThisAccount' });
 
     // S3 server access logging delivers only to SSE-S3 buckets without a default Object Lock retention.
-    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
+    // Object ownership follows the log delivery mode (bucket policy or ACL, per the S3 feature flag).
+    this.accessLogsBucket = logDeliveryBucket(this, 'AccessLogs', {
       minimumTLSVersion: 1.2,
-      versioned: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      // Object ownership follows the log delivery mode (bucket policy or ACL, per the S3 feature flag).
-      removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
         {
           id: 'ArchiveThenExpire',
