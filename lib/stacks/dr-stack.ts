@@ -8,6 +8,7 @@ import { EncryptedBackupVault } from '../constructs/backup/encrypted-backup-vaul
 import { GlobalDatabaseSecondary } from '../constructs/backup/global-database';
 import { OnCallTopics } from '../constructs/observability/on-call-topics';
 import { allowLogsToUseKey } from '../constructs/shared/log-encryption-key';
+import { onCallTopicsFromConfig } from './on-call-topics-from-config';
 
 export interface DrStackProps extends StackProps {
   readonly config: StageConfig;
@@ -75,8 +76,8 @@ export class DrStack extends Stack {
       });
       this.vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: ec2.FlowLogTrafficType.ALL });
 
-      const obs = config.observability;
-      this.topics = new OnCallTopics(this, 'OnCall', { criticalEmails: obs.criticalEmails, warningEmails: obs.warningEmails });
+      // Pages like the primary region's topics (the pager secret is replicated to the DR region).
+      this.topics = onCallTopicsFromConfig(this, config.observability);
       this.secondary = new GlobalDatabaseSecondary(this, 'GlobalSecondary', {
         alarmTopic: this.topics.critical,
         maxReplicationLag: Duration.seconds(Math.max(1, Math.ceil(config.dr.targets.region.rpoMinutes * 60))),
