@@ -9,11 +9,12 @@ import type { CacheAlarmThresholds } from '../constructs/observability/cache-ala
 import type { DatabaseAlarmThresholds } from '../constructs/observability/database-alarms';
 import type { ServiceAlarmThresholds } from '../constructs/observability/service-alarms';
 import type { GuardDutyFeatureName } from '../constructs/security/threat-detection';
+import { INCIDENT_LEVELS, IncidentLevel } from '../constructs/incident/incident-response';
+import type { StageName } from '../constructs/shared/stage-name';
 
-// The constructs own these types; the config names them for its thresholds and features.
-export type { CacheAlarmThresholds, DatabaseAlarmThresholds, GuardDutyFeatureName, ServiceAlarmThresholds };
-
-export type StageName = 'dev' | 'staging' | 'prod';
+// The constructs own these types; the config names them for its thresholds, features, levels and stages.
+export type { CacheAlarmThresholds, DatabaseAlarmThresholds, GuardDutyFeatureName, IncidentLevel, ServiceAlarmThresholds, StageName };
+export { INCIDENT_LEVELS };
 
 export const STAGE_NAMES: readonly StageName[] = ['dev', 'staging', 'prod'];
 
@@ -317,11 +318,6 @@ export interface DrConfig {
    */
   readonly standbyCluster?: StandbyClusterConfig;
 }
-
-/** Incident levels, most severe first. */
-export type IncidentLevel = 'SEV1' | 'SEV2' | 'SEV3';
-
-export const INCIDENT_LEVELS: readonly IncidentLevel[] = ['SEV1', 'SEV2', 'SEV3'];
 
 /** A person Incident Manager can engage. */
 export interface IncidentContactConfig {

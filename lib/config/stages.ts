@@ -56,38 +56,68 @@ const ROLLOUT = (deploymentMinutes: number, bakeMinutes: number): StageConfig['r
   flags: { newCheckout: false, publicSignup: false },
 });
 
+/** An image of the marketplace's ECR repository in the stage's account. */
+const ecrImage = (account: string, repository: 'api' | 'worker'): string => `${account}.dkr.ecr.eu-west-1.amazonaws.com/marketplace/${repository}:1.0.0`;
+
+/*
+ * What every stage sets alike. Each stage below spreads these blocks and writes out only its own
+ * values, so every value written in a stage literal is one that differs between the stages.
+ */
+const REGIONS = { region: 'eu-west-1', drRegion: 'eu-central-1' } as const;
+const DATABASE = { port: 5433, credentialRotationDays: 30 } satisfies Partial<StageConfig['database']>;
+const CACHE = {
+  engine: 'valkey',
+  clusterMode: false,
+  shards: 1,
+  snapshotWindow: '03:00-04:00',
+  maintenanceWindow: 'sun:05:00-sun:06:00',
+  port: 6380,
+} satisfies Partial<StageConfig['cache']>;
+const SECURITY = {
+  // A standalone placeholder account: the stage creates GuardDuty, Security Hub and the analyzers. Under
+  // AWS Control Tower or an organization that runs them, declare
+  // { mode: 'provided', providedBy: 'AWS Control Tower (audit account ...)', evidenceUrl: 'https://...' }.
+  baseline: { mode: 'create' },
+  auditRetentionDays: 365,
+  auditArchiveAfterDays: 90,
+  customerDataBuckets: [],
+  secretRotationDays: 30,
+  unusedAccessAgeDays: 90,
+} satisfies Partial<StageConfig['security']>;
+const SERVICE = {
+  containerPort: 8080,
+  healthCheckPath: '/health',
+  stickySessions: true,
+  cpuTargetPercent: 60,
+  memoryTargetPercent: 70,
+  requestsPerTarget: 1000,
+  capacity: { targetConcurrentUsers: 10000, concurrencyPerTask: 500 },
+} satisfies Partial<StageConfig['service']>;
+const WAF = { rateLimitPer5Min: 2000, sensitivePaths: ['/login', '/checkout'], sensitivePathRateLimitPer5Min: 100 } satisfies Partial<StageConfig['service']['waf']>;
+const WORKER = { cpu: 512, memoryMiB: 1024, maxReceiveCount: 5, visibilityTimeoutSeconds: 300, maxMessageAgeSeconds: 300 } satisfies Partial<StageConfig['service']['worker']>;
+const EDGE = { staticPathPatterns: ['/static/*', '/assets/*'] } satisfies Partial<StageConfig['edge']>;
+const DR = { mode: 'backup-copy', restoreTestSchedule: 'cron(0 5 ? * SAT *)' } satisfies Partial<StageConfig['dr']>;
+const TAGS = { service: 'marketplace', owner: 'platform' };
+
 export const DEV: StageConfig = {
   stage: 'dev',
   account: DEV_ACCOUNT,
-  region: 'eu-west-1',
-  drRegion: 'eu-central-1',
+  ...REGIONS,
   availabilityZones: ['eu-west-1a', 'eu-west-1b'],
   network: { cidr: '10.10.0.0/16', natGateways: 1, flowLogRetentionDays: 30 },
   database: {
+    ...DATABASE,
     instanceType: 't4g.medium',
     readers: 1,
     minReaders: 1,
     maxReaders: 2,
     readerCpuTargetPercent: 70,
     backupRetentionDays: 7,
-    port: 5433,
     slowQueryMs: 500,
-    credentialRotationDays: 30,
     logRetentionDays: 30,
     monitoringIntervalSeconds: 60,
   },
-  cache: {
-    engine: 'valkey',
-    nodeType: 'cache.t4g.small',
-    clusterMode: false,
-    shards: 1,
-    replicasPerShard: 1,
-    snapshotRetentionDays: 1,
-    snapshotWindow: '03:00-04:00',
-    maintenanceWindow: 'sun:05:00-sun:06:00',
-    port: 6380,
-    logRetentionDays: 30,
-  },
+  cache: { ...CACHE, nodeType: 'cache.t4g.small', replicasPerShard: 1, snapshotRetentionDays: 1, logRetentionDays: 30 },
   observability: {
     criticalEmails: ['platform-dev@example.com'],
     warningEmails: ['platform-dev@example.com'],
@@ -97,56 +127,23 @@ export const DEV: StageConfig = {
     cache: { engineCpuPercent: 90, memoryPercent: 90, evictionsPer5Min: 5000, replicationLagSeconds: 30, connections: 2000 },
     service: { error5xxPercent: 10, p99LatencyMs: 3000, cpuPercent: 90, memoryPercent: 90, queueOldestMessageSeconds: 1800, wafBlockedPer5Min: 500 },
   },
-  security: {
-    // A standalone placeholder account: the stage creates GuardDuty, Security Hub and the analyzers. Under
-    // AWS Control Tower or an organization that runs them, declare
-    // { mode: 'provided', providedBy: 'AWS Control Tower (audit account ...)', evidenceUrl: 'https://...' }.
-    baseline: { mode: 'create' },
-    auditRetentionDays: 365,
-    auditArchiveAfterDays: 90,
-    auditLockMode: 'GOVERNANCE',
-    auditLogGroupRetentionDays: 90,
-    customerDataBuckets: [],
-    guardDutyFeatures: ['S3_DATA_EVENTS', 'RDS_LOGIN_EVENTS'],
-    secretRotationDays: 30,
-    unusedAccessAgeDays: 90,
-  },
+  security: { ...SECURITY, auditLockMode: 'GOVERNANCE', auditLogGroupRetentionDays: 90, guardDutyFeatures: ['S3_DATA_EVENTS', 'RDS_LOGIN_EVENTS'] },
   service: {
-    image: `${DEV_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/marketplace/api:1.0.0`,
+    ...SERVICE,
+    image: ecrImage(DEV_ACCOUNT, 'api'),
     certificateArn: `arn:aws:acm:eu-west-1:${DEV_ACCOUNT}:certificate/00000000-0000-0000-0000-000000000000`,
-    containerPort: 8080,
     desiredTasks: 2,
     minTasks: 2,
     maxTasks: 4,
     cpu: 512,
     memoryMiB: 1024,
-    healthCheckPath: '/health',
-    stickySessions: true,
-    cpuTargetPercent: 60,
-    memoryTargetPercent: 70,
-    requestsPerTarget: 1000,
     logRetentionDays: 30,
-    waf: { rateLimitPer5Min: 2000, sensitivePaths: ['/login', '/checkout'], sensitivePathRateLimitPer5Min: 100, blockAnonymousIps: false },
-    capacity: { targetConcurrentUsers: 10000, concurrencyPerTask: 500 },
-    worker: {
-      image: `${DEV_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/marketplace/worker:1.0.0`,
-      cpu: 512,
-      memoryMiB: 1024,
-      minTasks: 1,
-      maxTasks: 2,
-      maxReceiveCount: 5,
-      visibilityTimeoutSeconds: 300,
-      maxMessageAgeSeconds: 300,
-    },
+    waf: { ...WAF, blockAnonymousIps: false },
+    worker: { ...WORKER, image: ecrImage(DEV_ACCOUNT, 'worker'), minTasks: 1, maxTasks: 2 },
   },
-  edge: {
-    cdn: false,
-    originDomainName: 'origin.dev.marketplace.example.com',
-    domainNames: [],
-    staticPathPatterns: ['/static/*', '/assets/*'],
-  },
+  edge: { ...EDGE, cdn: false, originDomainName: 'origin.dev.marketplace.example.com', domainNames: [] },
   dr: {
-    mode: 'backup-copy',
+    ...DR,
     targets: {
       instance: { rpoMinutes: 0, rtoMinutes: 15 },
       az: { rpoMinutes: 0, rtoMinutes: 30 },
@@ -157,7 +154,6 @@ export const DEV: StageConfig = {
     copyFrequencyHours: 24,
     copyRetentionDays: 7,
     vaultLock: false,
-    restoreTestSchedule: 'cron(0 5 ? * SAT *)',
     restoreValidationHours: 2,
     dataSizeGiB: 10,
     redeployMinutes: 60,
@@ -169,41 +165,28 @@ export const DEV: StageConfig = {
   },
   rollout: ROLLOUT(10, 5),
   attestations: ATTESTATIONS,
-  tags: { stage: 'dev', service: 'marketplace', owner: 'platform' },
+  tags: { stage: 'dev', ...TAGS },
 };
 
 export const STAGING: StageConfig = {
   stage: 'staging',
   account: STAGING_ACCOUNT,
-  region: 'eu-west-1',
-  drRegion: 'eu-central-1',
+  ...REGIONS,
   availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
   network: { cidr: '10.20.0.0/16', natGateways: 1, flowLogRetentionDays: 90 },
   database: {
+    ...DATABASE,
     instanceType: 'r6g.large',
     readers: 1,
     minReaders: 1,
     maxReaders: 3,
     readerCpuTargetPercent: 70,
     backupRetentionDays: 7,
-    port: 5433,
     slowQueryMs: 250,
-    credentialRotationDays: 30,
     logRetentionDays: 90,
     monitoringIntervalSeconds: 30,
   },
-  cache: {
-    engine: 'valkey',
-    nodeType: 'cache.r7g.large',
-    clusterMode: false,
-    shards: 1,
-    replicasPerShard: 1,
-    snapshotRetentionDays: 3,
-    snapshotWindow: '03:00-04:00',
-    maintenanceWindow: 'sun:05:00-sun:06:00',
-    port: 6380,
-    logRetentionDays: 90,
-  },
+  cache: { ...CACHE, nodeType: 'cache.r7g.large', replicasPerShard: 1, snapshotRetentionDays: 3, logRetentionDays: 90 },
   observability: {
     criticalEmails: ['platform-oncall@example.com'],
     warningEmails: ['platform-staging@example.com'],
@@ -214,57 +197,34 @@ export const STAGING: StageConfig = {
     service: { error5xxPercent: 5, p99LatencyMs: 2000, cpuPercent: 80, memoryPercent: 85, queueOldestMessageSeconds: 900, wafBlockedPer5Min: 1000 },
   },
   security: {
-    // A standalone placeholder account: the stage creates GuardDuty, Security Hub and the analyzers. Under
-    // AWS Control Tower or an organization that runs them, declare
-    // { mode: 'provided', providedBy: 'AWS Control Tower (audit account ...)', evidenceUrl: 'https://...' }.
-    baseline: { mode: 'create' },
-    auditRetentionDays: 365,
-    auditArchiveAfterDays: 90,
+    ...SECURITY,
     auditLockMode: 'GOVERNANCE',
     auditLogGroupRetentionDays: 90,
-    customerDataBuckets: [],
     guardDutyFeatures: ['S3_DATA_EVENTS', 'RDS_LOGIN_EVENTS', 'RUNTIME_MONITORING', 'EBS_MALWARE_PROTECTION'],
-    secretRotationDays: 30,
-    unusedAccessAgeDays: 90,
   },
   service: {
-    image: `${STAGING_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/marketplace/api:1.0.0`,
+    ...SERVICE,
+    image: ecrImage(STAGING_ACCOUNT, 'api'),
     certificateArn: `arn:aws:acm:eu-west-1:${STAGING_ACCOUNT}:certificate/00000000-0000-0000-0000-000000000000`,
-    containerPort: 8080,
     desiredTasks: 2,
     minTasks: 2,
     maxTasks: 10,
     cpu: 1024,
     memoryMiB: 2048,
-    healthCheckPath: '/health',
-    stickySessions: true,
-    cpuTargetPercent: 60,
-    memoryTargetPercent: 70,
-    requestsPerTarget: 1000,
     logRetentionDays: 90,
-    waf: { rateLimitPer5Min: 2000, sensitivePaths: ['/login', '/checkout'], sensitivePathRateLimitPer5Min: 100, blockAnonymousIps: false },
-    capacity: { targetConcurrentUsers: 10000, concurrencyPerTask: 500 },
-    worker: {
-      image: `${STAGING_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/marketplace/worker:1.0.0`,
-      cpu: 512,
-      memoryMiB: 1024,
-      minTasks: 2,
-      maxTasks: 6,
-      maxReceiveCount: 5,
-      visibilityTimeoutSeconds: 300,
-      maxMessageAgeSeconds: 300,
-    },
+    waf: { ...WAF, blockAnonymousIps: false },
+    worker: { ...WORKER, image: ecrImage(STAGING_ACCOUNT, 'worker'), minTasks: 2, maxTasks: 6 },
   },
   edge: {
+    ...EDGE,
     cdn: true,
     originDomainName: 'origin.staging.marketplace.example.com',
     // An alias with its own certificate: the default *.cloudfront.net certificate still accepts TLS 1.0.
     domainNames: ['staging.marketplace.example.com'],
     certificateArn: `arn:aws:acm:us-east-1:${STAGING_ACCOUNT}:certificate/00000000-0000-0000-0000-000000000002`,
-    staticPathPatterns: ['/static/*', '/assets/*'],
   },
   dr: {
-    mode: 'backup-copy',
+    ...DR,
     targets: {
       instance: { rpoMinutes: 0, rtoMinutes: 10 },
       az: { rpoMinutes: 0, rtoMinutes: 15 },
@@ -275,7 +235,6 @@ export const STAGING: StageConfig = {
     copyFrequencyHours: 12,
     copyRetentionDays: 14,
     vaultLock: false,
-    restoreTestSchedule: 'cron(0 5 ? * SAT *)',
     restoreValidationHours: 2,
     dataSizeGiB: 50,
     redeployMinutes: 45,
@@ -287,45 +246,33 @@ export const STAGING: StageConfig = {
   },
   rollout: ROLLOUT(30, 10),
   attestations: ATTESTATIONS,
-  tags: { stage: 'staging', service: 'marketplace', owner: 'platform' },
+  tags: { stage: 'staging', ...TAGS },
 };
 
 export const PROD: StageConfig = {
   stage: 'prod',
   account: PROD_ACCOUNT,
-  region: 'eu-west-1',
-  drRegion: 'eu-central-1',
+  ...REGIONS,
   availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
   network: { cidr: '10.30.0.0/16', natGateways: 3, flowLogRetentionDays: 365 },
   database: {
+    ...DATABASE,
     instanceType: 'r6g.xlarge',
     readers: 2,
     minReaders: 2,
     maxReaders: 5,
     readerCpuTargetPercent: 60,
     backupRetentionDays: 14,
-    port: 5433,
     slowQueryMs: 100,
-    credentialRotationDays: 30,
     logRetentionDays: 365,
     monitoringIntervalSeconds: 15,
   },
-  cache: {
-    engine: 'valkey',
-    nodeType: 'cache.r7g.large',
-    clusterMode: false,
-    shards: 1,
-    replicasPerShard: 2,
-    snapshotRetentionDays: 7,
-    snapshotWindow: '03:00-04:00',
-    maintenanceWindow: 'sun:05:00-sun:06:00',
-    port: 6380,
-    logRetentionDays: 365,
-  },
+  cache: { ...CACHE, nodeType: 'cache.r7g.large', replicasPerShard: 2, snapshotRetentionDays: 7, logRetentionDays: 365 },
   observability: {
     criticalEmails: ['platform-oncall@example.com'],
     warningEmails: ['platform-alerts@example.com'],
-    // The PagerDuty/Opsgenie integration URL lives in Secrets Manager; create the secret before deploying.
+    // The PagerDuty/Opsgenie integration URL lives in Secrets Manager; create the secret before deploying
+    // (replicated to the DR region, whose topics page too).
     pagerUrlSecretName: 'prod/oncall/pager-integration-url',
     slo: { availabilityPercent: 99.9, latencyThresholdMs: 500, latencyPercent: 99 },
     canary: { healthPath: '/health', intervalMinutes: 1 },
@@ -334,56 +281,33 @@ export const PROD: StageConfig = {
     service: { error5xxPercent: 2, p99LatencyMs: 1500, cpuPercent: 80, memoryPercent: 85, queueOldestMessageSeconds: 300, wafBlockedPer5Min: 2000 },
   },
   security: {
-    // A standalone placeholder account: the stage creates GuardDuty, Security Hub and the analyzers. Under
-    // AWS Control Tower or an organization that runs them, declare
-    // { mode: 'provided', providedBy: 'AWS Control Tower (audit account ...)', evidenceUrl: 'https://...' }.
-    baseline: { mode: 'create' },
-    auditRetentionDays: 365,
-    auditArchiveAfterDays: 90,
+    ...SECURITY,
     auditLockMode: 'COMPLIANCE',
     auditLogGroupRetentionDays: 365,
-    customerDataBuckets: [],
     guardDutyFeatures: ['S3_DATA_EVENTS', 'RDS_LOGIN_EVENTS', 'RUNTIME_MONITORING', 'EBS_MALWARE_PROTECTION'],
-    secretRotationDays: 30,
-    unusedAccessAgeDays: 90,
   },
   service: {
-    image: `${PROD_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/marketplace/api:1.0.0`,
+    ...SERVICE,
+    image: ecrImage(PROD_ACCOUNT, 'api'),
     certificateArn: `arn:aws:acm:eu-west-1:${PROD_ACCOUNT}:certificate/00000000-0000-0000-0000-000000000000`,
-    containerPort: 8080,
     desiredTasks: 3,
     minTasks: 3,
     maxTasks: 24,
     cpu: 1024,
     memoryMiB: 2048,
-    healthCheckPath: '/health',
-    stickySessions: true,
-    cpuTargetPercent: 60,
-    memoryTargetPercent: 70,
-    requestsPerTarget: 1000,
     logRetentionDays: 365,
-    waf: { rateLimitPer5Min: 2000, sensitivePaths: ['/login', '/checkout'], sensitivePathRateLimitPer5Min: 100, blockAnonymousIps: true },
-    capacity: { targetConcurrentUsers: 10000, concurrencyPerTask: 500 },
-    worker: {
-      image: `${PROD_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/marketplace/worker:1.0.0`,
-      cpu: 512,
-      memoryMiB: 1024,
-      minTasks: 2,
-      maxTasks: 20,
-      maxReceiveCount: 5,
-      visibilityTimeoutSeconds: 300,
-      maxMessageAgeSeconds: 300,
-    },
+    waf: { ...WAF, blockAnonymousIps: true },
+    worker: { ...WORKER, image: ecrImage(PROD_ACCOUNT, 'worker'), minTasks: 2, maxTasks: 20 },
   },
   edge: {
+    ...EDGE,
     cdn: true,
     originDomainName: 'origin.marketplace.example.com',
     domainNames: ['marketplace.example.com'],
     certificateArn: `arn:aws:acm:us-east-1:${PROD_ACCOUNT}:certificate/00000000-0000-0000-0000-000000000001`,
-    staticPathPatterns: ['/static/*', '/assets/*'],
   },
   dr: {
-    mode: 'backup-copy',
+    ...DR,
     targets: {
       instance: { rpoMinutes: 0, rtoMinutes: 5 },
       az: { rpoMinutes: 0, rtoMinutes: 5 },
@@ -394,7 +318,6 @@ export const PROD: StageConfig = {
     copyFrequencyHours: 1,
     copyRetentionDays: 35,
     vaultLock: true,
-    restoreTestSchedule: 'cron(0 5 ? * SAT *)',
     restoreValidationHours: 4,
     dataSizeGiB: 200,
     redeployMinutes: 45,
@@ -409,7 +332,7 @@ export const PROD: StageConfig = {
   incident: PROD_INCIDENT,
   rollout: ROLLOUT(60, 30),
   attestations: ATTESTATIONS,
-  tags: { stage: 'prod', service: 'marketplace', owner: 'platform' },
+  tags: { stage: 'prod', ...TAGS },
 };
 
 export const STAGES: Readonly<Record<StageName, StageConfig>> = { dev: DEV, staging: STAGING, prod: PROD };

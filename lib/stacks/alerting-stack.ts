@@ -1,10 +1,10 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { StageConfig } from '../config/stage-config';
 import { OnCallTopics } from '../constructs/observability/on-call-topics';
 import { SecurityFindingsRouting } from '../constructs/observability/security-findings-routing';
+import { onCallTopicsFromConfig } from './on-call-topics-from-config';
 
 export interface AlertingStackProps extends StackProps {
   readonly config: StageConfig;
@@ -25,19 +25,7 @@ export class AlertingStack extends Stack {
 
   constructor(scope: Construct, id: string, props: AlertingStackProps) {
     super(scope, id, props);
-    const obs = props.config.observability;
-
-    const pagerUrlSecret = obs.pagerUrlSecretName
-      ? secretsmanager.Secret.fromSecretNameV2(this, 'PagerUrlSecret', obs.pagerUrlSecretName)
-      : undefined;
-
-    this.topics = new OnCallTopics(this, 'OnCall', {
-      criticalEmails: obs.criticalEmails,
-      warningEmails: obs.warningEmails,
-      pagerUrl: obs.pagerUrl,
-      pagerUrlSecret,
-      pagerUrlSecretField: obs.pagerUrlSecretField,
-    });
+    this.topics = onCallTopicsFromConfig(this, props.config.observability);
     this.critical = this.topics.critical;
     this.warning = this.topics.warning;
     // Here rather than in the security stack: routing needs only the topics, and stays when detectors change.

@@ -1,6 +1,5 @@
 import { Aws, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -8,6 +7,8 @@ import { StageConfig } from '../config/stage-config';
 import { EncryptedBackupVault } from '../constructs/backup/encrypted-backup-vault';
 import { GlobalDatabaseSecondary } from '../constructs/backup/global-database';
 import { OnCallTopics } from '../constructs/observability/on-call-topics';
+import { allowLogsToUseKey } from '../constructs/shared/log-encryption-key';
+import { onCallTopicsFromConfig } from './on-call-topics-from-config';
 
 export interface DrStackProps extends StackProps {
   readonly config: StageConfig;
@@ -67,7 +68,7 @@ export class DrStack extends Stack {
         subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
       });
       const logKey = new kms.Key(this, 'FlowLogKey', { description: 'Encrypts the DR VPC flow logs', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
-      logKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${config.drRegion}.amazonaws.com`));
+      allowLogsToUseKey(logKey, { region: config.drRegion, logGroupsOfAccountOnly: false });
       const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
         retention: config.network.flowLogRetentionDays as logs.RetentionDays,
         encryptionKey: logKey,
@@ -75,8 +76,8 @@ export class DrStack extends Stack {
       });
       this.vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: ec2.FlowLogTrafficType.ALL });
 
-      const obs = config.observability;
-      this.topics = new OnCallTopics(this, 'OnCall', { criticalEmails: obs.criticalEmails, warningEmails: obs.warningEmails });
+      // Pages like the primary region's topics (the pager secret is replicated to the DR region).
+      this.topics = onCallTopicsFromConfig(this, config.observability);
       this.secondary = new GlobalDatabaseSecondary(this, 'GlobalSecondary', {
         alarmTopic: this.topics.critical,
         maxReplicationLag: Duration.seconds(Math.max(1, Math.ceil(config.dr.targets.region.rpoMinutes * 60))),

@@ -1,7 +1,6 @@
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -17,6 +16,7 @@ import { CacheAlarms } from '../constructs/observability/cache-alarms';
 import { DatabaseAlarms } from '../constructs/observability/database-alarms';
 import { HealthCanary } from '../constructs/observability/health-canary';
 import { ServiceAlarms } from '../constructs/observability/service-alarms';
+import { onCallTopicsFromConfig } from './on-call-topics-from-config';
 
 export interface ObservabilityStackProps extends StackProps {
   readonly config: StageConfig;
@@ -243,14 +243,7 @@ export class EdgeObservabilityStack extends Stack {
   constructor(scope: Construct, id: string, props: EdgeObservabilityStackProps) {
     super(scope, id, props);
     const obs = props.config.observability;
-    const pagerUrlSecret = obs.pagerUrlSecretName ? secretsmanager.Secret.fromSecretNameV2(this, 'PagerUrlSecret', obs.pagerUrlSecretName) : undefined;
-    this.topics = new OnCallTopics(this, 'OnCall', {
-      criticalEmails: obs.criticalEmails,
-      warningEmails: obs.warningEmails,
-      pagerUrl: obs.pagerUrl,
-      pagerUrlSecret,
-      pagerUrlSecretField: obs.pagerUrlSecretField,
-    });
+    this.topics = onCallTopicsFromConfig(this, obs);
     const dashboardName = dashboardNameOf(this);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName, defaultInterval: Duration.hours(3) });
     const routing = { criticalTopic: this.topics.critical, warningTopic: this.topics.warning, dashboardName };

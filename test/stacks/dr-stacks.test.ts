@@ -1,3 +1,4 @@
+import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ruleContextFor } from '../../lib/aspects/readiness-checks';
 import { RecoveryObjectivesMet } from '../../lib/aspects/rules/dr/recovery-objectives-met';
@@ -122,6 +123,17 @@ describe('prod stage in global-database mode', () => {
     const result = RecoveryObjectivesMet.check(stage, ruleContextFor('prod', config));
     expect(result.findings).toEqual([]);
     expect(result.evidence.map((e) => e.note)).toEqual(expect.arrayContaining([expect.stringMatching(/^region: RPO 1 s \(target 1 min\), RTO 46 min .*global-database-rpo/)]));
+  });
+
+  test('the DR region topics page like the primary ones: the pager subscribes to the DR critical topic', () => {
+    const pagerSubscriptions = (stack: Stack) =>
+      Object.values(Template.fromStack(stack).findResources('AWS::SNS::Subscription', { Properties: { Protocol: 'https' } })).map((r) => r.Properties);
+    const critical = stage.dr.getLogicalId(stage.dr.topics!.critical.node.defaultChild as CfnElement);
+    const dr = pagerSubscriptions(stage.dr);
+    expect(dr).toEqual([expect.objectContaining({ TopicArn: { Ref: critical } })]);
+    // The URL comes from the replicated pager secret of the DR region, never from the template.
+    expect(JSON.stringify(dr[0].Endpoint)).toContain(`:secretsmanager:eu-central-1:${PROD.account}:secret:${PROD.observability.pagerUrlSecretName}:SecretString:::}}`);
+    expect(pagerSubscriptions(stage.alerting)).toHaveLength(1);
   });
 });
 

@@ -14,6 +14,7 @@ import { assertValid, is, ValidationRule } from '../../validation/rule-table';
 import { bundledHandler, retainedLogGroup } from '../shared/bundled-handler';
 import { EVENT_TARGET_MAX_EVENT_AGE, EventDeadLetterQueue } from '../shared/event-dead-letter-queue';
 import { BACKUP_SELECTION_TAG } from './tags';
+import { allowLogsToUseKey } from '../shared/log-encryption-key';
 
 export interface AuroraRestoreTestProps {
   /** Vault whose latest Aurora recovery point is restored. */
@@ -123,7 +124,7 @@ export class AuroraRestoreTest extends Construct {
     const logKey =
       props.logEncryptionKey ??
       new kms.Key(this, 'LogKey', { description: `Encrypts the restore validation log of ${this.node.path}`, enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
-    logKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`));
+    allowLogsToUseKey(logKey, { stack, logGroupsOfAccountOnly: false });
     const logGroup = retainedLogGroup(this, 'ValidatorLogs', logKey, props.logRetention);
     // A customer-managed policy instead of the AWS managed basic execution role and an inline policy.
     const validatorPolicy = new iam.ManagedPolicy(this, 'ValidatorPolicy', {

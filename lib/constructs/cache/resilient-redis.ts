@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { assertValid, is, ValidationRule } from '../../validation/rule-table';
 import { RedisAuthRotation } from '../secrets/redis-auth-rotation';
 import { SecretAccessPolicy } from '../secrets/secret-access-policy';
+import { allowLogsToUseKey } from '../shared/log-encryption-key';
 
 /** The cache engines ElastiCache runs in a replication group (Redis OSS is `redis`). */
 export type CacheEngine = 'valkey' | 'redis';
@@ -397,18 +398,7 @@ export class ResilientRedis extends Construct implements ec2.IConnectable {
     this.engineLogGroup = logGroup('EngineLog');
     // CloudWatch Logs encrypts with the key itself; without this grant the log groups fail to create.
     // (An imported key's policy cannot be changed: its owner must grant the same.)
-    const { region, account, partition } = Stack.of(this);
-    this.encryptionKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchLogsOfThisAccount',
-        principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*` },
-        },
-      }),
-    );
+    allowLogsToUseKey(this.encryptionKey, { stack: Stack.of(this), sid: 'AllowCloudWatchLogsOfThisAccount' });
 
     this.authTokenSecret = new secretsmanager.Secret(this, 'AuthToken', {
       description: `AUTH token of ${this.node.path}`,

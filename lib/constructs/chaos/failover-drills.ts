@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { assertValid, is, ValidationRule } from '../../validation/rule-table';
 import { DRILL_TARGET_TAG } from '../backup/tags';
+import { allowLogsToUseKey } from '../shared/log-encryption-key';
 
 /** FIS action IDs of the drills (also read by `Readiness-CHAOS`). */
 export const DRILL_ACTIONS = {
@@ -136,7 +137,7 @@ export class FailoverDrills extends Construct {
     const key =
       props.logEncryptionKey ??
       new kms.Key(this, 'LogKey', { description: `Encrypts the failover drill log of ${this.node.path}`, enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
-    key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`));
+    allowLogsToUseKey(key, { stack, logGroupsOfAccountOnly: false });
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: key,

@@ -226,6 +226,33 @@ export const RESILIENT_POSTGRES_RULES: readonly ValidationRule<ResolvedSettings>
   { field: 'preferredMaintenanceWindow', value: (s) => s.preferredMaintenanceWindow ?? 'sun:04:00-sun:04:30', check: is.matching(WEEKLY_WINDOW), fix: 'use a UTC window "ddd:hh:mm-ddd:hh:mm", e.g. "sun:04:00-sun:04:30"' },
 ];
 
+const DEFAULT_BACKUP_RETENTION = Duration.days(14);
+const DEFAULT_CREDENTIAL_ROTATION = Duration.days(30);
+const DEFAULT_MONITORING_INTERVAL = Duration.seconds(60);
+
+/** The props with defaults applied, in the shape the validation table reads. */
+function resolveSettings(props: ResilientPostgresProps, vpcSubnets: ec2.SubnetSelection): ResolvedSettings {
+  const readers = props.readers ?? 2;
+  return {
+    readers,
+    minReaders: props.minReaders ?? readers,
+    maxReaders: props.maxReaders ?? Math.min(readers + 2, 15),
+    readerCpuTargetPercent: props.readerCpuTargetPercent ?? 70,
+    backupRetentionDays: days(props.backupRetention ?? DEFAULT_BACKUP_RETENTION),
+    credentialRotationDays: days(props.credentialRotation ?? DEFAULT_CREDENTIAL_ROTATION),
+    port: props.port ?? 5433,
+    slowQueryMs: millis(props.slowQueryThreshold ?? Duration.millis(500)),
+    monitoringIntervalSeconds: seconds(props.monitoringInterval ?? DEFAULT_MONITORING_INTERVAL),
+    logRetentionDays: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    masterUsername: props.masterUsername ?? 'dbadmin',
+    appUser: props.appUser ?? 'app_user',
+    appSchema: props.appSchema ?? 'app',
+    availabilityZones: props.vpc.selectSubnets(vpcSubnets).availabilityZones,
+    preferredBackupWindow: props.preferredBackupWindow,
+    preferredMaintenanceWindow: props.preferredMaintenanceWindow,
+  };
+}
+
 /**
  * Aurora PostgreSQL with production-safe defaults: a writer and readers in distinct AZs with
  * reader autoscaling, RDS Proxy (TLS, end-to-end IAM authentication as a dedicated application user
@@ -274,56 +301,83 @@ export class ResilientPostgres extends Construct {
     super(scope, id);
 
     const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
-    const readers = props.readers ?? 2;
-    const backupRetention = props.backupRetention ?? Duration.days(14);
-    const credentialRotation = props.credentialRotation ?? Duration.days(30);
-    const monitoringInterval = props.monitoringInterval ?? Duration.seconds(60);
-    const settings: ResolvedSettings = {
-      readers,
-      minReaders: props.minReaders ?? readers,
-      maxReaders: props.maxReaders ?? Math.min(readers + 2, 15),
-      readerCpuTargetPercent: props.readerCpuTargetPercent ?? 70,
-      backupRetentionDays: days(backupRetention),
-      credentialRotationDays: days(credentialRotation),
-      port: props.port ?? 5433,
-      slowQueryMs: millis(props.slowQueryThreshold ?? Duration.millis(500)),
-      monitoringIntervalSeconds: seconds(monitoringInterval),
-      logRetentionDays: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      masterUsername: props.masterUsername ?? 'dbadmin',
-      appUser: props.appUser ?? 'app_user',
-      appSchema: props.appSchema ?? 'app',
-      availabilityZones: props.vpc.selectSubnets(vpcSubnets).availabilityZones,
-      preferredBackupWindow: props.preferredBackupWindow,
-      preferredMaintenanceWindow: props.preferredMaintenanceWindow,
-    };
+    const settings = resolveSettings(props, vpcSubnets);
     assertValid(`ResilientPostgres "${this.node.path}"`, settings, RESILIENT_POSTGRES_RULES);
 
     this.port = settings.port;
     this.appUser = settings.appUser;
     this.appDatabase = props.defaultDatabaseName ?? 'postgres';
     const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: props.engineVersion ?? DEFAULT_AURORA_POSTGRES_VERSION });
-    const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE);
 
-    this.encryptionKey =
+    this.encryptionKey = this.createEncryptionKey(props);
+    const groups = this.createSecurityGroups(props);
+    this.securityGroup = groups.securityGroup;
+    this.proxySecurityGroup = groups.proxySecurityGroup;
+    this.parameterGroup = this.createParameterGroup(engine, settings);
+
+    this.cluster = this.createCluster(props, settings, engine, vpcSubnets);
+    this.secret = this.cluster.secret!;
+    this.secretAccess = new SecretAccessPolicy(this, 'SecretAccess', { secret: this.secret });
+    // Keep the credentials if the stack goes: the snapshot taken on deletion still needs them.
+    (this.cluster.node.findChild('Secret') as rds.DatabaseSecret).applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.writerEndpoint = this.cluster.clusterEndpoint;
+    this.readerEndpoint = this.cluster.clusterReadEndpoint;
+
+    this.secretRotation = this.cluster.addRotationSingleUser({
+      automaticallyAfter: props.credentialRotation ?? DEFAULT_CREDENTIAL_ROTATION,
+      vpcSubnets: props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    });
+
+    const proxy = this.createProxy(props, vpcSubnets);
+    this.proxy = proxy.proxy;
+    this.proxyEndpoint = this.proxy.endpoint;
+    this.readOnlyProxyEndpoint = proxy.readOnlyEndpoint;
+    this.proxyReadOnlyEndpoint = this.readOnlyProxyEndpoint.endpoint;
+
+    this.appUserBootstrap = this.createAppUserBootstrap(props, settings);
+    this.readerScaling = this.createReaderScaling(settings);
+    // The zones come from the VPC's subnets (explicit in config); pinning them is what spreads
+    // the writer and the readers over distinct AZs.
+    Validations.of(this.cluster).acknowledge({
+      id: 'CloudFormation-Validate::W3010',
+      reason: 'Instance AZs are taken from the selected subnets to place the writer and each reader in a distinct zone',
+    });
+    this.pinIngressPorts();
+    this.acknowledgeFindings();
+
+    for (const peer of props.allowedSecurityGroups ?? []) this.admit(this, `From${Names.uniqueId(peer)}`, peer);
+  }
+
+  /** The given key, or a new one for storage, credentials and Performance Insights. */
+  private createEncryptionKey(props: ResilientPostgresProps): kms.IKey {
+    return (
       props.encryptionKey ??
       new kms.Key(this, 'Key', {
         description: `Aurora PostgreSQL storage, credentials and Performance Insights (${this.node.path})`,
         enableKeyRotation: true,
         removalPolicy: RemovalPolicy.RETAIN,
-      });
+      })
+    );
+  }
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+  /** Security groups of the instances and of the proxy: no egress, ingress only from admitted groups. */
+  private createSecurityGroups(props: ResilientPostgresProps): { securityGroup: ec2.SecurityGroup; proxySecurityGroup: ec2.SecurityGroup } {
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'Aurora PostgreSQL instances: ingress only from listed security groups',
       allowAllOutbound: false,
     });
-    this.proxySecurityGroup = new ec2.SecurityGroup(this, 'ProxySecurityGroup', {
+    const proxySecurityGroup = new ec2.SecurityGroup(this, 'ProxySecurityGroup', {
       vpc: props.vpc,
       description: 'RDS Proxy of the Aurora PostgreSQL cluster: ingress only from listed security groups',
       allowAllOutbound: false,
     });
+    return { securityGroup, proxySecurityGroup };
+  }
 
-    this.parameterGroup = new rds.ParameterGroup(this, 'ParameterGroup', {
+  /** TLS only, slow statements logged. */
+  private createParameterGroup(engine: rds.IClusterEngine, settings: ResolvedSettings): rds.ParameterGroup {
+    return new rds.ParameterGroup(this, 'ParameterGroup', {
       engine,
       description: 'Aurora PostgreSQL: TLS only, slow statements logged',
       parameters: {
@@ -332,7 +386,12 @@ export class ResilientPostgres extends Construct {
         log_min_duration_statement: String(settings.slowQueryMs),
       },
     });
+  }
 
+  /** The cluster: a writer and readers in distinct AZs, encrypted, backed up, deletion-protected, monitored. */
+  private createCluster(props: ResilientPostgresProps, settings: ResolvedSettings, engine: rds.IClusterEngine, vpcSubnets: ec2.SubnetSelection): rds.DatabaseCluster {
+    const readers = settings.readers;
+    const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE);
     const azs = settings.availabilityZones;
     const spreadAzs = azs.length >= 2 && !azs.some((az) => Token.isUnresolved(az));
     const azOf = (index: number) => (spreadAzs ? azs[index % azs.length] : undefined);
@@ -343,7 +402,7 @@ export class ResilientPostgres extends Construct {
       publiclyAccessible: false,
     };
 
-    this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
+    return new rds.DatabaseCluster(this, 'Cluster', {
       engine,
       credentials: rds.Credentials.fromGeneratedSecret(settings.masterUsername, { encryptionKey: this.encryptionKey }),
       // Writer first in the list of AZs; each reader in the next AZ, so the writer and the first
@@ -362,7 +421,7 @@ export class ResilientPostgres extends Construct {
       storageEncrypted: true,
       storageEncryptionKey: this.encryptionKey,
       iamAuthentication: true,
-      backup: { retention: backupRetention, preferredWindow: props.preferredBackupWindow },
+      backup: { retention: props.backupRetention ?? DEFAULT_BACKUP_RETENTION, preferredWindow: props.preferredBackupWindow },
       preferredMaintenanceWindow: props.preferredMaintenanceWindow,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.SNAPSHOT,
@@ -373,25 +432,17 @@ export class ResilientPostgres extends Construct {
       enablePerformanceInsights: true,
       performanceInsightEncryptionKey: this.encryptionKey,
       performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
-      monitoringInterval,
+      monitoringInterval: props.monitoringInterval ?? DEFAULT_MONITORING_INTERVAL,
       autoMinorVersionUpgrade: true,
     });
-    this.secret = this.cluster.secret!;
-    this.secretAccess = new SecretAccessPolicy(this, 'SecretAccess', { secret: this.secret });
-    // Keep the credentials if the stack goes: the snapshot taken on deletion still needs them.
-    (this.cluster.node.findChild('Secret') as rds.DatabaseSecret).applyRemovalPolicy(RemovalPolicy.RETAIN);
-    this.writerEndpoint = this.cluster.clusterEndpoint;
-    this.readerEndpoint = this.cluster.clusterReadEndpoint;
+  }
 
-    this.secretRotation = this.cluster.addRotationSingleUser({
-      automaticallyAfter: credentialRotation,
-      vpcSubnets: props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-    });
-
+  /** RDS Proxy with a read/write and a read-only endpoint. */
+  private createProxy(props: ResilientPostgresProps, vpcSubnets: ec2.SubnetSelection): { proxy: rds.DatabaseProxy; readOnlyEndpoint: rds.IDatabaseProxyEndpoint } {
     // End-to-end IAM authentication: clients present an IAM token for the application user and the
     // proxy logs in to the cluster as that user with its own IAM token. No password exists for the
     // user, and the master credentials are not registered with the proxy: clients cannot use them.
-    this.proxy = new rds.DatabaseProxy(this, 'Proxy', {
+    const proxy = new rds.DatabaseProxy(this, 'Proxy', {
       // CloudFormation requires a proxy name; derive it from the construct path so that stages
       // and several databases in one account never collide.
       dbProxyName: `${Names.uniqueResourceName(this, { maxLength: 54, separator: '-' })}-proxy`,
@@ -404,18 +455,20 @@ export class ResilientPostgres extends Construct {
       debugLogging: false,
     });
     // The proxy's role connects to the cluster as the application user.
-    this.cluster.grantConnect(this.proxy.node.findChild('IAMRole') as iam.Role, this.appUser);
-    this.proxyEndpoint = this.proxy.endpoint;
-    this.readOnlyProxyEndpoint = this.proxy.addEndpoint('ReadOnly', {
+    this.cluster.grantConnect(proxy.node.findChild('IAMRole') as iam.Role, this.appUser);
+    const readOnlyEndpoint = proxy.addEndpoint('ReadOnly', {
       vpc: props.vpc,
       vpcSubnets,
       securityGroups: [this.proxySecurityGroup],
       targetRole: rds.ProxyEndpointTargetRole.READ_ONLY,
     });
-    this.proxyReadOnlyEndpoint = this.readOnlyProxyEndpoint.endpoint;
+    return { proxy, readOnlyEndpoint };
+  }
 
+  /** The deploy-time step that creates the application user (its log group uses the key). */
+  private createAppUserBootstrap(props: ResilientPostgresProps, settings: ResolvedSettings): DatabaseAppUser {
     logGroupKey(this.encryptionKey);
-    this.appUserBootstrap = new DatabaseAppUser(this, 'AppUser', {
+    const bootstrap = new DatabaseAppUser(this, 'AppUser', {
       vpc: props.vpc,
       vpcSubnets: props.bootstrapSubnets,
       masterSecret: this.secret,
@@ -429,11 +482,15 @@ export class ResilientPostgres extends Construct {
       logRetention: settings.logRetentionDays as logs.RetentionDays,
     });
     // The writer must be up before the bootstrap connects to it.
-    this.appUserBootstrap.resource.node.addDependency(this.cluster);
+    bootstrap.resource.node.addDependency(this.cluster);
+    return bootstrap;
+  }
 
+  /** Reader autoscaling on the readers' average CPU. */
+  private createReaderScaling(settings: ResolvedSettings): appscaling.ScalableTarget {
     // Application Auto Scaling adds and removes Aurora replicas outside CloudFormation; it uses
     // its service-linked role, so no role of ours is created.
-    this.readerScaling = new appscaling.ScalableTarget(this, 'ReaderScaling', {
+    const scaling = new appscaling.ScalableTarget(this, 'ReaderScaling', {
       serviceNamespace: appscaling.ServiceNamespace.RDS,
       scalableDimension: 'rds:cluster:ReadReplicaCount',
       resourceId: `cluster:${this.cluster.clusterIdentifier}`,
@@ -450,27 +507,18 @@ export class ResilientPostgres extends Construct {
         }),
       ),
     });
-    this.readerScaling.scaleToTrackMetric('ReaderCpu', {
+    scaling.scaleToTrackMetric('ReaderCpu', {
       predefinedMetric: appscaling.PredefinedMetric.RDS_READER_AVERAGE_CPU_UTILIZATION,
       targetValue: settings.readerCpuTargetPercent,
       scaleOutCooldown: Duration.minutes(5),
       scaleInCooldown: Duration.minutes(15),
     });
     // Registering the target needs an available cluster with its instances.
-    this.readerScaling.node.addDependency(
+    scaling.node.addDependency(
       this.cluster.node.defaultChild!,
-      ...['Writer', ...Array.from({ length: readers }, (_, i) => `Reader${i + 1}`)].map((id) => this.cluster.node.findChild(id)),
+      ...['Writer', ...Array.from({ length: settings.readers }, (_, i) => `Reader${i + 1}`)].map((id) => this.cluster.node.findChild(id)),
     );
-    // The zones come from the VPC's subnets (explicit in config); pinning them is what spreads
-    // the writer and the readers over distinct AZs.
-    Validations.of(this.cluster).acknowledge({
-      id: 'CloudFormation-Validate::W3010',
-      reason: 'Instance AZs are taken from the selected subnets to place the writer and each reader in a distinct zone',
-    });
-    this.pinIngressPorts();
-    this.acknowledgeFindings();
-
-    for (const peer of props.allowedSecurityGroups ?? []) this.admit(this, `From${Names.uniqueId(peer)}`, peer);
+    return scaling;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import { Duration, SecretValue } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { assertValid, ValidationRule } from '../../validation/rule-table';
 import { WebFirewall } from '../firewall/web-firewall';
 import { acknowledgeLogDeliveryBucket } from '../service/task-helpers';
+import { logDeliveryBucket } from '../shared/log-delivery-bucket';
 
 export interface CdnDistributionProps {
   /** DNS name CloudFront connects to over HTTPS; the origin's certificate must cover it. */
@@ -83,16 +84,8 @@ export class CdnDistribution extends Construct {
     });
     this.logBucket =
       props.logBucket ??
-      new s3.Bucket(this, 'Logs', {
-        encryption: s3.BucketEncryption.S3_MANAGED,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        enforceSSL: true,
-        versioned: true,
-        // CloudFront standard logs are written with an ACL.
-        objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
-        removalPolicy: RemovalPolicy.RETAIN,
-        lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
-      });
+      // CloudFront standard logs are written with an ACL.
+      logDeliveryBucket(this, 'Logs', { objectOwnership: s3.ObjectOwnership.OBJECT_WRITER });
 
     if (!props.logBucket) acknowledgeLogDeliveryBucket(this.logBucket, 'CloudFront standard');
 

@@ -9,7 +9,10 @@ import * as ssmincidents from 'aws-cdk-lib/aws-ssmincidents';
 import { Construct } from 'constructs';
 import { assertValid, ValidationRule } from '../../validation/rule-table';
 
-import { IncidentLevel, INCIDENT_LEVELS as INCIDENT_LEVEL_NAMES } from '../../config/stage-config';
+/** Incident levels, most severe first. */
+export type IncidentLevel = 'SEV1' | 'SEV2' | 'SEV3';
+
+export const INCIDENT_LEVELS: readonly IncidentLevel[] = ['SEV1', 'SEV2', 'SEV3'];
 
 /** A person Incident Manager can engage. */
 export interface IncidentContact {
@@ -103,7 +106,7 @@ const RULES: readonly ValidationRule<IncidentResponseProps>[] = [
   { field: 'handOffTime', value: (p) => p.handOffTime, check: (v) => typeof v === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(v), fix: 'use hh:mm (24-hour)' },
   { field: 'timeZoneId', value: (p) => p.timeZoneId, check: (v) => typeof v === 'string' && /^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/.test(v), fix: 'use an IANA time zone, e.g. Europe/Berlin' },
   { field: 'shiftDays', value: (p) => p.shiftDays, check: (v) => Number.isInteger(v) && v >= 1 && v <= 30, fix: 'use 1 to 30 days per shift' },
-  ...INCIDENT_LEVEL_NAMES.flatMap((level): ValidationRule<IncidentResponseProps>[] => [
+  ...INCIDENT_LEVELS.flatMap((level): ValidationRule<IncidentResponseProps>[] => [
     { field: `levels.${level}.impact`, value: (p) => p.levels?.[level]?.impact, check: (v) => Number.isInteger(v) && v >= 1 && v <= 5, fix: 'use an impact from 1 (critical) to 5 (no impact)' },
     { field: `levels.${level}.runbookUrl`, value: (p) => p.levels?.[level]?.runbookUrl, check: (v) => typeof v === 'string' && /^https:\/\/\S+$/.test(v), fix: 'link the runbook with an https URL' },
     { field: `levels.${level}.engage`, value: (p) => p.levels?.[level]?.engage, check: (v) => v === 'escalation' || v === 'commander', fix: 'engage `escalation` or `commander`' },
@@ -197,7 +200,7 @@ export class IncidentResponse extends Construct {
     });
 
     const plans: Partial<Record<IncidentLevel, ssmincidents.CfnResponsePlan>> = {};
-    for (const level of INCIDENT_LEVEL_NAMES) {
+    for (const level of INCIDENT_LEVELS) {
       const spec = props.levels[level];
       const plan = new ssmincidents.CfnResponsePlan(this, `ResponsePlan${level}`, {
         name: this.responsePlanName(level),

@@ -6,6 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { assertValid, ValidationRule } from '../../validation/rule-table';
+import { allowLogsToUseKey } from '../shared/log-encryption-key';
+import { logDeliveryBucket } from '../shared/log-delivery-bucket';
 
 /** What the audit trail records, for the readiness report. */
 export const AUDIT_EVENT_CATEGORIES: readonly { readonly category: string; readonly source: string }[] = [
@@ -90,7 +92,7 @@ export class AuditTrail extends Construct {
     this.retentionDays = resolved.retentionDays;
     this.archiveAfterDays = resolved.archiveDays;
     this.lockMode = resolved.lockMode as 'COMPLIANCE' | 'GOVERNANCE';
-    const { account, region, partition } = Stack.of(this);
+    const { account, partition } = Stack.of(this);
 
     this.key = new kms.Key(this, 'Key', {
       description: `Encrypts the audit trail of ${this.node.path}: log files, digests, CloudWatch Logs copy`,
@@ -119,25 +121,12 @@ export class AuditTrail extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': account } },
       }),
     );
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudWatchLogsOfThisAccount',
-        principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*` } },
-      }),
-    );
+    allowLogsToUseKey(this.key, { stack: Stack.of(this), sid: 'CloudWatchLogsOfThisAccount' });
 
     // S3 server access logging delivers only to SSE-S3 buckets without a default Object Lock retention.
-    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
+    // Object ownership follows the log delivery mode (bucket policy or ACL, per the S3 feature flag).
+    this.accessLogsBucket = logDeliveryBucket(this, 'AccessLogs', {
       minimumTLSVersion: 1.2,
-      versioned: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      // Object ownership follows the log delivery mode (bucket policy or ACL, per the S3 feature flag).
-      removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
         {
           id: 'ArchiveThenExpire',

@@ -6,7 +6,7 @@
 
 import { CfnResource } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { StageName } from '../../config/stage-config';
+import { StageName } from '../shared/stage-name';
 import { assertValid, ValidationRule } from '../../validation/rule-table';
 
 /** Gap analysis 3.1: "Proven ability to handle 10k concurrent users". */

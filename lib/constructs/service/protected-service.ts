@@ -12,10 +12,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { assertValid, is, ValidationRule } from '../../validation/rule-table';
 import { CapacityPlanMetadata, declareCapacity, DEFAULT_TARGET_CONCURRENT_USERS } from './capacity-plan';
+import { createHardenedTask, HardenedTask } from './hardened-task';
 import {
   acknowledgeLogDeliveryBucket,
   acknowledgeTaskFindings,
-  addTracingSidecar,
   internetFacingLoadBalancer,
   loadBalancerAccessLogBucket,
   logGroupKey,
@@ -243,34 +243,65 @@ export class ProtectedService extends Construct {
     const healthCheckPath = props.healthCheckPath ?? '/health';
     validateFargateSize(this, cpu, memoryLimitMiB);
 
-    this.encryptionKey =
-      props.encryptionKey ??
-      new kms.Key(this, 'Key', { enableKeyRotation: true, description: `Encrypts the logs of ${this.node.path}`, removalPolicy: RemovalPolicy.RETAIN });
-    if (!props.encryptionKey) logGroupKey(this.encryptionKey);
-
+    this.encryptionKey = this.createEncryptionKey(props);
     this.cluster =
       props.cluster ?? new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENHANCED });
+    const task = this.createTaskDefinition(props, { cpu, memoryLimitMiB, containerPort, healthCheckPath });
+    this.logGroup = task.logGroup;
+    this.taskDefinition = task.taskDefinition;
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
+    const entry = this.createLoadBalancer(props);
+    this.loadBalancer = entry.loadBalancer;
+    this.accessLogBucket = entry.accessLogBucket;
+    this.httpsListener = entry.httpsListener;
+
+    this.service = this.createService(props, minCapacity);
+    this.targetGroup = this.createListenerRules(props, task.container, containerPort, healthCheckPath);
+    this.deploymentAlarms = this.createDeploymentAlarms(props);
+    this.scaling = this.createAutoscaling(props, minCapacity, maxCapacity);
+
+    acknowledgeTaskFindings(this.taskDefinition);
+
+    // The capacity plan travels in the template, so the rule checks what will be deployed.
+    if (props.concurrencyPerTask !== undefined) {
+      this.capacityPlan = {
+        targetConcurrentUsers: props.targetConcurrentUsers ?? DEFAULT_TARGET_CONCURRENT_USERS,
+        concurrencyPerTask: props.concurrencyPerTask,
+      };
+      declareCapacity(this.service, this.capacityPlan);
+    }
+  }
+
+  /** The HTTPS URL of the load balancer (its DNS name; point your domain at it). */
+  public get url(): string {
+    return `https://${this.loadBalancer.loadBalancerDnsName}`;
+  }
+
+  /** The given key, or a new one whose policy lets CloudWatch Logs use it. */
+  private createEncryptionKey(props: ProtectedServiceProps): kms.IKey {
+    if (props.encryptionKey) return props.encryptionKey;
+    const key = new kms.Key(this, 'Key', { enableKeyRotation: true, description: `Encrypts the logs of ${this.node.path}`, removalPolicy: RemovalPolicy.RETAIN });
+    logGroupKey(key);
+    return key;
+  }
+
+  /** Task: read-only root filesystem and a non-root user; /tmp is the only writable path. */
+  private createTaskDefinition(
+    props: ProtectedServiceProps,
+    settings: { readonly cpu: number; readonly memoryLimitMiB: number; readonly containerPort: number; readonly healthCheckPath: string },
+  ): HardenedTask {
+    const { containerPort, healthCheckPath } = settings;
+    return createHardenedTask(this, {
+      cpu: settings.cpu,
+      memoryLimitMiB: settings.memoryLimitMiB,
       encryptionKey: this.encryptionKey,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-
-    // Task: read-only root filesystem and a non-root user; /tmp is the only writable path.
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', { cpu, memoryLimitMiB });
-    this.taskDefinition.addVolume({ name: 'tmp' });
-    const tracing = props.tracing ?? true;
-    const environment = { ...(props.environment ?? {}), ...(tracing ? { AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000' } : {}) };
-    const container = this.taskDefinition.addContainer('App', {
+      logRetention: props.logRetention,
+      containerId: 'App',
+      streamPrefix: 'app',
       image: props.image,
-      essential: true,
-      readonlyRootFilesystem: true,
-      user: '1000:1000',
       portMappings: [{ containerPort, name: 'http' }],
       secrets: props.secrets,
-      environment: Object.keys(environment).length > 0 ? environment : undefined,
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'app' }),
+      environment: props.environment,
       healthCheck: {
         command: props.containerHealthCheckCommand ?? ['CMD-SHELL', `curl -fsS http://localhost:${containerPort}${healthCheckPath} || exit 1`],
         interval: Duration.seconds(30),
@@ -279,21 +310,27 @@ export class ProtectedService extends Construct {
         startPeriod: Duration.seconds(60),
       },
       stopTimeout: Duration.seconds(30),
+      tracing: props.tracing ?? true,
+      tracingImage: props.tracingImage,
     });
-    container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
-    if (tracing) addTracingSidecar(this.taskDefinition, this.logGroup, props.tracingImage);
+  }
 
-    // Load balancer: public subnets, HTTPS only, the strictest request parsing.
+  /** Load balancer: public subnets, HTTPS only, the strictest request parsing, access logs. */
+  private createLoadBalancer(props: ProtectedServiceProps): {
+    loadBalancer: elbv2.ApplicationLoadBalancer;
+    accessLogBucket: s3.IBucket;
+    httpsListener: elbv2.ApplicationListener;
+  } {
     const albSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
       vpc: props.vpc,
       description: 'Internet-facing HTTPS entry',
       allowAllOutbound: false,
     });
-    this.loadBalancer = internetFacingLoadBalancer(this, props.vpc, albSecurityGroup, props.deletionProtection ?? true);
-    this.accessLogBucket = props.accessLogBucket ?? loadBalancerAccessLogBucket(this);
-    this.loadBalancer.logAccessLogs(this.accessLogBucket, 'alb');
+    const loadBalancer = internetFacingLoadBalancer(this, props.vpc, albSecurityGroup, props.deletionProtection ?? true);
+    const accessLogBucket = props.accessLogBucket ?? loadBalancerAccessLogBucket(this);
+    loadBalancer.logAccessLogs(accessLogBucket, 'alb');
     // ALB access logs can only be delivered to SSE-S3 buckets.
-    if (!props.accessLogBucket) acknowledgeLogDeliveryBucket(this.accessLogBucket, 'load balancer');
+    if (!props.accessLogBucket) acknowledgeLogDeliveryBucket(accessLogBucket, 'load balancer');
 
     const peers = props.ingressPeers ?? [ec2.Peer.anyIpv4()];
     const redirectHttp = props.redirectHttp ?? true;
@@ -301,16 +338,19 @@ export class ProtectedService extends Construct {
       albSecurityGroup.addIngressRule(peer, ec2.Port.tcp(443), 'HTTPS');
       if (redirectHttp) albSecurityGroup.addIngressRule(peer, ec2.Port.tcp(80), 'HTTP, redirected to HTTPS');
     }
-    this.httpsListener = this.loadBalancer.addListener('Https', {
+    const httpsListener = loadBalancer.addListener('Https', {
       port: 443,
       protocol: elbv2.ApplicationProtocol.HTTPS,
       certificates: [elbv2.ListenerCertificate.fromCertificateManager(props.certificate)],
       sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
       open: false,
     });
-    if (redirectHttp) this.loadBalancer.addRedirect({ sourcePort: 80, sourceProtocol: elbv2.ApplicationProtocol.HTTP, targetPort: 443, targetProtocol: elbv2.ApplicationProtocol.HTTPS, open: false });
+    if (redirectHttp) loadBalancer.addRedirect({ sourcePort: 80, sourceProtocol: elbv2.ApplicationProtocol.HTTP, targetPort: 443, targetProtocol: elbv2.ApplicationProtocol.HTTPS, open: false });
+    return { loadBalancer, accessLogBucket, httpsListener };
+  }
 
-    // Service: private subnets, no public IP, capacity never drops below 100% during a deployment.
+  /** Service: private subnets, no public IP, capacity never drops below 100% during a deployment. */
+  private createService(props: ProtectedServiceProps, minCapacity: number): ecs.FargateService {
     const serviceSecurityGroup = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
       vpc: props.vpc,
       description: 'Web service tasks',
@@ -319,8 +359,7 @@ export class ProtectedService extends Construct {
     // HTTPS to AWS APIs (through the VPC endpoints) and third parties; data stores are opened per connection.
     serviceSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs and third parties');
 
-    this.deploymentAlarms = [];
-    this.service = new ecs.FargateService(this, 'Service', {
+    return new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
       desiredCount: props.desiredCount ?? minCapacity,
@@ -335,7 +374,10 @@ export class ProtectedService extends Construct {
       enableECSManagedTags: true,
       availabilityZoneRebalancing: ecs.AvailabilityZoneRebalancing.ENABLED,
     });
+  }
 
+  /** The HTTPS listener forwards to the service (behind the CDN: only requests with the origin header). */
+  private createListenerRules(props: ProtectedServiceProps, container: ecs.ContainerDefinition, containerPort: number, healthCheckPath: string): elbv2.ApplicationTargetGroup {
     const origin = props.originVerifyHeader;
     if (origin) {
       // Requests that did not come through the CDN end here.
@@ -343,7 +385,7 @@ export class ProtectedService extends Construct {
         action: elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' }),
       });
     }
-    this.targetGroup = this.httpsListener.addTargets('Service', {
+    return this.httpsListener.addTargets('Service', {
       ...(origin ? { priority: 1, conditions: [elbv2.ListenerCondition.httpHeader(origin.name, [origin.value, ...(origin.previousValue ? [origin.previousValue] : [])].map((v) => v.unsafeUnwrap()))] } : {}),
       port: containerPort,
       protocol: elbv2.ApplicationProtocol.HTTP,
@@ -360,8 +402,10 @@ export class ProtectedService extends Construct {
       deregistrationDelay: Duration.seconds(30),
       stickinessCookieDuration: props.stickySessionDuration,
     });
+  }
 
-    // Deployment alarms: a bad release shows as 5xx or unhealthy targets and is rolled back.
+  /** Deployment alarms: a bad release shows as 5xx or unhealthy targets and is rolled back. */
+  private createDeploymentAlarms(props: ProtectedServiceProps): cloudwatch.IAlarm[] {
     const threshold = props.error5xxThresholdPercent ?? 5;
     const errorRate = new cloudwatch.MathExpression({
       label: '5xx rate (%)',
@@ -389,49 +433,38 @@ export class ProtectedService extends Construct {
       datapointsToAlarm: 2,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    const alarms: cloudwatch.IAlarm[] = [];
     for (const alarm of [errorAlarm, unhealthyAlarm]) {
       alarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
       alarm.addOkAction(new cwActions.SnsAction(props.alarmTopic));
-      this.deploymentAlarms.push(alarm);
+      alarms.push(alarm);
     }
     this.service.enableDeploymentAlarms(
-      this.deploymentAlarms.map((a) => a.alarmName),
+      alarms.map((a) => a.alarmName),
       { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
     );
+    return alarms;
+  }
 
-    // Autoscaling on every signal that saturates a task first.
-    this.scaling = this.service.autoScaleTaskCount({ minCapacity, maxCapacity });
-    this.scaling.scaleOnCpuUtilization('Cpu', {
+  /** Autoscaling on every signal that saturates a task first. */
+  private createAutoscaling(props: ProtectedServiceProps, minCapacity: number, maxCapacity: number): ecs.ScalableTaskCount {
+    const scaling = this.service.autoScaleTaskCount({ minCapacity, maxCapacity });
+    scaling.scaleOnCpuUtilization('Cpu', {
       targetUtilizationPercent: props.cpuTargetPercent ?? 60,
       scaleInCooldown: Duration.minutes(5),
       scaleOutCooldown: Duration.minutes(1),
     });
-    this.scaling.scaleOnMemoryUtilization('Memory', {
+    scaling.scaleOnMemoryUtilization('Memory', {
       targetUtilizationPercent: props.memoryTargetPercent ?? 70,
       scaleInCooldown: Duration.minutes(5),
       scaleOutCooldown: Duration.minutes(1),
     });
-    this.scaling.scaleOnRequestCount('Requests', {
+    scaling.scaleOnRequestCount('Requests', {
       requestsPerTarget: props.requestsPerTarget ?? 1000,
       targetGroup: this.targetGroup,
       scaleInCooldown: Duration.minutes(5),
       scaleOutCooldown: Duration.minutes(1),
     });
-
-    acknowledgeTaskFindings(this.taskDefinition);
-
-    // The capacity plan travels in the template, so the rule checks what will be deployed.
-    if (props.concurrencyPerTask !== undefined) {
-      this.capacityPlan = {
-        targetConcurrentUsers: props.targetConcurrentUsers ?? DEFAULT_TARGET_CONCURRENT_USERS,
-        concurrencyPerTask: props.concurrencyPerTask,
-      };
-      declareCapacity(this.service, this.capacityPlan);
-    }
-  }
-
-  /** The HTTPS URL of the load balancer (its DNS name; point your domain at it). */
-  public get url(): string {
-    return `https://${this.loadBalancer.loadBalancerDnsName}`;
+    return scaling;
   }
 }

@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -8,6 +8,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { assertValid } from '../../validation/rule-table';
+import { allowLogsToUseKey } from '../shared/log-encryption-key';
+import { logDeliveryBucket } from '../shared/log-delivery-bucket';
 
 /** Fargate CPU units and the task memory (MiB) each allows. */
 export function isFargateSize(cpu: unknown, memoryMiB: unknown): boolean {
@@ -42,18 +44,9 @@ export function validateFargateSize(scope: IConstruct, cpu: number, memoryLimitM
   ]);
 }
 
-/** Lets CloudWatch Logs of this account and region use the key for its log groups. */
+/** Lets CloudWatch Logs of this account and region (AWS pseudo parameters) use the key for its log groups. */
 export function logGroupKey(key: kms.IKey): void {
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` },
-      },
-    }),
-  );
+  allowLogsToUseKey(key);
 }
 
 /** Adds the X-Ray daemon as a non-essential sidecar with the write-only trace permissions. */
@@ -131,13 +124,5 @@ export function internetFacingLoadBalancer(scope: Construct, vpc: ec2.IVpc, secu
 
 /** Bucket `AccessLogs` for load balancer access logs: SSE-S3 (the only encryption ALB delivery supports), private, TLS-only, versioned, a year. */
 export function loadBalancerAccessLogBucket(scope: Construct): s3.Bucket {
-  return new s3.Bucket(scope, 'AccessLogs', {
-    encryption: s3.BucketEncryption.S3_MANAGED,
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    enforceSSL: true,
-    versioned: true,
-    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    removalPolicy: RemovalPolicy.RETAIN,
-    lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
-  });
+  return logDeliveryBucket(scope, 'AccessLogs', { objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED });
 }

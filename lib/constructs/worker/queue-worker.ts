@@ -10,7 +10,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { assertValid, is, ValidationRule } from '../../validation/rule-table';
-import { acknowledgeTaskFindings, addTracingSidecar, logGroupKey, SECRET_LIKE_NAME, validateFargateSize } from '../service/task-helpers';
+import { createHardenedTask } from '../service/hardened-task';
+import { acknowledgeTaskFindings, logGroupKey, SECRET_LIKE_NAME, validateFargateSize } from '../service/task-helpers';
 
 export interface QueueWorkerProps {
   readonly vpc: ec2.IVpc;
@@ -156,32 +157,22 @@ export class QueueWorker extends Construct {
     });
 
     this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENHANCED });
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
+    const task = createHardenedTask(this, {
+      cpu,
+      memoryLimitMiB,
       encryptionKey: this.encryptionKey,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', { cpu, memoryLimitMiB });
-    this.taskDefinition.addVolume({ name: 'tmp' });
-    const tracing = props.tracing ?? true;
-    const container = this.taskDefinition.addContainer('Worker', {
+      logRetention: props.logRetention,
+      containerId: 'Worker',
+      streamPrefix: 'worker',
       image: props.image,
-      essential: true,
-      readonlyRootFilesystem: true,
-      user: '1000:1000',
       secrets: props.secrets,
-      environment: {
-        ...(props.environment ?? {}),
-        QUEUE_URL: this.queue.queueUrl,
-        ...(tracing ? { AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000' } : {}),
-      },
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'worker' }),
+      environment: { ...(props.environment ?? {}), QUEUE_URL: this.queue.queueUrl },
+      tracing: props.tracing ?? true,
       // Finish the message in hand before the task stops (scale-in, deployments).
       stopTimeout: Duration.seconds(120),
     });
-    container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
-    if (tracing) addTracingSidecar(this.taskDefinition, this.logGroup);
+    this.logGroup = task.logGroup;
+    this.taskDefinition = task.taskDefinition;
     this.queue.grantConsumeMessages(this.taskDefinition.taskRole);
     acknowledgeTaskFindings(this.taskDefinition);
 
