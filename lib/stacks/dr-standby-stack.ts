@@ -6,6 +6,7 @@ import { StageConfig } from '../config/stage-config';
 import { FailoverDrills } from '../constructs/chaos/failover-drills';
 import { EksClusterAlarms, KubernetesNamespace, KubernetesWorkload, ProductionCluster } from '../constructs/eks';
 import { OnCallTopics } from '../constructs/observability/on-call-topics';
+import { onCallTopicsFromConfig } from './on-call-topics-from-config';
 import { acknowledgeClusterFindings, addFisExperimentRbac, APP_NAMESPACE, FIS_KUBERNETES_USER } from './eks-service-stack';
 
 export interface DrStandbyStackProps extends StackProps {
@@ -44,7 +45,8 @@ export class DrStandbyStack extends Stack {
     const svc = config.service;
     const minReplicas = standby.minReplicas;
 
-    this.topics = new OnCallTopics(this, 'OnCall', { criticalEmails: config.observability.criticalEmails, warningEmails: config.observability.warningEmails });
+    // The standby pages like every region that alarms (the pager secret is replicated to the DR region).
+    this.topics = onCallTopicsFromConfig(this, config.observability);
     this.platform = new ProductionCluster(this, 'Platform', { vpc, minAvailabilityZones: config.stage === 'prod' ? 3 : 2 });
     const cluster = this.platform.cluster;
     acknowledgeClusterFindings(this.platform);

@@ -2,7 +2,7 @@
  * The warm-standby EKS cluster in the DR region (`dr.standbyCluster`, with compute eks), on a small app:
  * the DR region's network and the standby stack only.
  */
-import { App } from 'aws-cdk-lib';
+import { App, CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { KUBERNETES_RESOURCE_TYPE } from '../../lib/aspects/analysis/kubernetes-manifests';
 import { StageConfig } from '../../lib/config/stage-config';
@@ -51,6 +51,13 @@ describe('DrStandbyStack (prod on EKS)', () => {
     });
     template.hasResourceProperties('AWS::EKS::AccessEntry', { Username: 'fis-experiment' });
     expect(manifests.some((m) => m.includes('RoleBinding') && m.includes('fis-experiment'))).toBe(true);
+  });
+
+  test('its on-call topics page like every other region that alarms: the pager on the critical topic, from the DR region\'s secret', () => {
+    const pager = Object.values(template.findResources('AWS::SNS::Subscription', { Properties: { Protocol: 'https' } })).map((r) => r.Properties);
+    const critical = stack.getLogicalId(stack.topics.critical.node.defaultChild as CfnElement);
+    expect(pager).toEqual([expect.objectContaining({ TopicArn: { Ref: critical } })]);
+    expect(JSON.stringify(pager[0].Endpoint)).toContain(`:secretsmanager:${PROD.drRegion}:${PROD.account}:secret:${PROD.observability.pagerUrlSecretName}:SecretString:::}}`);
   });
 
   test('bad standby config fails naming the field, the value and the fix', () => {
