@@ -1,4 +1,4 @@
-import { App, CfnCondition, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
+import { App, CfnCondition, CfnParameter, CfnResource, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -115,10 +115,28 @@ function userApp() {
   dbSecret.grantRead(untrusted);
   new eksv2.CfnPodIdentityAssociation(stack, 'UntrustedPodIdentity', { clusterName: cluster.clusterName, namespace: 'untrusted', serviceAccount: 'app', roleArn: untrusted.roleArn });
   const wrongTrust = cluster.addManifest('Untrusted', secretProviderClass('app-secrets', 'untrusted', [dbSecret.secretArn]), deployment('app', 'untrusted', 'app', 'app-secrets'));
+  // L1: a CfnCluster with a literal name, a hand-written manifest resource (ClusterName by reference) and an
+  // association that names the cluster by its literal name: the same cluster, compliant.
+  const l1Cluster = new eksv2.CfnCluster(stack, 'L1Cluster', {
+    name: 'legacy',
+    roleArn: new iam.Role(stack, 'L1ClusterRole', { assumedBy: new iam.ServicePrincipal('eks.amazonaws.com') }).roleArn,
+    resourcesVpcConfig: { subnetIds: vpc.isolatedSubnets.map((n) => n.subnetId), endpointPrivateAccess: true, endpointPublicAccess: false },
+  });
+  const legacyRole = new iam.Role(stack, 'LegacyRole', { assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com').withSessionTags() });
+  dbSecret.grantRead(legacyRole);
+  new eksv2.CfnPodIdentityAssociation(stack, 'LegacyPodIdentity', { clusterName: 'legacy', namespace: 'legacy', serviceAccount: 'app', roleArn: legacyRole.roleArn });
+  const kubectl = 'arn:aws:lambda:eu-west-1:123456789012:function:kubectl';
+  const l1Manifest = (id: string, clusterName: string, namespace: string) => new CfnResource(stack, id, {
+    type: 'Custom::AWSCDK-EKS-KubernetesResource',
+    properties: { ServiceToken: kubectl, ClusterName: clusterName, Manifest: stack.toJsonString([secretProviderClass('app-secrets', namespace, [dbSecret.secretArn]), deployment('app', namespace, 'app', 'app-secrets')]) },
+  });
+  const l1 = l1Manifest('LegacyManifest', l1Cluster.ref, 'legacy');
+  // Fooling: the same namespace and service account on the aws-eks-v2 cluster, whose associations are for other service accounts.
+  const otherCluster = cluster.addManifest('Legacy', secretProviderClass('app-secrets', 'legacy', [dbSecret.secretArn]), deployment('app', 'legacy', 'app', 'app-secrets'));
   // Not applicable: a manifest without CSI secret volumes.
   const plain = cluster.addManifest('Plain', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'plain' } });
   return {
-    app, good, split, noDecrypt, noAssociation, wrongNamespace, classElsewhere, conditionalGrant, otherSecret, conditionalAssociation, noPodIdentity, unresolvable, wrongTrust, plain,
+    app, good, split, noDecrypt, noAssociation, wrongNamespace, classElsewhere, conditionalGrant, otherSecret, conditionalAssociation, noPodIdentity, unresolvable, wrongTrust, plain, l1, otherCluster,
   };
 }
 
@@ -132,6 +150,11 @@ describe('Readiness-K8S-SECRETS-READABLE: pods read the secrets their SecretProv
     expect(check(rule, f.good)).toBe(NagRuleCompliance.COMPLIANT);
     expect(check(rule, f.split)).toBe(NagRuleCompliance.COMPLIANT);
     expect(check(rule, f.plain)).toBe(NagRuleCompliance.NOT_APPLICABLE);
+  });
+
+  test('L1: a CfnCluster, a hand-written manifest resource and an association naming the cluster by its literal name; an association of another cluster does not count', () => {
+    expect(check(rule, f.l1)).toBe(NagRuleCompliance.COMPLIANT);
+    expect(check(rule, f.otherCluster)).toEqual([expect.stringMatching(/Deployment legacy\/app .*no AWS::EKS::PodIdentityAssociation of the cluster binds service account legacy\/app/)]);
   });
 
   test('the role lacks kms:Decrypt on the customer key: the finding names the Deployment, the class, the secret and the key', () => {
@@ -171,6 +194,6 @@ describe('Readiness-K8S-SECRETS-READABLE: pods read the secrets their SecretProv
 
   test('the Readiness pack flags exactly the manifests of the non-compliant and fooling fixtures', () => {
     const flagged = flaggedPaths(rule, f.app).map((p) => p.replace(/^Workloads\/Cluster\/manifest-/, '').replace(/\/Resource\/Default$/, '')).sort();
-    expect(flagged).toEqual(['Billing', 'External', 'Irsa', 'Ops', 'Optional', 'Orphan', 'Reports', 'Swapped', 'Tagged', 'Untrusted']);
+    expect(flagged).toEqual(['Billing', 'External', 'Irsa', 'Legacy', 'Ops', 'Optional', 'Orphan', 'Reports', 'Swapped', 'Tagged', 'Untrusted']);
   });
 });
