@@ -6,7 +6,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { NagRuleCompliance } from 'cdk-nag';
+import { K8sSecretsReadableByPod } from '../../lib/aspects/rules/wiring/k8s-secrets-readable-by-pod';
+import { inEveryWorld } from '../../lib/aspects/rule';
+import { ruleContextFor } from '../../lib/aspects/readiness-checks';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { main, selectCompute } from '../../bin/app';
 import { CONTROLS } from '../../lib/readiness/catalogue';
@@ -111,6 +115,16 @@ describe('prod stage on EKS (-c stage=prod -c compute=eks)', () => {
     expect(web).toMatch(/usePodIdentity.*objectName.*Fn::ImportValue.*jmesPath/);
     expect(web).toContain('REDIS_AUTH_TOKEN_FILE');
     expect(manifests.join('\n')).not.toMatch(/REDIS_AUTH_SECRET_ARN|secretKeyRef|resolve:secretsmanager/);
+  });
+
+  test('Readiness-K8S-SECRETS-READABLE proves the web pods can read the secrets they mount (compliant, not just not applicable)', () => {
+    const rule = inEveryWorld(K8sSecretsReadableByPod);
+    const results = stage.eksService!.node.findAll()
+      .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && K8sSecretsReadableByPod.resourceTypes.includes(c.cfnResourceType))
+      .map((c) => ({ path: c.node.path, result: rule.check(c, ruleContextFor('prod')) }))
+      .filter((r) => r.result !== NagRuleCompliance.NOT_APPLICABLE);
+    expect(results.filter((r) => r.result !== NagRuleCompliance.COMPLIANT)).toEqual([]);
+    expect(results.length).toBeGreaterThanOrEqual(1);
   });
 
   test('the DR region keeps a warm-standby cluster: the regional RTO counts it and the runbook has its failover steps', () => {

@@ -30,13 +30,16 @@ export interface ManifestResource {
   readonly unreadable?: string;
 }
 
-/** The rendered Manifest as JSON text, tokens replaced by UNKNOWN; `undefined` when its shape is not a string or a Join. */
-function manifestText(node: CfnResource, value: unknown): string | undefined {
+/**
+ * The rendered Manifest as JSON text, tokens replaced by UNKNOWN (or by `marker(token)`); `undefined` when
+ * its shape is not a string or a Join.
+ */
+function manifestText(node: CfnResource, value: unknown, marker: (token: unknown) => string = () => UNKNOWN): string | undefined {
   const v = Stack.of(node).resolve(value);
   if (typeof v === 'string') return v;
   const join = v && typeof v === 'object' ? v['Fn::Join'] : undefined;
   if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
-    return (join[1] as unknown[]).map((p) => (typeof p === 'string' ? p : UNKNOWN)).join(join[0]);
+    return (join[1] as unknown[]).map((p) => (typeof p === 'string' ? p : marker(p))).join(join[0]);
   }
   return undefined;
 }
@@ -65,6 +68,34 @@ export function manifestOf(node: CfnResource): ManifestResource {
       return { node, cluster, objects: [], unreadable: 'Manifest does not parse as JSON (a token stands for a non-string value)' };
     }
   });
+}
+
+/** A manifest whose tokens stay readable: each is `UNKNOWN<index>UNKNOWN` in the objects, `tokens[index]` its rendered value. */
+export interface ManifestWithTokens extends ManifestResource {
+  readonly tokens: readonly unknown[];
+}
+
+/** One Kubernetes resource's objects, each token a marker that `tokenAt` maps back to its rendered value (a Ref, a GetAtt). */
+export function manifestWithTokens(node: CfnResource): ManifestWithTokens {
+  return memoPerRun(node, 'k8s:manifest-tokens', () => {
+    const cluster = jsonOf(prop(node, 'ClusterName') ?? null);
+    const tokens: unknown[] = [];
+    const text = manifestText(node, prop(node, 'Manifest'), (t) => `${UNKNOWN}${tokens.push(t) - 1}${UNKNOWN}`);
+    if (text === undefined) return { node, cluster, objects: [], tokens, unreadable: 'Manifest is not a JSON string the template shows' };
+    try {
+      const parsed = JSON.parse(text);
+      return { node, cluster, objects: flatten(Array.isArray(parsed) ? parsed : [parsed]), tokens };
+    } catch {
+      return { node, cluster, objects: [], tokens, unreadable: 'Manifest does not parse as JSON (a token stands for a non-string value)' };
+    }
+  });
+}
+
+/** The rendered value a string of a `manifestWithTokens` object stands for, when the whole string is one token. */
+export function tokenAt(manifest: ManifestWithTokens, value: unknown): unknown {
+  if (typeof value !== 'string') return undefined;
+  const m = new RegExp(`^${UNKNOWN}(\\d+)${UNKNOWN}$`).exec(value);
+  return m ? manifest.tokens[Number(m[1])] : undefined;
 }
 
 /** Every Kubernetes resource of the same stage (or app) as `node` that applies to the same cluster. */

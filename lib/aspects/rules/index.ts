@@ -64,6 +64,7 @@ import { ProdDeployAfterReadinessGate } from './delivery/prod-deploy-after-readi
 import { RateLimitSeesClients } from './wiring/rate-limit-sees-clients';
 import { DatabaseClientsCanAuthenticate } from './wiring/database-clients-can-authenticate';
 import { SecretReadableByConsumer } from './wiring/secret-readable-by-consumer';
+import { K8sSecretsReadableByPod } from './wiring/k8s-secrets-readable-by-pod';
 
 export const READINESS_RULES: readonly ReadinessRule[] = [
   DatabaseHighlyAvailable,
@@ -110,6 +111,7 @@ export const READINESS_RULES: readonly ReadinessRule[] = [
   AccountSingletons,
   RateLimitSeesClients,
   SecretReadableByConsumer,
+  K8sSecretsReadableByPod,
   DatabaseClientsCanAuthenticate,
   EksEndpointPrivate,
   EksControlPlaneLogged,

@@ -61,7 +61,7 @@ describe('ProductionCluster and Kubernetes workloads', () => {
   test('every EKS and Kubernetes readiness rule passes on the stack', () => {
     // The zone drill (Readiness-EKS-CHAOS) comes from FailoverDrills in the stage, not from the cluster.
     const rules = READINESS_RULES.filter((r): r is ResourceRule => r.kind === 'resource' && r.id !== 'EKS-CHAOS' && r.resourceTypes.some((t) => [...EKS_CLUSTER_TYPES, KUBERNETES_RESOURCE_TYPE].includes(t)));
-    expect(rules.length).toBe(12);
+    expect(rules.length).toBe(13);
     for (const rule of rules) expect([rule.id, flaggedPaths(rule, f.stack)]).toEqual([rule.id, []]);
   });
 

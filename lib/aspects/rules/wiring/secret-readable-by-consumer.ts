@@ -18,7 +18,7 @@ function references(value: unknown, out: unknown[] = []): unknown[] {
 }
 
 /** The secret a resource stands for: the secret itself, or the secret of an RDS target attachment. */
-function asSecret(resource: CfnResource | undefined): CfnResource | undefined {
+export function asSecret(resource: CfnResource | undefined): CfnResource | undefined {
   if (!resource) return undefined;
   if (resource.cfnResourceType === 'AWS::SecretsManager::Secret') return resource;
   if (resource.cfnResourceType === 'AWS::SecretsManager::SecretTargetAttachment') return asSecret(referencedResource(resource, prop(resource, 'SecretId')));
@@ -82,7 +82,7 @@ function consumptionsOfFunction(node: CfnResource, role: CfnResource | undefined
 }
 
 /** Findings for one secret read by `role`: GetSecretValue on it, kms:Decrypt on its customer key. */
-function checkSecret(role: CfnResource, secret: CfnResource): string[] {
+export function checkSecret(role: CfnResource, secret: CfnResource): string[] {
   const findings: string[] = [];
   const id = logicalIdOf(secret);
   const get = roleMay(role, { action: 'secretsmanager:GetSecretValue', target: secret }, secretResourcePolicies(secret), { identityCounts: true });
