@@ -193,6 +193,9 @@ export const METRIC_SUPPLEMENT: readonly Supplement[] = [
     // except for Amazon CloudFront distributions": a CloudFront web ACL's metrics have no Region.
     // Label metrics (LabelNamespace, Label) and bot-visibility metrics (BotCategory) are left out: the
     // page lists their dimensions but not the combinations, so an alarm on them is a finding.
+    // The `WebACL` value is not checked: the page calls it "the metric name of the WebACL"
+    // (VisibilityConfig.MetricName), while AWS's own WAF solution switched its dashboard from the
+    // metric name to the web ACL's name (aws-solutions/aws-waf-security-automations#231): unresolved.
     metrics: ['AllowedRequests', 'BlockedRequests', 'CountedRequests', 'PassedRequests', 'CaptchaRequests', 'ChallengeRequests', 'RequestsWithValidCaptchaToken', 'RequestsWithValidChallengeToken'],
     dimensionSets: [
       ['Region', 'Rule', 'WebACL'], ['Rule', 'WebACL'],
