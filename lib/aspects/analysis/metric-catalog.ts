@@ -2,14 +2,23 @@
  * Which metrics AWS publishes, in which namespace, with which dimension sets: AWS's own metric
  * database from `@aws-cdk/aws-service-spec` (db.json.gz, the data the CDK's code generation uses),
  * loaded once per process on first use, plus a small supplement for what that data set lacks
- * (Aurora cluster and RDS Proxy metrics, AWS WAF) and the dimension values AWS enumerates.
+ * (Aurora instance, cluster and Performance Insights metrics, RDS Proxy, AWS WAF) and the dimension
+ * values AWS enumerates.
+ *
+ * The supplement was reviewed line by line against the AWS pages named in each entry's `source`
+ * (metric names, dimension sets, dimension values). Where a page does not state a fact the entry
+ * relies on, the entry says so in a comment: such a fact is kept because an AWS page describes it in
+ * general terms, never because it was guessed.
  */
 import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
 
 /** Dimension sets of one metric: each a sorted list of dimension names, plus values the data set pins. */
 export interface MetricSpec {
   readonly dimensionSets: readonly (readonly string[])[];
-  /** Values a dimension must take in every set that names it, e.g. CloudFront `Region=Global`. */
+  /**
+   * Values a dimension must take in every set that names it, e.g. CloudFront `Region=Global`, or
+   * Aurora `Role=WRITER` for a metric AWS publishes for the primary instance only.
+   */
   readonly pinnedValues: Readonly<Record<string, readonly string[]>>;
 }
 
@@ -20,90 +29,207 @@ export interface MetricCatalog {
   readonly loadMillis: number;
 }
 
-interface Supplement {
+export interface Supplement {
   readonly namespace: string;
   readonly metrics: readonly string[];
+  /** Dimension sets added to each metric (merged with the sets AWS's database already lists for it). */
   readonly dimensionSets: readonly (readonly string[])[];
-  /** Where AWS documents it. */
+  /** Values a dimension takes for these metrics, narrower than {@link ENUMERATED_VALUES}. */
+  readonly pinnedValues?: Readonly<Record<string, readonly string[]>>;
+  /** The AWS documentation pages the entry was checked against (` ; `-separated). */
   readonly source: string;
 }
 
-const AURORA_DIMENSIONS = 'https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/dimensions.html';
 const AURORA_METRICS = 'https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html';
+const AURORA_DIMENSIONS = 'https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/dimensions.html';
+const AURORA_ALARMS = 'https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/creating_alarms.html';
+const RDS_DIMENSIONS = 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/dimensions.html';
+const PI_METRICS = 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PerfInsights.Cloudwatch.html';
 const PROXY_METRICS = 'https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy.monitoring.html';
+const PROXY_DASHBOARD = 'https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-proxy-monitoring-dashboard.html';
+const PROXY_TARGET_GROUP = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxytargetgroup.html';
 const WAF_METRICS = 'https://docs.aws.amazon.com/waf/latest/developerguide/waf-metrics.html';
 
-/** Aurora's cluster- and instance-level dimension sets, for every AWS/RDS metric the data set lists too. */
-const AURORA_SETS = [['DBClusterIdentifier'], ['DBClusterIdentifier', 'Role'], ['DBInstanceIdentifier'], ['DatabaseClass'], ['EngineName'], []];
+/**
+ * How AWS/RDS aggregates an Aurora (or RDS) *instance-level* metric: per instance, per cluster, per
+ * cluster and instance role (WRITER/READER), per instance class, per engine and per source Region
+ * (dimensions pages). The role sets are the ones AWS recommends alarming on (creating_alarms).
+ * `[]` (the account-wide aggregate) is not named on any of the pages checked: kept unconfirmed.
+ */
+const AURORA_INSTANCE_SETS = [['DBInstanceIdentifier'], ['DBClusterIdentifier'], ['DBClusterIdentifier', 'Role'], ['DatabaseClass'], ['EngineName'], ['SourceRegion'], []];
+/**
+ * An Aurora *cluster-level* metric (the metrics page's "Cluster-level metrics" table) describes the
+ * cluster or its volume: it has no instance and no instance role, so `DBInstanceIdentifier` and
+ * `DBClusterIdentifier, Role` alarms on it never get data.
+ */
+const AURORA_CLUSTER_SETS = [['DBClusterIdentifier']];
 
 /**
- * What `@aws-cdk/aws-service-spec` lacks (it lists 11 AWS/RDS metrics, no RDS Proxy metric and no
- * AWS/WAFV2 namespace), from the AWS documentation named in `source`. Kept small on purpose.
+ * What `@aws-cdk/aws-service-spec` lacks (it lists 11 AWS/RDS metrics, each only by
+ * `DBInstanceIdentifier` and `DBClusterIdentifier`, no RDS Proxy metric and no AWS/WAFV2 namespace),
+ * from the AWS documentation named in `source`. An entry naming a metric the database already lists
+ * adds to its sets. Kept small on purpose: a metric missing here is a finding, never a pass.
  */
 export const METRIC_SUPPLEMENT: readonly Supplement[] = [
   {
     namespace: 'AWS/RDS',
+    // The database's own RDS metrics that are Aurora instance-level metrics too (all nine are in the
+    // metrics page's instance-level table): add the role, class, engine and Region aggregates.
+    metrics: ['CPUUtilization', 'DatabaseConnections', 'FreeableMemory', 'ReadIOPS', 'ReadLatency', 'ReadThroughput', 'WriteIOPS', 'WriteLatency', 'WriteThroughput'],
+    dimensionSets: AURORA_INSTANCE_SETS,
+    source: `${AURORA_METRICS} ; ${AURORA_DIMENSIONS} ; ${AURORA_ALARMS}`,
+  },
+  {
+    namespace: 'AWS/RDS',
+    // An RDS (not Aurora) instance metric: Aurora reports FreeLocalStorage instead and has no Role for
+    // it. The RDS dimensions page lists DatabaseClass, EngineName and SourceRegion; `[]` unconfirmed.
+    metrics: ['FreeStorageSpace'],
+    dimensionSets: [['DatabaseClass'], ['EngineName'], ['SourceRegion'], []],
+    source: RDS_DIMENSIONS,
+  },
+  {
+    namespace: 'AWS/RDS',
+    // Aurora instance-level metrics that apply to every instance (writer and readers).
     metrics: [
-      'AuroraReplicaLag', 'AuroraReplicaLagMaximum', 'AuroraReplicaLagMinimum', 'BufferCacheHitRatio', 'CommitLatency', 'CommitThroughput',
-      'Deadlocks', 'DiskQueueDepth', 'EngineUptime', 'FreeLocalStorage', 'MaximumUsedTransactionIDs', 'NetworkThroughput', 'ReplicationSlotDiskUsage',
-      'SwapUsage', 'TransactionLogsDiskUsage', 'VolumeBytesUsed', 'ACUUtilization', 'ServerlessDatabaseCapacity', 'DBLoad', 'DBLoadCPU', 'DBLoadNonCPU',
+      'BufferCacheHitRatio', 'CommitLatency', 'CommitThroughput', 'Deadlocks', 'DiskQueueDepth', 'EngineUptime', 'FreeLocalStorage',
+      'MaximumUsedTransactionIDs', 'NetworkThroughput', 'ReplicationSlotDiskUsage', 'SwapUsage',
     ],
-    dimensionSets: AURORA_SETS,
+    dimensionSets: AURORA_INSTANCE_SETS,
     source: `${AURORA_METRICS} ; ${AURORA_DIMENSIONS}`,
   },
   {
     namespace: 'AWS/RDS',
-    // Aurora Global Database: per cluster, optionally split by the primary's Region.
+    // "Applies to: Replica": a writer has no replica lag of its own, so Role=WRITER never has data.
+    metrics: ['AuroraReplicaLag'],
+    dimensionSets: AURORA_INSTANCE_SETS,
+    pinnedValues: { Role: ['READER'] },
+    source: `${AURORA_METRICS} ; ${AURORA_DIMENSIONS}`,
+  },
+  {
+    namespace: 'AWS/RDS',
+    // "Applies to: Primary": reported by the writer (the lag of its replicas), so Role=READER never has data.
+    metrics: ['AuroraReplicaLagMaximum', 'AuroraReplicaLagMinimum', 'TransactionLogsDiskUsage'],
+    dimensionSets: AURORA_INSTANCE_SETS,
+    pinnedValues: { Role: ['WRITER'] },
+    source: `${AURORA_METRICS} ; ${AURORA_DIMENSIONS}`,
+  },
+  {
+    namespace: 'AWS/RDS',
+    // Aurora Serverless: the metrics page lists ServerlessDatabaseCapacity as cluster-level and
+    // ACUUtilization as instance-level; AWS's database lists ServerlessDatabaseCapacity by
+    // DBInstanceIdentifier (Serverless v2 instances). Both levels for both metrics: ACUUtilization
+    // at cluster level is not stated on a page checked (unconfirmed).
+    metrics: ['ACUUtilization', 'ServerlessDatabaseCapacity'],
+    dimensionSets: AURORA_INSTANCE_SETS,
+    source: `${AURORA_METRICS} ; ${AURORA_DIMENSIONS}`,
+  },
+  {
+    namespace: 'AWS/RDS',
+    // Cluster-volume metrics. The dimensions page's `DbClusterIdentifier, EngineName` set (spelled so
+    // there) is illustrated with VolumeReadIOPs; it is applied to the other two volume metrics by
+    // analogy (unconfirmed for them).
+    metrics: ['VolumeBytesUsed', 'VolumeReadIOPs', 'VolumeWriteIOPs'],
+    dimensionSets: [...AURORA_CLUSTER_SETS, ['DbClusterIdentifier', 'EngineName']],
+    source: `${AURORA_METRICS} ; ${AURORA_DIMENSIONS}`,
+  },
+  {
+    namespace: 'AWS/RDS',
+    // Aurora Global Database: cluster-level, published for the secondary cluster. `SourceRegion` is
+    // on the dimensions page; the `DBClusterIdentifier, SourceRegion` pair is not (Neptune documents
+    // it for its global databases): unconfirmed for Aurora.
     metrics: ['AuroraGlobalDBReplicationLag', 'AuroraGlobalDBRPOLag', 'AuroraGlobalDBProgressLag', 'AuroraGlobalDBReplicatedWriteIO', 'AuroraGlobalDBDataTransferBytes'],
-    dimensionSets: [['DBClusterIdentifier'], ['DBClusterIdentifier', 'SourceRegion'], ['SourceRegion']],
+    dimensionSets: [...AURORA_CLUSTER_SETS, ['DBClusterIdentifier', 'SourceRegion'], ['SourceRegion']],
     source: `${AURORA_METRICS} ; ${AURORA_DIMENSIONS}`,
   },
   {
     namespace: 'AWS/RDS',
-    // Client-side proxy metrics: dimension sets 1 (ProxyName) and 2 (ProxyName, EndpointName).
+    // Performance Insights metrics: published per DB instance (only while it has load); the page shows
+    // them by DBInstanceIdentifier and names no cluster or role aggregate, so a cluster-level alarm on
+    // them is a finding.
+    metrics: ['DBLoad', 'DBLoadCPU', 'DBLoadNonCPU', 'DBLoadRelativeToNumVCPUs'],
+    dimensionSets: [['DBInstanceIdentifier']],
+    source: PI_METRICS,
+  },
+  {
+    namespace: 'AWS/RDS',
+    // RDS Proxy dimension sets 1 (ProxyName) and 2 (ProxyName, EndpointName): client-side metrics,
+    // and DatabaseConnectionsBorrowLatency, which the page lists with sets 1 and 2 (not 3 and 4).
     metrics: [
       'ClientConnections', 'ClientConnectionsClosed', 'ClientConnectionsNoTLS', 'ClientConnectionsReceived', 'ClientConnectionsSetupFailedAuth',
       'ClientConnectionsSetupSucceeded', 'ClientConnectionsTLS', 'QueryRequests', 'QueryRequestsNoTLS', 'QueryRequestsTLS', 'QueryResponseLatency',
+      'DatabaseConnectionsBorrowLatency',
     ],
     dimensionSets: [['ProxyName'], ['EndpointName', 'ProxyName']],
     source: PROXY_METRICS,
   },
   {
     namespace: 'AWS/RDS',
-    // Database-side proxy metrics: sets 1, 3 (ProxyName, TargetGroup, Target) and 4 (ProxyName, TargetGroup, TargetRole).
+    // RDS Proxy database-side metrics: sets 1, 3 (ProxyName, TargetGroup, Target) and 4 (ProxyName, TargetGroup, TargetRole).
     metrics: [
-      'DatabaseConnectionRequests', 'DatabaseConnectionRequestsWithTLS', 'DatabaseConnections', 'DatabaseConnectionsBorrowLatency',
-      'DatabaseConnectionsCurrentlyBorrowed', 'DatabaseConnectionsCurrentlyInTransaction', 'DatabaseConnectionsCurrentlySessionPinned',
-      'DatabaseConnectionsSetupFailed', 'DatabaseConnectionsSetupSucceeded', 'DatabaseConnectionsWithTLS', 'MaxDatabaseConnectionsAllowed', 'QueryDatabaseResponseLatency',
+      'DatabaseConnectionRequests', 'DatabaseConnectionRequestsWithTLS', 'DatabaseConnections', 'DatabaseConnectionsCurrentlyBorrowed',
+      'DatabaseConnectionsCurrentlyInTransaction', 'DatabaseConnectionsCurrentlySessionPinned', 'DatabaseConnectionsSetupFailed',
+      'DatabaseConnectionsSetupSucceeded', 'DatabaseConnectionsWithTLS', 'MaxDatabaseConnectionsAllowed',
     ],
     dimensionSets: [['ProxyName'], ['ProxyName', 'Target', 'TargetGroup'], ['ProxyName', 'TargetGroup', 'TargetRole']],
     source: PROXY_METRICS,
   },
   {
     namespace: 'AWS/RDS',
-    metrics: ['AvailabilityPercentage'],
-    dimensionSets: [['ProxyName', 'Target', 'TargetGroup'], ['ProxyName', 'TargetGroup', 'TargetRole']],
+    // The one proxy metric the page lists with all four sets.
+    metrics: ['QueryDatabaseResponseLatency'],
+    dimensionSets: [['ProxyName'], ['EndpointName', 'ProxyName'], ['ProxyName', 'Target', 'TargetGroup'], ['ProxyName', 'TargetGroup', 'TargetRole']],
     source: PROXY_METRICS,
   },
   {
+    namespace: 'AWS/RDS',
+    // "available in the role indicated by the dimension": set 4 only (a target role, not a target).
+    metrics: ['AvailabilityPercentage'],
+    dimensionSets: [['ProxyName', 'TargetGroup', 'TargetRole']],
+    source: `${PROXY_METRICS} ; ${PROXY_DASHBOARD}`,
+  },
+  {
     namespace: 'AWS/WAFV2',
+    // Web ACL, rule group and rule metrics. `Region` is "required for all protected resource types
+    // except for Amazon CloudFront distributions": a CloudFront web ACL's metrics have no Region.
+    // Label metrics (LabelNamespace, Label) and bot-visibility metrics (BotCategory) are left out: the
+    // page lists their dimensions but not the combinations, so an alarm on them is a finding.
+    // The `WebACL` value is not checked: the page calls it "the metric name of the WebACL"
+    // (VisibilityConfig.MetricName), while AWS's own WAF solution switched its dashboard from the
+    // metric name to the web ACL's name (aws-solutions/aws-waf-security-automations#231): unresolved.
     metrics: ['AllowedRequests', 'BlockedRequests', 'CountedRequests', 'PassedRequests', 'CaptchaRequests', 'ChallengeRequests', 'RequestsWithValidCaptchaToken', 'RequestsWithValidChallengeToken'],
-    // Region is given for regional web ACLs and left out for CloudFront's.
-    dimensionSets: [['Region', 'Rule', 'WebACL'], ['Rule', 'WebACL'], ['Region', 'Rule', 'RuleGroup'], ['Rule', 'RuleGroup']],
+    dimensionSets: [
+      ['Region', 'Rule', 'WebACL'], ['Rule', 'WebACL'],
+      ['Region', 'RuleGroup', 'WebACL'], ['RuleGroup', 'WebACL'],
+      ['Region', 'Rule', 'RuleGroup'], ['Rule', 'RuleGroup'],
+    ],
     source: WAF_METRICS,
   },
 ];
 
 /**
  * Dimension values AWS enumerates. A literal value outside the list names a metric that never has
- * data. (RDS Proxy publishes `READWRITE`, not the API's `READ_WRITE`; it has one target group, `default`.)
+ * data. Aurora `Role` is WRITER or READER (dimensions page). RDS Proxy publishes `TargetRole`
+ * `READWRITE` and `READ_ONLY` (proxy monitoring dashboard page; the API's `READ_WRITE` is not a metric
+ * value), and a proxy's one target group is named `default` (CloudFormation DBProxyTargetGroup:
+ * "Currently, this property must be set to default"). CloudFront metrics carry `Region=Global`
+ * (AWS's metric database pins it). A metric's own pinned values (see {@link Supplement.pinnedValues})
+ * take precedence over these.
  */
 export const ENUMERATED_VALUES: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   'AWS/RDS': { Role: ['WRITER', 'READER'], TargetRole: ['READWRITE', 'READ_ONLY'], TargetGroup: ['default'] },
   'AWS/CloudFront': { Region: ['Global'] },
 };
 
-/** Dimension values that must match a pattern (a region code, not a name or an ARN). */
+/** Where each enumerated value is documented. */
+export const ENUMERATED_SOURCES: Readonly<Record<string, string>> = {
+  'AWS/RDS Role': AURORA_DIMENSIONS,
+  'AWS/RDS TargetRole': PROXY_DASHBOARD,
+  'AWS/RDS TargetGroup': PROXY_TARGET_GROUP,
+  // AWS's own metric database pins Region=Global on every AWS/CloudFront metric that has the dimension.
+  'AWS/CloudFront Region': '@aws-cdk/aws-service-spec',
+};
+
+/** Dimension values that must match a pattern: a regional web ACL's `Region` is a region code, not a name or an ARN. */
 export const PATTERNED_VALUES: Readonly<Record<string, Readonly<Record<string, RegExp>>>> = {
   'AWS/WAFV2': { Region: /^[a-z]{2}(-[a-z]+)+-\d$/ },
 };
@@ -137,10 +263,12 @@ export function metricCatalog(): MetricCatalog {
         addSet(namespaces, metric.namespace, metric.name, entity.dimensions.map((d) => d.name), pinned);
       }
     }
-    // Aurora's cluster dimension sets apply to the RDS metrics the data set lists (CPUUtilization, ...).
-    for (const name of [...(namespaces.get('AWS/RDS')?.keys() ?? [])]) for (const set of AURORA_SETS) addSet(namespaces, 'AWS/RDS', name, set);
     for (const s of METRIC_SUPPLEMENT) {
-      for (const m of s.metrics) for (const set of s.dimensionSets) addSet(namespaces, s.namespace, m, set);
+      for (const m of s.metrics) {
+        for (const set of s.dimensionSets) addSet(namespaces, s.namespace, m, set);
+        const spec = namespaces.get(s.namespace)!.get(m)!;
+        for (const [name, values] of Object.entries(s.pinnedValues ?? {})) for (const v of values) (spec.pinned[name] ??= new Set()).add(v);
+      }
     }
     catalog = { namespaces };
     lastLoadMillis = Number(process.hrtime.bigint() - started) / 1e6;

@@ -107,7 +107,8 @@ function checkMetric(node: CfnResource, m: WatchedMetric): { applicable: boolean
     }
     names.push(name);
     const value = d?.Value;
-    const enumerated = ENUMERATED_VALUES[namespace]?.[name] ?? spec.pinnedValues[name];
+    // A metric's own values (Role=WRITER for a primary-only Aurora metric) are narrower than the namespace's.
+    const enumerated = spec.pinnedValues[name] ?? ENUMERATED_VALUES[namespace]?.[name];
     const pattern = PATTERNED_VALUES[namespace]?.[name];
     // The stack's own Region (an env-agnostic stack) is a region code by definition.
     const ownRegion = pattern !== undefined && jsonOf(Stack.of(node).resolve(value)) === '{"Ref":"AWS::Region"}';

@@ -6,7 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagRuleCompliance } from 'cdk-nag';
 import { AlarmMetricsExist as rule } from '../../../../lib/aspects/rules/observability/alarm-metrics-exist';
-import { metricCatalog, metricCatalogLoadMillis } from '../../../../lib/aspects/analysis/metric-catalog';
+import { ENUMERATED_SOURCES, ENUMERATED_VALUES, METRIC_SUPPLEMENT, metricCatalog, metricCatalogLoadMillis } from '../../../../lib/aspects/analysis/metric-catalog';
 import { App } from 'aws-cdk-lib';
 import { ReadinessChecks } from '../../../../lib/aspects/readiness-checks';
 import { enforceReadiness } from '../../../../lib/readiness/gate';
@@ -118,6 +118,96 @@ describe('Readiness-ALARM-METRIC-EXISTS', () => {
     };
     expect(() => build('READ_WRITE').synth()).toThrow(/Readiness-ALARM-METRIC-EXISTS|Validation failed/);
     expect(() => build('READWRITE').synth()).not.toThrow();
+  });
+
+  describe('Aurora: per-metric dimension sets (instance-level, cluster-level, instance-only)', () => {
+    /** A plain L2 alarm on an AWS/RDS metric, as a user's app would write it. */
+    const alarm = (id: string, metricName: string, dimensionsMap: Record<string, string>) =>
+      new cloudwatch.Alarm(stack, id, {
+        metric: new cloudwatch.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap, statistic: 'Average', period: Duration.minutes(1) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+      });
+
+    test('compliant: an instance-level metric by cluster and role, by instance and by cluster; a cluster-level metric by cluster', () => {
+      expect(check(rule, alarm('ReaderCpu', 'CPUUtilization', { DBClusterIdentifier: 'orders', Role: 'READER' }))).toBe(NagRuleCompliance.COMPLIANT);
+      expect(check(rule, alarm('InstanceLoad', 'DBLoad', { DBInstanceIdentifier: 'orders-1' }))).toBe(NagRuleCompliance.COMPLIANT);
+      expect(check(rule, alarm('ClusterDeadlocks', 'Deadlocks', { DBClusterIdentifier: 'orders' }))).toBe(NagRuleCompliance.COMPLIANT);
+      expect(check(rule, alarm('Volume', 'VolumeBytesUsed', { DBClusterIdentifier: 'orders' }))).toBe(NagRuleCompliance.COMPLIANT);
+      expect(check(rule, alarm('WriterLagMax', 'AuroraReplicaLagMaximum', { DBClusterIdentifier: 'orders', Role: 'WRITER' }))).toBe(NagRuleCompliance.COMPLIANT);
+      expect(check(rule, alarm('ReaderLag', 'AuroraReplicaLag', { DBClusterIdentifier: 'orders', Role: 'READER' }))).toBe(NagRuleCompliance.COMPLIANT);
+    });
+
+    test('an instance-only metric (Performance Insights DBLoad) alarmed at cluster level is non-compliant, naming the metric, the set and the sets AWS publishes', () => {
+      const byRole = findings(check(rule, alarm('WriterLoad', 'DBLoad', { DBClusterIdentifier: 'orders', Role: 'WRITER' })));
+      expect(byRole).toMatch(/MetricName AWS\/RDS DBLoad: Dimensions \[DBClusterIdentifier,Role\] is not a dimension set AWS publishes it with \(\[DBInstanceIdentifier\]\)/);
+      expect(findings(check(rule, alarm('ClusterLoad', 'DBLoadCPU', { DBClusterIdentifier: 'orders' })))).toMatch(/DBLoadCPU: Dimensions \[DBClusterIdentifier\] is not a dimension set/);
+    });
+
+    test('a cluster-level metric (VolumeBytesUsed, global database lag) alarmed per instance or per role is non-compliant', () => {
+      expect(findings(check(rule, alarm('VolumeByRole', 'VolumeBytesUsed', { DBClusterIdentifier: 'orders', Role: 'WRITER' })))).toMatch(/VolumeBytesUsed: Dimensions \[DBClusterIdentifier,Role\] is not a dimension set/);
+      expect(findings(check(rule, alarm('VolumeByInstance', 'VolumeBytesUsed', { DBInstanceIdentifier: 'orders-1' })))).toMatch(/VolumeBytesUsed: Dimensions \[DBInstanceIdentifier\] is not a dimension set/);
+      expect(findings(check(rule, alarm('GlobalLagByInstance', 'AuroraGlobalDBReplicationLag', { DBInstanceIdentifier: 'orders-1' })))).toMatch(/AuroraGlobalDBReplicationLag: Dimensions \[DBInstanceIdentifier\]/);
+    });
+
+    test('a role AWS does not publish the metric for is non-compliant: replica lag of the writer, replica-lag maximum of the readers', () => {
+      expect(findings(check(rule, alarm('WriterLag', 'AuroraReplicaLag', { DBClusterIdentifier: 'orders', Role: 'WRITER' })))).toMatch(/AuroraReplicaLag: Dimensions.Role="WRITER" is not a value AWS publishes \(READER\)/);
+      expect(findings(check(rule, alarm('ReaderLagMax', 'AuroraReplicaLagMaximum', { DBClusterIdentifier: 'orders', Role: 'READER' })))).toMatch(/AuroraReplicaLagMaximum: Dimensions.Role="READER" is not a value AWS publishes \(WRITER\)/);
+    });
+
+    test('fooling: an RDS-only metric with an Aurora role set (FreeStorageSpace by cluster and role), and an instance-only metric hidden in a metric-math alarm, are non-compliant', () => {
+      expect(findings(check(rule, alarm('StorageByRole', 'FreeStorageSpace', { DBClusterIdentifier: 'orders', Role: 'WRITER' })))).toMatch(/FreeStorageSpace: Dimensions \[DBClusterIdentifier,Role\] is not a dimension set/);
+      const perVcpu = new cloudwatch.MathExpression({
+        expression: 'load / cpu',
+        usingMetrics: {
+          cpu: rds('CPUUtilization', { DBClusterIdentifier: 'orders', Role: 'WRITER' }),
+          load: rds('DBLoad', { DBClusterIdentifier: 'orders', Role: 'WRITER' }),
+        },
+      });
+      const result = findings(check(rule, alarmOn(stack, 'LoadPerCpu', perVcpu)));
+      expect(result).toMatch(/Metrics\[\d\] AWS\/RDS DBLoad: Dimensions \[DBClusterIdentifier,Role\] is not a dimension set/);
+      expect(result).not.toMatch(/CPUUtilization/);
+    });
+  });
+
+  describe('RDS Proxy: the dimension sets each metric is published with', () => {
+    test('DatabaseConnectionsBorrowLatency is published by proxy and endpoint (sets 1, 2), not by target role', () => {
+      expect(check(rule, alarmOn(stack, 'BorrowByEndpoint', rds('DatabaseConnectionsBorrowLatency', { ProxyName: 'orders-proxy', EndpointName: 'reader' })))).toBe(NagRuleCompliance.COMPLIANT);
+      expect(findings(check(rule, alarmOn(stack, 'BorrowByRole', rds('DatabaseConnectionsBorrowLatency', proxyDims('READWRITE')))))).toMatch(
+        /DatabaseConnectionsBorrowLatency: Dimensions \[ProxyName,TargetGroup,TargetRole\] is not a dimension set AWS publishes it with \(\[ProxyName\] \[EndpointName,ProxyName\]\)/,
+      );
+    });
+
+    test('AvailabilityPercentage is published by target role only; QueryDatabaseResponseLatency by all four sets', () => {
+      expect(findings(check(rule, alarmOn(stack, 'UpByTarget', rds('AvailabilityPercentage', { ProxyName: 'orders-proxy', TargetGroup: 'default', Target: 'db:orders-1' }))))).toMatch(
+        /AvailabilityPercentage: Dimensions \[ProxyName,Target,TargetGroup\] is not a dimension set/,
+      );
+      expect(check(rule, alarmOn(stack, 'DbLatencyByEndpoint', rds('QueryDatabaseResponseLatency', { ProxyName: 'orders-proxy', EndpointName: 'reader' })))).toBe(NagRuleCompliance.COMPLIANT);
+      expect(check(rule, alarmOn(stack, 'DbLatencyByRole', rds('QueryDatabaseResponseLatency', proxyDims('READ_ONLY'))))).toBe(NagRuleCompliance.COMPLIANT);
+    });
+
+    test('a target group other than default never has data', () => {
+      const dims = { ProxyName: 'orders-proxy', TargetGroup: 'orders', TargetRole: 'READWRITE' };
+      expect(findings(check(rule, alarmOn(stack, 'OtherGroup', rds('AvailabilityPercentage', dims))))).toMatch(/Dimensions.TargetGroup="orders" is not a value AWS publishes \(default\)/);
+    });
+  });
+
+  test('AWS WAF: rule-group metrics of a web ACL and CloudFront web ACLs (no Region) are compliant; a CloudFront Region and label metrics are findings', () => {
+    const waf = (id: string, metricName: string, dimensionsMap: Record<string, string>) =>
+      alarmOn(stack, id, new cloudwatch.Metric({ namespace: 'AWS/WAFV2', metricName, dimensionsMap, statistic: 'Sum' }));
+    expect(check(rule, waf('Passed', 'PassedRequests', { Region: 'eu-west-1', RuleGroup: 'common', WebACL: 'api' }))).toBe(NagRuleCompliance.COMPLIANT);
+    expect(check(rule, waf('CdnBlocked', 'BlockedRequests', { Rule: 'ALL', WebACL: 'cdn' }))).toBe(NagRuleCompliance.COMPLIANT);
+    expect(findings(check(rule, waf('CdnGlobal', 'BlockedRequests', { Rule: 'ALL', WebACL: 'cdn', Region: 'Global' })))).toMatch(/Dimensions.Region="Global" does not match/);
+    expect(findings(check(rule, waf('Label', 'BlockedRequests', { Region: 'eu-west-1', WebACL: 'api', LabelNamespace: 'awswaf:managed:aws:bot-control:bot:category', Label: 'http_library' })))).toMatch(
+      /BlockedRequests: Dimensions \[Label,LabelNamespace,Region,WebACL\] is not a dimension set/,
+    );
+  });
+
+  test('every supplement entry and every enumerated value names the AWS page it was checked against', () => {
+    for (const entry of METRIC_SUPPLEMENT) {
+      for (const url of entry.source.split(' ; ')) expect(url).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+    }
+    for (const [namespace, dims] of Object.entries(ENUMERATED_VALUES)) for (const name of Object.keys(dims)) expect(ENUMERATED_SOURCES[`${namespace} ${name}`]).toBeDefined();
   });
 
   test('the metric database loads once per process', () => {
