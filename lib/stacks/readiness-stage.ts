@@ -1,4 +1,4 @@
-import { Aspects, Fn, Stage, StageProps, Tags } from 'aws-cdk-lib';
+import { Aspects, Stage, StageProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Stack } from 'aws-cdk-lib';
 import { StageConfig } from '../config/stage-config';
@@ -111,8 +111,8 @@ export class ReadinessStage extends Stage {
       workerService: this.service?.worker.service,
       queues: [this.service?.worker.queue ?? eksService!.queue],
       deadLetterQueues: [this.service?.worker.deadLetterQueue ?? eksService!.deadLetterQueue],
-      // A WebACL's Ref is "name|id|scope"; its metrics use the name.
-      webAclName: Fn.select(0, Fn.split('|', firewall.webAcl.ref)),
+      // The WebACL dimension: the web ACL's metric name, which is also its name.
+      webAclName: firewall.webAclMetricName,
     });
     if (config.edge.cdn) {
       this.edge = new EdgeStack(this, 'Edge', { config });

@@ -47,4 +47,13 @@ describe('observability wiring of the prod stage', () => {
     edge.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 3);
     edge.resourceCountIs('AWS::SNS::Topic', 2);
   });
+
+  test('the WAF alarm watches the dimension the regional web ACL publishes: its metric name, which is also its name', () => {
+    const [acl] = Object.values(Template.fromStack(stage.service!).findResources('AWS::WAFv2::WebACL'));
+    const metricName = acl.Properties.VisibilityConfig.MetricName;
+    expect(metricName).toMatch(/^[\w-]{1,128}$/);
+    expect(acl.Properties.Name).toBe(metricName);
+    const [alarm] = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'AWS/WAFV2' } }));
+    expect(alarm.Properties.Dimensions).toEqual(expect.arrayContaining([{ Name: 'WebACL', Value: metricName }, { Name: 'Rule', Value: 'ALL' }]));
+  });
 });

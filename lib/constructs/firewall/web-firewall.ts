@@ -98,6 +98,12 @@ export class WebFirewall extends Construct {
   public readonly webAclArn: string;
   public readonly logGroup: logs.LogGroup;
   public readonly scope: WebFirewallScope;
+  /**
+   * The value of the `WebACL` dimension of the web ACL's CloudWatch metrics (AWS/WAFV2). The WAF guide
+   * names the web ACL's metric name (VisibilityConfig.MetricName) as that value, AWS's WAF solution reads
+   * the web ACL's name: the web ACL gets one string as both, so an alarm on either reading gets data.
+   */
+  public readonly webAclMetricName: string;
   private readonly metricPrefix: string;
 
   constructor(scope: Construct, id: string, props: WebFirewallProps = {}) {
@@ -164,11 +170,14 @@ export class WebFirewall extends Construct {
       visibilityConfig: this.visibility('RateLimitPerIp'),
     });
 
+    const visibilityConfig = this.visibility('WebAcl');
+    this.webAclMetricName = visibilityConfig.metricName;
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      name: this.webAclMetricName,
       scope: this.scope,
       defaultAction: { allow: {} },
       rules,
-      visibilityConfig: this.visibility('WebAcl'),
+      visibilityConfig,
     });
     this.webAclArn = this.webAcl.attrArn;
 
