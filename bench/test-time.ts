@@ -1,7 +1,7 @@
 /**
- * `npm run bench:tests`: how long `npm test` takes, the way CI runs it: the type check, then the whole
- * suite with a cold jest cache (a fresh cache directory). Prints the wall and CPU time of each step and the
- * total; CPU time (user + system of every process) is what other load on the machine does not inflate.
+ * `npm run bench:tests`: how long `npm test` takes, the way CI runs it: scripts/run-tests.js, the type
+ * check beside the whole suite, with a cold jest cache (a fresh cache directory). Prints wall and CPU
+ * time; CPU time (user + system of every process) is what other load on the machine does not inflate.
  *
  * `--record` also writes each test file's duration to test/helpers/test-durations.json, which the test
  * sequencer reads to start the slowest files first on a cold cache.
@@ -14,13 +14,8 @@ import * as path from 'path';
 const ROOT = path.join(__dirname, '..');
 const DURATIONS = path.join(ROOT, 'test', 'helpers', 'test-durations.json');
 
-interface Step {
-  readonly wall: number;
-  readonly cpu: number;
-}
-
 /** Runs a command under bash so that `times` reports the CPU of all its child processes. */
-function timed(label: string, command: string): Step {
+function timed(label: string, command: string): void {
   const started = process.hrtime.bigint();
   const script = `${command}; code=$?; times >&2; exit $code`;
   const run = spawnSync('bash', ['-c', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? 'true' } });
@@ -30,16 +25,13 @@ function timed(label: string, command: string): Step {
   const cpu = seconds(lines[lines.length - 1] ?? '');
   const tail = lines.filter((l) => /^(Tests|Test Suites):/.test(l)).join('; ');
   console.log(`${label.padEnd(24)} ${wall.toFixed(1).padStart(7)} s wall ${cpu.toFixed(1).padStart(7)} s CPU  exit ${run.status}${tail ? `  (${tail})` : ''}`);
-  return { wall, cpu };
 }
 
 const record = process.argv.includes('--record');
 const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'jest-cold-'));
 const results = path.join(cache, 'results.json');
 console.log(`cores: ${os.cpus().length}, load average: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-const typecheck = timed('tsc --noEmit', 'npx tsc --noEmit -p .');
-const suite = timed('jest (cold cache)', `npx jest --cacheDirectory ${cache} --json --outputFile ${results}`);
-console.log(`${'npm test'.padEnd(24)} ${(typecheck.wall + suite.wall).toFixed(1).padStart(7)} s wall ${(typecheck.cpu + suite.cpu).toFixed(1).padStart(7)} s CPU`);
+timed('npm test (cold cache)', `node scripts/run-tests.js --cacheDirectory ${cache} --json --outputFile ${results}`);
 
 if (record && fs.existsSync(results)) {
   const json = JSON.parse(fs.readFileSync(results, 'utf8')) as { testResults: { name: string; startTime: number; endTime: number }[] };
