@@ -4,17 +4,25 @@
  * 1. The shipped prod stage, synthesized with and without `enforceReadiness`, several runs each.
  * 2. Generated apps of 10, 50 and 200 services (plain L1/L2 resources), to show how the checks grow.
  *
+ * 3. `--whole-process`: instead, each generated app as a user's whole process (`node` on compiled code,
+ *    bench/user-app.ts): plain `app.synth()`, with `enforceReadiness(app, { stage: 'prod', profiles: ['core'] })`
+ *    (default packs) and with the Readiness pack alone; CPU is the child's own (node start, module
+ *    loading, build, synth). `--ref <git ref>` adds the gated runs of that commit's lib/ (before/after).
+ *
  * Prints medians of CPU time (what the process spent, robust to other load on the machine) and of
- * wall time, and their ratios. Options: `--runs N` (default 5), `--sizes 10,50,200`, `--skip-prod`.
+ * wall time, and their ratios. Options: `--runs N` (default 5), `--sizes 10,50,200`, `--skip-prod`,
+ * `--whole-process`, `--ref REF`.
  * Bundling and CDK's built-in CloudFormation validation are off in both variants: they are the same
  * work with or without the gate.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stage } from 'aws-cdk-lib';
 import { buildApp, enforceStages } from '../bin/app';
 import { enforceReadiness, evaluateReadiness } from '../lib/readiness/gate';
+import { compile } from './compile';
 import { addServices } from './generated-app';
 import { median } from './stats';
 
@@ -22,6 +30,8 @@ interface Options {
   readonly runs: number;
   readonly sizes: number[];
   readonly skipProd: boolean;
+  readonly wholeProcess: boolean;
+  readonly ref?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -33,6 +43,8 @@ function parseArgs(argv: string[]): Options {
     runs: Number(get('--runs') ?? 5),
     sizes: (get('--sizes') ?? '10,50,200').split(',').map(Number),
     skipProd: argv.includes('--skip-prod'),
+    wholeProcess: argv.includes('--whole-process'),
+    ref: get('--ref'),
   };
 }
 
@@ -120,8 +132,52 @@ function breakdown(label: string, runs: number, build: (app: App) => Stage): voi
   );
 }
 
+type ChildMode = 'plain' | 'gated' | 'readiness';
+
+/** One whole process of bench/user-app.js: its own CPU time (ms, from the child) and the wall time seen here. */
+function childOnce(dir: string, services: number, mode: ChildMode): Timing {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readiness-bench-'));
+  const start = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, [path.join(dir, 'bench', 'user-app.js'), String(services), mode, outdir], {
+    encoding: 'utf8',
+    env: { ...process.env, CDK_VALIDATION: 'false' },
+  });
+  const wall = Number(process.hrtime.bigint() - start) / 1e6;
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const line = run.stdout.trim().split('\n').pop() ?? '';
+  if (run.status !== 0 || !line.startsWith('{')) throw new Error(`user-app ${services} ${mode} failed (${run.status}): ${run.stderr.slice(-2000)}`);
+  return { cpu: (JSON.parse(line) as { total: number }).total, wall };
+}
+
+/** Whole-process runs per size: plain, gated and Readiness-only (and the same of `--ref`), alternating, medians. */
+function wholeProcess(options: Options): void {
+  const variants: Array<{ label: string; dir: string; mode: ChildMode }> = [];
+  const current = compile();
+  variants.push({ label: 'plain synth', dir: current, mode: 'plain' });
+  if (options.ref) {
+    const before = compile(options.ref);
+    variants.push({ label: `gate (${options.ref})`, dir: before, mode: 'gated' }, { label: `Readiness only (${options.ref})`, dir: before, mode: 'readiness' });
+  }
+  variants.push({ label: 'gate', dir: current, mode: 'gated' }, { label: 'Readiness only', dir: current, mode: 'readiness' });
+  console.log(`Whole process per app (node start, module loading, build and synth; CDK_VALIDATION=false in all; median of ${options.runs} runs after one warm-up)`);
+  for (const n of options.sizes) {
+    const samples = variants.map(() => [] as Timing[]);
+    variants.forEach((v) => childOnce(v.dir, n, v.mode));
+    for (let i = 0; i < options.runs; i++) variants.forEach((v, j) => samples[j].push(childOnce(v.dir, n, v.mode)));
+    const cpu = samples.map((xs) => median(xs.map((t) => t.cpu)));
+    const wall = samples.map((xs) => median(xs.map((t) => t.wall)));
+    console.log(`generated ${n} services`);
+    variants.forEach((v, j) =>
+      console.log(
+        `  ${v.label.padEnd(28)} CPU ${fmt(cpu[j])} (x${(cpu[j] / cpu[0]).toFixed(2)})  wall ${fmt(wall[j])} (x${(wall[j] / wall[0]).toFixed(2)})`,
+      ),
+    );
+  }
+}
+
 function main(): void {
   const options = parseArgs(process.argv.slice(2));
+  if (options.wholeProcess) return wholeProcess(options);
   process.env.CDK_VALIDATION = 'false';
   console.log(`Readiness gate overhead (median of ${options.runs} runs each, after one warm-up; node ${process.version}, ${os.cpus().length} CPUs)`);
   if (!options.skipProd) {
