@@ -1,7 +1,8 @@
 /**
  * `npx ts-node --transpile-only bench/cpuprofile-summary.ts <file.cpuprofile> [top]`: the functions with
  * the most self time and the most total time (inclusive, each function counted once per sample) in a
- * V8 CPU profile written by `node --cpu-prof`.
+ * V8 CPU profile written by `node --cpu-prof`. A third argument keeps only the samples under a function
+ * whose name starts with it (`evaluateReadiness`, `validateScope`).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -17,7 +18,8 @@ interface Profile {
   readonly timeDeltas: number[];
 }
 
-export function summarize(file: string, top = 25): string {
+/** `under`: count only samples with a frame whose name starts with it (e.g. `evaluateReadiness`). */
+export function summarize(file: string, top = 25, under?: string): string {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -33,9 +35,14 @@ export function summarize(file: string, top = 25): string {
   let all = 0;
   profile.samples.forEach((id, i) => {
     const dt = (profile.timeDeltas[i] ?? 0) / 1000;
-    all += dt;
     let node = byId.get(id);
     if (!node) return;
+    if (under) {
+      let n: ProfileNode | undefined = node;
+      while (n && !n.callFrame.functionName.startsWith(under)) n = parent.has(n.id) ? byId.get(parent.get(n.id)!) : undefined;
+      if (!n) return;
+    }
+    all += dt;
     self.set(name(node), (self.get(name(node)) ?? 0) + dt);
     const seen = new Set<string>();
     while (node) {
@@ -57,4 +64,4 @@ export function summarize(file: string, top = 25): string {
   return `profile ${all.toFixed(0)} ms\nself time:\n${rows(self)}\ntotal time:\n${rows(total)}\n`;
 }
 
-if (require.main === module) process.stdout.write(summarize(process.argv[2], Number(process.argv[3] ?? 25)));
+if (require.main === module) process.stdout.write(summarize(process.argv[2], Number(process.argv[3] ?? 25), process.argv[4]));

@@ -135,10 +135,10 @@ function breakdown(label: string, runs: number, build: (app: App) => Stage): voi
 type ChildMode = 'plain' | 'gated' | 'readiness';
 
 /** One whole process of bench/user-app.js: its own CPU time (ms, from the child) and the wall time seen here. */
-function childOnce(dir: string, services: number, mode: ChildMode): Timing {
+function childOnce(dir: string, services: number, mode: ChildMode, entry: 'main' | 'gate'): Timing {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readiness-bench-'));
   const start = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, [path.join(dir, 'bench', 'user-app.js'), String(services), mode, outdir], {
+  const run = spawnSync(process.execPath, [path.join(dir, 'bench', 'user-app.js'), String(services), mode, outdir, entry], {
     encoding: 'utf8',
     env: { ...process.env, CDK_VALIDATION: 'false' },
   });
@@ -151,25 +151,32 @@ function childOnce(dir: string, services: number, mode: ChildMode): Timing {
 
 /** Whole-process runs per size: plain, gated and Readiness-only (and the same of `--ref`), alternating, medians. */
 function wholeProcess(options: Options): void {
-  const variants: Array<{ label: string; dir: string; mode: ChildMode }> = [];
+  const variants: Array<{ label: string; dir: string; mode: ChildMode; entry: 'main' | 'gate' }> = [];
   const current = compile();
-  variants.push({ label: 'plain synth', dir: current, mode: 'plain' });
+  variants.push({ label: 'plain synth', dir: current, mode: 'plain', entry: 'main' });
   if (options.ref) {
     const before = compile(options.ref);
-    variants.push({ label: `gate (${options.ref})`, dir: before, mode: 'gated' }, { label: `Readiness only (${options.ref})`, dir: before, mode: 'readiness' });
+    variants.push(
+      { label: `gate, main (${options.ref})`, dir: before, mode: 'gated', entry: 'main' },
+      { label: `Readiness only, main (${options.ref})`, dir: before, mode: 'readiness', entry: 'main' },
+    );
   }
-  variants.push({ label: 'gate', dir: current, mode: 'gated' }, { label: 'Readiness only', dir: current, mode: 'readiness' });
+  variants.push(
+    { label: 'gate, main module', dir: current, mode: 'gated', entry: 'main' },
+    { label: 'gate, gate module', dir: current, mode: 'gated', entry: 'gate' },
+    { label: 'Readiness only, gate module', dir: current, mode: 'readiness', entry: 'gate' },
+  );
   console.log(`Whole process per app (node start, module loading, build and synth; CDK_VALIDATION=false in all; median of ${options.runs} runs after one warm-up)`);
   for (const n of options.sizes) {
     const samples = variants.map(() => [] as Timing[]);
-    variants.forEach((v) => childOnce(v.dir, n, v.mode));
-    for (let i = 0; i < options.runs; i++) variants.forEach((v, j) => samples[j].push(childOnce(v.dir, n, v.mode)));
+    variants.forEach((v) => childOnce(v.dir, n, v.mode, v.entry));
+    for (let i = 0; i < options.runs; i++) variants.forEach((v, j) => samples[j].push(childOnce(v.dir, n, v.mode, v.entry)));
     const cpu = samples.map((xs) => median(xs.map((t) => t.cpu)));
     const wall = samples.map((xs) => median(xs.map((t) => t.wall)));
     console.log(`generated ${n} services`);
     variants.forEach((v, j) =>
       console.log(
-        `  ${v.label.padEnd(28)} CPU ${fmt(cpu[j])} (x${(cpu[j] / cpu[0]).toFixed(2)})  wall ${fmt(wall[j])} (x${(wall[j] / wall[0]).toFixed(2)})`,
+        `  ${v.label.padEnd(38)} CPU ${fmt(cpu[j])} (x${(cpu[j] / cpu[0]).toFixed(2)})  wall ${fmt(wall[j])} (x${(wall[j] / wall[0]).toFixed(2)})`,
       ),
     );
   }

@@ -1,11 +1,11 @@
 /**
  * A user's app as one process, for the whole-process benchmark (bench/synth-overhead.ts, compiled by
- * bench/compile.ts and run with plain `node`): `node user-app.js <services> <mode> <outdir>`.
+ * bench/compile.ts and run with plain `node`): `node user-app.js <services> <mode> <outdir> [main|gate]`.
  *
  * Modes: `plain` (`app.synth()`), `gated` (`enforceReadiness(app, { stage: 'prod', profiles: ['core'] })`,
  * default packs: Readiness, AwsSolutions, NIST 800-53 in prod, report written), `readiness` (the same
- * with `awsSolutions: false, nist: false`). The gate is loaded from the package's main module, as a user
- * imports it. Prints one JSON line: this process's CPU time (node start included) at each phase, in ms.
+ * with `awsSolutions: false, nist: false`). The gate is loaded from the package's main module (`main`,
+ * the default) or from the gate's own module (`gate`: lib/readiness/index.ts). Prints one JSON line: this process's CPU time (node start included) at each phase, in ms.
  */
 const cpuMs = () => {
   const u = process.cpuUsage();
@@ -19,7 +19,7 @@ const { App } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
 const { addServices } = require('./generated-app') as typeof import('./generated-app');
 
 function main(): void {
-  const [services, mode, outdir] = [Number(process.argv[2]), process.argv[3], process.argv[4]];
+  const [services, mode, outdir, entry] = [Number(process.argv[2]), process.argv[3], process.argv[4], process.argv[5] ?? 'main'];
   if (!['plain', 'gated', 'readiness'].includes(mode) || !(services > 0) || !outdir) {
     throw new Error(`usage: node user-app.js <services> plain|gated|readiness <outdir> (got ${process.argv.slice(2).join(' ')})`);
   }
@@ -30,7 +30,7 @@ function main(): void {
   let gateLoaded = built;
   if (mode !== 'plain') {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { enforceReadiness } = require('../lib') as typeof import('../lib');
+    const { enforceReadiness } = (entry === 'gate' ? require('../lib/readiness') : require('../lib')) as typeof import('../lib/readiness');
     gateLoaded = cpuMs();
     enforceReadiness(app, { stage: 'prod', profiles: ['core'], ...(mode === 'readiness' ? { awsSolutions: false, nist: false } : {}) });
   }
