@@ -4,30 +4,34 @@
  * 1. The shipped prod stage, synthesized with and without `enforceReadiness`, several runs each.
  * 2. Generated apps of 10, 50 and 200 services (plain L1/L2 resources), to show how the checks grow.
  *
+ * 3. `--whole-process`: instead, each generated app as a user's whole process (`node` on compiled code,
+ *    bench/user-app.ts): plain `app.synth()`, with `enforceReadiness(app, { stage: 'prod', profiles: ['core'] })`
+ *    (default packs) and with the Readiness pack alone; CPU is the child's own (node start, module
+ *    loading, build, synth). `--ref <git ref>` adds the gated runs of that commit's lib/ (before/after).
+ *
  * Prints medians of CPU time (what the process spent, robust to other load on the machine) and of
- * wall time, and their ratios. Options: `--runs N` (default 5), `--sizes 10,50,200`, `--skip-prod`.
+ * wall time, and their ratios. Options: `--runs N` (default 5), `--sizes 10,50,200`, `--skip-prod`,
+ * `--whole-process`, `--ref REF`.
  * Bundling and CDK's built-in CloudFormation validation are off in both variants: they are the same
  * work with or without the gate.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { App, Stage } from 'aws-cdk-lib';
 import { buildApp, enforceStages } from '../bin/app';
-import { enforceReadiness, evaluateReadiness } from '../lib/readiness/gate';
+import { enforceReadiness, evaluateReadiness, writeReport } from '../lib/readiness/gate';
+import { compile } from './compile';
+import { addServices } from './generated-app';
 import { median } from './stats';
 
 interface Options {
   readonly runs: number;
   readonly sizes: number[];
   readonly skipProd: boolean;
+  readonly wholeProcess: boolean;
+  readonly ref?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -39,6 +43,8 @@ function parseArgs(argv: string[]): Options {
     runs: Number(get('--runs') ?? 5),
     sizes: (get('--sizes') ?? '10,50,200').split(',').map(Number),
     skipProd: argv.includes('--skip-prod'),
+    wholeProcess: argv.includes('--whole-process'),
+    ref: get('--ref'),
   };
 }
 
@@ -94,52 +100,21 @@ function compare(label: string, runs: number, plain: (app: App) => void, gated: 
 
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
 
-/** One service of a generated app: a table, a queue with a DLQ, a function, its logs, a topic and an alarm. */
-export function addService(stack: Stack, i: number, key: kms.IKey): void {
-  const id = `Svc${i}`;
-  new dynamodb.Table(stack, `${id}Table`, {
-    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-    encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-    encryptionKey: key,
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    deletionProtection: true,
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
-  const dlq = new sqs.Queue(stack, `${id}Dlq`, { encryptionMasterKey: key, enforceSSL: true, retentionPeriod: Duration.days(14) });
-  new sqs.Queue(stack, `${id}Queue`, { encryptionMasterKey: key, enforceSSL: true, deadLetterQueue: { queue: dlq, maxReceiveCount: 5 } });
-  const logGroup = new logs.LogGroup(stack, `${id}Logs`, { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
-  const fn = new lambda.Function(stack, `${id}Fn`, {
-    runtime: lambda.Runtime.NODEJS_22_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromInline('exports.handler = async () => ({ ok: true });'),
-    logGroup,
-  });
-  const topic = new sns.Topic(stack, `${id}Alerts`, { masterKey: key });
-  const alarm = new cloudwatch.Alarm(stack, `${id}Errors`, { metric: fn.metricErrors(), threshold: 1, evaluationPeriods: 1 });
-  alarm.addAlarmAction({ bind: () => ({ alarmActionArn: topic.topicArn }) });
-  new cloudwatch.Alarm(stack, `${id}Throttles`, { metric: fn.metricThrottles(), threshold: 1, evaluationPeriods: 1 }).addAlarmAction({
-    bind: () => ({ alarmActionArn: topic.topicArn }),
-  });
-}
-
-/** A generated app: one stage, ten services per stack (stacks stay far below the 500-resource limit). */
+/** A generated app (bench/generated-app.ts), gated on its stage or not. */
 export function generatedApp(services: number, gate: boolean) {
   return (app: App) => {
-    const stage = new Stage(app, 'Prod', { env: { account: '111111111111', region: 'eu-west-1' } });
-    for (let s = 0; s * 10 < services; s++) {
-      const stack = new Stack(stage, `Services${s}`);
-      const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
-      for (let i = s * 10; i < Math.min(services, (s + 1) * 10); i++) addService(stack, i, key);
-    }
+    const stage = addServices(app, services);
     if (gate) enforceReadiness(stage, { stage: 'prod' });
   };
 }
 
 /** CPU time of the checks alone (no synth) on one stage: Readiness rules only, + AwsSolutions, + NIST. */
 function breakdown(label: string, runs: number, build: (app: App) => Stage): void {
-  const app = new App({ context: CONTEXT });
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readiness-bench-'));
+  const app = new App({ outdir, context: CONTEXT });
   const stage = build(app);
-  app.synth();
+  // As in the gate: the resources are read from the templates this synth wrote.
+  const templatePaths = app.synth().stacksRecursively.map((s) => s.templateFullPath);
   const cpu = (fn: () => unknown) => {
     fn();
     const xs: number[] = [];
@@ -151,16 +126,71 @@ function breakdown(label: string, runs: number, build: (app: App) => Stage): voi
     }
     return median(xs);
   };
-  const readiness = cpu(() => evaluateReadiness(stage, { stage: 'prod', awsSolutions: false, nist: false }));
-  const aws = cpu(() => evaluateReadiness(stage, { stage: 'prod', nist: false }));
-  const all = cpu(() => evaluateReadiness(stage, { stage: 'prod' }));
+  const readiness = cpu(() => evaluateReadiness(stage, { stage: 'prod', awsSolutions: false, nist: false }, { templatePaths }));
+  const aws = cpu(() => evaluateReadiness(stage, { stage: 'prod', nist: false }, { templatePaths }));
+  const all = cpu(() => evaluateReadiness(stage, { stage: 'prod' }, { templatePaths }));
+  const evaluation = evaluateReadiness(stage, { stage: 'prod' }, { templatePaths });
+  const report = cpu(() => writeReport(outdir, evaluation.report, { scope: stage, evaluation }));
+  fs.rmSync(outdir, { recursive: true, force: true });
   console.log(
-    `${label.padEnd(24)} checks only: Readiness rules + report ${fmt(readiness)}, + AwsSolutions ${fmt(aws)}, + NIST 800-53 ${fmt(all)}`,
+    `${label.padEnd(24)} checks only: Readiness rules + report data ${fmt(readiness)}, AwsSolutions ${fmt(aws - readiness)}, ` +
+      `NIST 800-53 ${fmt(all - aws)}, writing the report files ${fmt(report)}`,
   );
+}
+
+type ChildMode = 'plain' | 'gated' | 'readiness';
+
+/** One whole process of bench/user-app.js: its own CPU time (ms, from the child) and the wall time seen here. */
+function childOnce(dir: string, services: number, mode: ChildMode, entry: 'main' | 'gate'): Timing {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readiness-bench-'));
+  const start = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, [path.join(dir, 'bench', 'user-app.js'), String(services), mode, outdir, entry], {
+    encoding: 'utf8',
+    env: { ...process.env, CDK_VALIDATION: 'false' },
+  });
+  const wall = Number(process.hrtime.bigint() - start) / 1e6;
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const line = run.stdout.trim().split('\n').pop() ?? '';
+  if (run.status !== 0 || !line.startsWith('{')) throw new Error(`user-app ${services} ${mode} failed (${run.status}): ${run.stderr.slice(-2000)}`);
+  return { cpu: (JSON.parse(line) as { total: number }).total, wall };
+}
+
+/** Whole-process runs per size: plain, gated and Readiness-only (and the same of `--ref`), alternating, medians. */
+function wholeProcess(options: Options): void {
+  const variants: Array<{ label: string; dir: string; mode: ChildMode; entry: 'main' | 'gate' }> = [];
+  const current = compile();
+  variants.push({ label: 'plain synth', dir: current, mode: 'plain', entry: 'main' });
+  if (options.ref) {
+    const before = compile(options.ref);
+    variants.push(
+      { label: `gate, main (${options.ref})`, dir: before, mode: 'gated', entry: 'main' },
+      { label: `Readiness only, main (${options.ref})`, dir: before, mode: 'readiness', entry: 'main' },
+    );
+  }
+  variants.push(
+    { label: 'gate, main module', dir: current, mode: 'gated', entry: 'main' },
+    { label: 'gate, gate module', dir: current, mode: 'gated', entry: 'gate' },
+    { label: 'Readiness only, gate module', dir: current, mode: 'readiness', entry: 'gate' },
+  );
+  console.log(`Whole process per app (node start, module loading, build and synth; CDK_VALIDATION=false in all; median of ${options.runs} runs after one warm-up)`);
+  for (const n of options.sizes) {
+    const samples = variants.map(() => [] as Timing[]);
+    variants.forEach((v) => childOnce(v.dir, n, v.mode, v.entry));
+    for (let i = 0; i < options.runs; i++) variants.forEach((v, j) => samples[j].push(childOnce(v.dir, n, v.mode, v.entry)));
+    const cpu = samples.map((xs) => median(xs.map((t) => t.cpu)));
+    const wall = samples.map((xs) => median(xs.map((t) => t.wall)));
+    console.log(`generated ${n} services`);
+    variants.forEach((v, j) =>
+      console.log(
+        `  ${v.label.padEnd(38)} CPU ${fmt(cpu[j])} (x${(cpu[j] / cpu[0]).toFixed(2)})  wall ${fmt(wall[j])} (x${(wall[j] / wall[0]).toFixed(2)})`,
+      ),
+    );
+  }
 }
 
 function main(): void {
   const options = parseArgs(process.argv.slice(2));
+  if (options.wholeProcess) return wholeProcess(options);
   process.env.CDK_VALIDATION = 'false';
   console.log(`Readiness gate overhead (median of ${options.runs} runs each, after one warm-up; node ${process.version}, ${os.cpus().length} CPUs)`);
   if (!options.skipProd) {

@@ -2,7 +2,9 @@
  * Small helpers every Readiness rule can use. Rules read the CloudFormation that will be deployed
  * (escape hatches and overrides included), never a construct's class.
  */
-import { CfnElement, CfnResource, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CfnElement, CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import { NagRuleCompliance, NagRuleResult, NagRules } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { Dependent, dependent, inWorld, isConditional, isDeployed, setConditionCaches } from './conditions';
@@ -29,6 +31,8 @@ let typeIndexCache: WeakMap<IConstruct, Map<string, CfnResource[]>> | undefined;
 // Cross-resource rules compare every resource with every other (queue x alarm, queue x consumer):
 // the values they compare are serialized and derived once per run, not once per pair.
 let jsonCache: WeakMap<object, string> | undefined;
+// During a synth, the templates CDK has just written (absolute path -> parsed template; null: not read yet, undefined: unreadable).
+let synthesized: Map<string, { Resources?: Record<string, any> } | null | undefined> | undefined;
 let runMemo: WeakMap<object, Map<string, Dependent<unknown>[]>> | undefined;
 
 /**
@@ -80,14 +84,26 @@ function memoizeLogicalIds(): () => void {
 
 let depth = 0;
 
+/** What a run may reuse from the synth it validates. */
+export interface RuleRunOptions {
+  /**
+   * Absolute paths of the templates this synth has just written (a validation plugin's
+   * `context.templatePaths`): a resource of a stack whose template is among them is read from it
+   * instead of being resolved again (the template holds the same resolved fragment).
+   * @default - every resource is resolved from the tree
+   */
+  readonly templatePaths?: readonly string[];
+}
+
 /**
  * Runs `fn` with per-run caches on (rendered resources, type index, serialized values, derived
  * lookups, `Stack.resolve`, `Stack.getLogicalId`). The gate wraps one validation run in it; outside,
  * every call resolves afresh (tests may change the tree between checks).
  */
-export function withRuleCaches<T>(fn: () => T): T {
+export function withRuleCaches<T>(fn: () => T, options: RuleRunOptions = {}): T {
   if (depth > 0) return fn();
   depth++;
+  synthesized = options.templatePaths ? new Map(options.templatePaths.map((p) => [path.resolve(p), null])) : undefined;
   renderCache = new WeakMap();
   worldRenderCache = new WeakMap();
   variesCache = new WeakMap();
@@ -109,8 +125,35 @@ export function withRuleCaches<T>(fn: () => T): T {
     setConditionCaches(false);
     jsonCache = undefined;
     runMemo = undefined;
+    synthesized = undefined;
     depth--;
   }
+}
+
+/**
+ * The resource's entry in the template this synth wrote for its stack, or undefined (no synth, a stack
+ * whose template is not among the written ones, an unreadable file, a missing entry or another type).
+ * `Stack._toCloudFormation` writes each resource as `stack.resolve(resource._toCloudFormation())`, the
+ * same value `resolvedBody` computes, and the tree does not change between writing and validating.
+ */
+function synthesizedBody(node: CfnResource): Record<string, any> | undefined {
+  if (!synthesized) return undefined;
+  const stack = Stack.of(node);
+  const stage = Stage.of(stack);
+  if (!stage) return undefined;
+  const file = path.resolve(stage.outdir, stack.templateFile);
+  if (!synthesized.has(file)) return undefined;
+  let template = synthesized.get(file);
+  if (template === null) {
+    try {
+      template = JSON.parse(fs.readFileSync(file, 'utf8')) as { Resources?: Record<string, any> };
+    } catch {
+      template = undefined;
+    }
+    synthesized.set(file, template);
+  }
+  const body = template?.Resources?.[logicalIdOf(node)];
+  return body && typeof body === 'object' && body.Type === node.cfnResourceType ? body : undefined;
 }
 
 /** The resource as the template has it: overrides applied, tokens resolved, every branch kept. */
@@ -118,8 +161,10 @@ function resolvedBody(node: CfnResource): RenderedResource {
   const cached = renderCache?.get(node);
   if (cached) return cached;
   const stack = Stack.of(node);
-  const template = stack.resolve((node as any)._toCloudFormation()) as { Resources?: Record<string, any> };
-  const body = Object.values(template.Resources ?? {})[0] ?? { Type: node.cfnResourceType };
+  const body =
+    synthesizedBody(node) ??
+    Object.values((stack.resolve((node as any)._toCloudFormation()) as { Resources?: Record<string, any> }).Resources ?? {})[0] ??
+    { Type: node.cfnResourceType };
   const result: RenderedResource = { ...body, Properties: body.Properties ?? {} };
   renderCache?.set(node, result);
   return result;

@@ -16,7 +16,7 @@ import { levelFor } from '../aspects/levels';
 import { ReadinessChecks } from '../aspects/readiness-checks';
 import { RuleResult } from '../aspects/results';
 import { RuleContext, ruleIdOf, ScopeRule } from '../aspects/rule';
-import { withRuleCaches } from '../aspects/rule-helpers';
+import { RuleRunOptions, withRuleCaches } from '../aspects/rule-helpers';
 import { buildCatalogue } from './catalogue';
 import { declarationViolations, staleDeclarations } from './declarations';
 import { errorCounts, gateSummary, launchViolations, policyReport } from './launch-gate';
@@ -42,11 +42,14 @@ export interface ReadinessEvaluation extends SarifInputs {
   readonly report: ReadinessReport;
 }
 
-/** Evaluates every check of the gate on `scope` without synthesizing (tests and tools call this). */
-export function evaluateReadiness(scope: IConstruct, options: EnforceReadinessOptions): ReadinessEvaluation {
+/**
+ * Evaluates every check of the gate on `scope` without synthesizing (tests and tools call this). The gate
+ * passes `run.templatePaths` (the templates its synth has just written) so that resources are read from them.
+ */
+export function evaluateReadiness(scope: IConstruct, options: EnforceReadinessOptions, run: RuleRunOptions = {}): ReadinessEvaluation {
   assertSingleAwsCdkLib(scope);
   const resolved = resolveReadinessOptions(options);
-  return withRuleCaches(() => evaluate(scope, resolved));
+  return withRuleCaches(() => evaluate(scope, resolved), run);
 }
 
 function pathOf(scope: IConstruct): string {

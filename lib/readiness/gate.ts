@@ -28,14 +28,17 @@ export class ReadinessGate {
 
   constructor(public readonly scope: App | Stage, public readonly options: ResolvedReadinessOptions) {}
 
-  /** Runs every check on the scope now (without synthesizing). */
-  public evaluate(): ReadinessEvaluation {
-    return evaluateReadiness(this.scope, this.options);
+  /**
+   * Runs every check on the scope now (without synthesizing). `templatePaths`: templates the current
+   * synth has just written, read instead of resolving their resources again.
+   */
+  public evaluate(templatePaths?: readonly string[]): ReadinessEvaluation {
+    return evaluateReadiness(this.scope, this.options, { templatePaths });
   }
 
   /** The evaluation of the current synth; computed once by the first plugin, dropped by the last. */
-  public run(): ReadinessEvaluation {
-    this.current ??= this.evaluate();
+  public run(templatePaths?: readonly string[]): ReadinessEvaluation {
+    this.current ??= this.evaluate(templatePaths);
     return this.current;
   }
 
@@ -65,7 +68,9 @@ class GatePlugin implements IPolicyValidationPlugin {
     private readonly gate: ReadinessGate,
   ) {}
 
-  public validate(_context: IPolicyValidationContext): PolicyValidationPluginReport {
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    // The first plugin evaluates, reading the resources from the templates this synth has just written.
+    this.gate.run(context.templatePaths);
     // cdk-nag reports failure on warnings too; only errors fail the gate (dev and staging warn).
     return policyReport([...this.pick(this.gate).violations]);
   }

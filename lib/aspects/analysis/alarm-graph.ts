@@ -3,7 +3,7 @@
  * whether an alarm reaches an SNS topic, and which composites an alarm feeds.
  */
 import { CfnResource, Stack } from 'aws-cdk-lib';
-import { isTrue, jsonOf, memoPerRun, primitive, prop, resourcesOfType, stringOf } from '../rule-helpers';
+import { isTrue, jsonOf, logicalIdOf, memoPerRun, primitive, prop, resourcesOfType, stringOf } from '../rule-helpers';
 import { referenceTest, refersTo } from './references';
 
 export const ALARM_TYPE = 'AWS::CloudWatch::Alarm';
@@ -58,19 +58,71 @@ export function alarmWatches(alarm: CfnResource, target: CfnResource): boolean {
 }
 
 /**
- * Metric alarms anywhere in the app that watch `target`'s own metrics. Every watched resource is
- * tested against every alarm of the app: each alarm's stack and watched parts are read once per
- * run, the target's logical ID and literal names once per call (not once per alarm).
+ * The logical IDs a rendered value points at in its own stack, exactly as `referenceTest` matches them
+ * in its JSON: an object whose only key is `Ref` (a string), or whose first key is `Fn::GetAtt` with a
+ * list of two or more items, the first a string.
+ */
+function sameStackIds(value: unknown, out: Set<string>): Set<string> {
+  if (Array.isArray(value)) {
+    for (const v of value) sameStackIds(v, out);
+    return out;
+  }
+  if (!value || typeof value !== 'object') return out;
+  const obj = value as Record<string, unknown>;
+  // The keys JSON.stringify writes (it skips undefined, functions and symbols).
+  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined && typeof obj[k] !== 'function' && typeof obj[k] !== 'symbol');
+  if (keys.length === 1 && keys[0] === 'Ref' && typeof obj.Ref === 'string') out.add(obj.Ref);
+  const getAtt = obj['Fn::GetAtt'];
+  if (keys[0] === 'Fn::GetAtt' && Array.isArray(getAtt) && getAtt.length >= 2 && typeof getAtt[0] === 'string') out.add(getAtt[0]);
+  for (const k of keys) sameStackIds(obj[k], out);
+  return out;
+}
+
+interface WatchingAlarm {
+  readonly alarm: CfnResource;
+  readonly stack: Stack;
+  readonly parts: unknown[];
+  /** Logical IDs its watched parts point at in its own stack. */
+  readonly ids: ReadonlySet<string>;
+  /** Whether a watched part's JSON holds a CDK export name (only then can it point at another stack). */
+  readonly exports: boolean;
+}
+
+/**
+ * Metric alarms anywhere in the app that watch `target`'s own metrics. Each alarm's stack, watched
+ * parts and the logical IDs they point at are read once per run; a target is then matched by its
+ * logical ID (same stack), by export name (only alarms whose parts hold one) and by its literal names
+ * (only when it has one), with the same answer as `alarmWatches` for every pair.
  */
 export function alarmsWatching(target: CfnResource): CfnResource[] {
   const root = target.node.root;
   const alarms = memoPerRun(root, 'alarm-graph:watched-parts', () =>
-    resourcesOfType(root, ALARM_TYPE).map((alarm) => ({ alarm, stack: Stack.of(alarm), parts: watchedParts(alarm) })),
+    resourcesOfType(root, ALARM_TYPE).map((alarm): WatchingAlarm => {
+      const parts = watchedParts(alarm);
+      const ids = new Set<string>();
+      for (const p of parts) sameStackIds(p, ids);
+      return { alarm, stack: Stack.of(alarm), parts, ids, exports: parts.some((p) => p !== undefined && jsonOf(p).includes('ExportsOutput')) };
+    }),
   );
   const refers = referenceTest(target);
+  const lid = logicalIdOf(target);
+  const targetStack = Stack.of(target);
   let names: string[] | undefined;
   const namesOnce = () => (names ??= literalNames(target));
-  return alarms.filter((a) => watches(a.stack, a.parts, refers, namesOnce)).map((a) => a.alarm);
+  return alarms
+    .filter((a) => {
+      if (a.stack === targetStack ? a.ids.has(lid) : a.exports && a.parts.some((p) => refers(a.stack, p))) return true;
+      return literalMatch(a.parts, namesOnce);
+    })
+    .map((a) => a.alarm);
+}
+
+/** True when the watched parts' JSON names one of the target's literal names (see `watches`). */
+function literalMatch(parts: unknown[], names: () => string[]): boolean {
+  const literal = names();
+  if (literal.length === 0) return false;
+  const json = jsonOf(parts);
+  return literal.some((n) => json.includes(`"${n}"`) || json.includes(`"${n}-`));
 }
 
 /** True when one entry of an action list is (or refers to) an SNS topic. */
@@ -83,8 +135,12 @@ function isSnsAction(owner: CfnResource, action: unknown, topics: CfnResource[])
   return JSON.stringify(action).includes(':sns:');
 }
 
-/** True when the alarm has actions enabled and at least one ALARM action on an SNS topic. */
+/** True when the alarm has actions enabled and at least one ALARM action on an SNS topic (memoized per run: every watched resource asks). */
 export function notifiesSns(alarm: CfnResource): boolean {
+  return memoPerRun(alarm, 'alarm-graph:notifies-sns', () => computeNotifiesSns(alarm));
+}
+
+function computeNotifiesSns(alarm: CfnResource): boolean {
   const enabled = prop(alarm, 'ActionsEnabled');
   if (enabled !== undefined && !isTrue(alarm, enabled)) return false;
   const actions = prop(alarm, 'AlarmActions');

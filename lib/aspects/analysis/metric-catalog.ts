@@ -9,8 +9,16 @@
  * (metric names, dimension sets, dimension values). Where a page does not state a fact the entry
  * relies on, the entry says so in a comment: such a fact is kept because an AWS page describes it in
  * general terms, never because it was guessed.
+ *
+ * Loading the database costs about 0.6-0.8 s of CPU (gunzip, JSON, the database's indexes) in every
+ * process that checks an alarm. What the catalogue takes from it (namespace, metric, dimension names,
+ * pinned values) is therefore also kept in `node_modules/.cache/readiness-stack/`, next to the package,
+ * under a name made of the package's version and the database file's size and modification time:
+ * a later process reads that small file instead (a few ms). A missing, unreadable or malformed cache
+ * file is ignored (the database is loaded); a cache that cannot be written is skipped silently.
  */
-import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
+import * as fs from 'fs';
+import * as path from 'path';
 
 /** Dimension sets of one metric: each a sorted list of dimension names, plus values the data set pins. */
 export interface MetricSpec {
@@ -248,22 +256,90 @@ function addSet(ns: Map<string, Map<string, { sets: Map<string, string[]>; pinne
   for (const [name, value] of Object.entries(pinned)) (spec.pinned[name] ??= new Set()).add(value);
 }
 
+/** One metric's dimension set from the database: namespace, metric name, dimension names, pinned values. */
+export type MetricDatabaseRow = [string, string, string[], Record<string, string>];
+
+/** Bumped when the cache file's content changes shape. */
+const CACHE_FORMAT = 1;
+
+function isRow(x: unknown): x is MetricDatabaseRow {
+  return (
+    Array.isArray(x) && x.length === 4 && typeof x[0] === 'string' && typeof x[1] === 'string' &&
+    Array.isArray(x[2]) && x[2].every((n) => typeof n === 'string') &&
+    !!x[3] && typeof x[3] === 'object' && !Array.isArray(x[3]) && Object.values(x[3]).every((v) => typeof v === 'string')
+  );
+}
+
+/** The cache file for the installed database, or undefined when it is not in a node_modules folder. */
+export function metricCacheFile(): string | undefined {
+  try {
+    const pkg = require.resolve('@aws-cdk/aws-service-spec/package.json');
+    const dir = path.dirname(pkg);
+    const modules = path.resolve(dir, '..', '..');
+    if (path.basename(modules) !== 'node_modules') return undefined;
+    const version = (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version?: string }).version ?? 'unknown';
+    const db = fs.statSync(path.join(dir, 'db.json.gz'));
+    const key = `${version}-${db.size}-${Math.round(db.mtimeMs)}-f${CACHE_FORMAT}`.replace(/[^A-Za-z0-9._-]/g, '_');
+    return path.join(modules, '.cache', 'readiness-stack', `metric-catalog-${key}.json`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The rows of a cache file; undefined when it is missing, unreadable or malformed. */
+export function readMetricCache(file: string | undefined): MetricDatabaseRow[] | undefined {
+  if (!file) return undefined;
+  try {
+    const rows = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+    return Array.isArray(rows) && rows.length > 0 && rows.every(isRow) ? rows : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(file: string | undefined, rows: MetricDatabaseRow[]): void {
+  if (!file) return;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Written aside and renamed, so that a concurrent process never reads half a file.
+    const partial = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, JSON.stringify(rows));
+    fs.renameSync(partial, file);
+  } catch {
+    // a read-only node_modules: every process loads the database
+  }
+}
+
+/** Every (metric, dimension set) of the database, from the cache file when it has them (unless `cache` is false). */
+export function metricDatabaseRows(cache = true): MetricDatabaseRow[] {
+  const file = cache ? metricCacheFile() : undefined;
+  const cached = readMetricCache(file);
+  if (cached) return cached;
+  // Loaded only here: the package's module and its database cost nothing when the cache answers.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadAwsServiceSpecSync } = require('@aws-cdk/aws-service-spec') as typeof import('@aws-cdk/aws-service-spec');
+  const db = loadAwsServiceSpecSync();
+  const rows: MetricDatabaseRow[] = [];
+  for (const metric of db.all('metric')) {
+    for (const { entity } of db.follow('usesDimensionSet', metric)) {
+      const pinned: Record<string, string> = {};
+      for (const d of entity.dimensions) if (d.value !== undefined) pinned[d.name] = d.value;
+      rows.push([metric.namespace, metric.name, entity.dimensions.map((d) => d.name), pinned]);
+    }
+  }
+  writeCache(file, rows);
+  return rows;
+}
+
 /**
- * The catalogue, loaded on first call and kept for the process (about 0.8 s on an idle core, 1.5 s on a busy one: gunzip, JSON and the
- * database's indexes; `bench/metric-catalog-load.ts` measures it).
+ * The catalogue, loaded on first call and kept for the process (from the database about 0.8 s on an idle core, 1.5 s on a busy one:
+ * gunzip, JSON and the database's indexes; from the cache file a few ms; `bench/metric-catalog-load.ts` measures both).
  */
 export function metricCatalog(): MetricCatalog {
   if (!catalog) {
     const started = process.hrtime.bigint();
-    const db = loadAwsServiceSpecSync();
     const namespaces = new Map<string, Map<string, { sets: Map<string, string[]>; pinned: Record<string, Set<string>> }>>();
-    for (const metric of db.all('metric')) {
-      for (const { entity } of db.follow('usesDimensionSet', metric)) {
-        const pinned: Record<string, string> = {};
-        for (const d of entity.dimensions) if (d.value !== undefined) pinned[d.name] = d.value;
-        addSet(namespaces, metric.namespace, metric.name, entity.dimensions.map((d) => d.name), pinned);
-      }
-    }
+    for (const [namespace, metric, names, pinned] of metricDatabaseRows()) addSet(namespaces, namespace, metric, names, pinned);
     for (const s of METRIC_SUPPLEMENT) {
       for (const m of s.metrics) {
         for (const set of s.dimensionSets) addSet(namespaces, s.namespace, m, set);

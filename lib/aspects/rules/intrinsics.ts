@@ -4,16 +4,34 @@
  * A value the rules cannot read "could be" anything: rules treat it as non-compliant.
  */
 import { CfnResource, Stack, Stage } from 'aws-cdk-lib';
-import { isDeployed, logicalIdOf, primitive } from '../rule-helpers';
+import { isDeployed, logicalIdOf, memoPerRun, primitive } from '../rule-helpers';
+
+/**
+ * The CfnResources of a Stage (or of an app without one) by logical ID, in tree order. Built once per
+ * gate run (`memoPerRun`): a rule that follows references would otherwise walk the whole Stage per reference.
+ */
+function resourcesByLogicalId(stack: Stack): Map<string, CfnResource[]> {
+  const stage = Stage.of(stack);
+  return memoPerRun(stage ?? stack.node.root, 'intrinsics:resources-by-logical-id', () => {
+    const index = new Map<string, CfnResource[]>();
+    for (const c of (stage ?? stack.node.root).node.findAll()) {
+      if (!CfnResource.isCfnResource(c) || Stage.of(c) !== stage) continue;
+      const id = logicalIdOf(c);
+      const list = index.get(id);
+      if (list) list.push(c);
+      else index.set(id, [c]);
+    }
+    return index;
+  });
+}
 
 /**
  * The resource with this logical ID in `stack`. Before the app is synthesized, a reference to a resource of
  * another stack still renders as its `Ref`/`Fn::GetAtt`: then the one stack of the same Stage that has it.
  */
 function resourceInStack(stack: Stack, logicalId: string): CfnResource | undefined {
-  const all = Stage.of(stack)?.node.findAll() ?? stack.node.root.node.findAll();
   // A resource whose Condition is false in this world is not there to point at.
-  const named = all.filter((c): c is CfnResource => CfnResource.isCfnResource(c) && Stage.of(c) === Stage.of(stack) && logicalIdOf(c) === logicalId && isDeployed(c));
+  const named = (resourcesByLogicalId(stack).get(logicalId) ?? []).filter((c) => isDeployed(c));
   const own = named.find((c) => Stack.of(c) === stack);
   if (own) return own;
   return new Set(named.map((c) => Stack.of(c))).size === 1 ? named[0] : undefined;
