@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -210,6 +210,11 @@ export class EksServiceStack extends Stack {
       spec: { serviceRef: { name: 'web', port: 80 }, targetGroupARN: this.targetGroup.targetGroupArn, targetType: 'ip' },
     });
     binding.node.addDependency(this.web.manifest);
+    // Auto Mode's load balancer controller acts with the cluster role's AmazonEKSLoadBalancingPolicy; every
+    // load-balancing resource Auto Mode creates carries eks:eks-cluster-name, and that managed policy may scope
+    // target registration to it (not confirmed from a stored copy of the policy). The target group is created
+    // here, not by the controller, so it carries the same tag: harmless if the policy does not ask for it.
+    Tags.of(this.targetGroup).add('eks:eks-cluster-name', cluster.clusterName);
 
     addFisExperimentRbac(cluster, namespace);
 

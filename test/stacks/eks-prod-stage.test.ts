@@ -102,7 +102,11 @@ describe('prod stage on EKS (-c stage=prod -c compute=eks)', () => {
 
   test('the CDK-owned ALB, its IP target group and WebACL stay; the web pods join through a TargetGroupBinding', () => {
     service.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
-    service.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'ip' });
+    service.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      TargetType: 'ip',
+      // Tagged like the load-balancing resources Auto Mode creates itself, with the cluster's name.
+      Tags: Match.arrayWith([{ Key: 'eks:eks-cluster-name', Value: { Ref: Match.stringLikeRegexp('Cluster') } }]),
+    });
     service.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
     const manifests = Object.values(service.findResources('Custom::AWSCDK-EKS-KubernetesResource')).map((r) => JSON.stringify(r.Properties.Manifest));
     expect(manifests.some((m) => m.includes('TargetGroupBinding') && m.includes('targetGroupARN'))).toBe(true);
