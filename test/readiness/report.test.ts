@@ -114,7 +114,7 @@ describe('the readiness report', () => {
         expect.objectContaining({ constructPath: 'Prod/Ops/DbCredentials/Resource', stackName: 'prod-ops', resourceType: 'AWS::SecretsManager::Secret', logicalId: expect.stringMatching(/^DbCredentials/) }),
       ]),
     );
-    expect(rotation.tests).toEqual(['test/aspects/rules/secrets/secret-rotated-with-cmk.test.ts', 'test/aspects/rules/secrets/no-plaintext-secrets.test.ts']);
+    expect(rotation.tests).toEqual(['test/aspects/rules/secrets/secret-rotated-with-cmk.spec.ts', 'test/aspects/rules/secrets/no-plaintext-secrets.spec.ts']);
   });
 
   test('live-checked controls are conditional and list what readiness verify must look up', () => {

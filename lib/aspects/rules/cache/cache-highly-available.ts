@@ -42,7 +42,7 @@ export const CacheHighlyAvailable: ResourceRule = resourceRule({
   explanation:
     'A single Redis node loses every session and lock when it fails (gap 1.3: "No clustering or persistence"). ' +
     'Use AWS::ElastiCache::ReplicationGroup with replicas in other AZs, automatic failover and Multi-AZ, encryption, AUTH/RBAC, snapshots and DeletionPolicy Snapshot or Retain.',
-  test: 'test/aspects/rules/cache/cache-highly-available.test.ts',
+  test: 'test/aspects/rules/cache/cache-highly-available.spec.ts',
   check: (node: CfnResource) => {
     if (node.cfnResourceType === 'AWS::ElastiCache::CacheCluster') {
       const redis = isRedisLike(node, undefined);

@@ -22,7 +22,7 @@ export const DatabaseBackedUp: ResourceRule = resourceRule({
     'Without retained automated backups there is no point-in-time recovery (gap 1.5: "No automated backup or DR strategy"); ' +
     'without deletion protection and a Snapshot/Retain policy one stack operation deletes the data. ' +
     'CDK: `backup: { retention: Duration.days(14) }`, `deletionProtection: true`, `storageEncrypted: true`, `removalPolicy: RemovalPolicy.SNAPSHOT`.',
-  test: 'test/aspects/rules/database/database-backed-up.test.ts',
+  test: 'test/aspects/rules/database/database-backed-up.spec.ts',
   check: (node: CfnResource, context: RuleContext) => {
     if (isClusterMember(node)) return NagRuleCompliance.NOT_APPLICABLE;
     const kind = engineKind(node);

@@ -19,7 +19,7 @@ export const DatabaseHighlyAvailable: ResourceRule = resourceRule({
   explanation:
     'A single-AZ database is down for the whole of an AZ outage or a host failure (gap 1.2: "No replication or failover"). ' +
     'Use an Aurora cluster with at least one reader (CDK: `readers: [...]`), a Multi-AZ DB cluster, or `multiAz: true` on an instance.',
-  test: 'test/aspects/rules/database/database-highly-available.test.ts',
+  test: 'test/aspects/rules/database/database-highly-available.spec.ts',
   check: (node: CfnResource) => {
     if (node.cfnResourceType === 'AWS::RDS::DBInstance') {
       if (isClusterMember(node)) return NagRuleCompliance.NOT_APPLICABLE;

@@ -27,7 +27,7 @@ export const DatabasePooledWithTls: ResourceRule = resourceRule({
   explanation:
     'Without a pool every client opens its own connections: a scale-out or a failover exhausts max_connections and the database refuses clients. ' +
     'CDK: `cluster.addProxy("Proxy", { secrets: [cluster.secret!], vpc, requireTLS: true })`.',
-  test: 'test/aspects/rules/database/database-pooled-with-tls.test.ts',
+  test: 'test/aspects/rules/database/database-pooled-with-tls.spec.ts',
   check: (node: CfnResource) => {
     const kind = engineKind(node);
     if (kind === 'other' || kind === 'rds') return NagRuleCompliance.NOT_APPLICABLE;

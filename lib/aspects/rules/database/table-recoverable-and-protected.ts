@@ -28,7 +28,7 @@ export const TableRecoverableAndProtected: ResourceRule = resourceRule({
     'Gap 1.5: without point-in-time recovery a bad write or delete can only be undone from the last backup; without deletion protection one API call or stack change deletes the table. ' +
     'CDK: `pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true }` and `deletionProtection: true` on `dynamodb.Table`; ' +
     'on `TableV2` the same props (rendered on every replica), on `CfnGlobalTable` on every replica.',
-  test: 'test/aspects/rules/database/table-recoverable-and-protected.test.ts',
+  test: 'test/aspects/rules/database/table-recoverable-and-protected.spec.ts',
   check: (node: CfnResource) => {
     if (node.cfnResourceType === 'AWS::DynamoDB::Table') {
       return verdict(tableFindings(node, '', { PointInTimeRecoverySpecification: prop(node, 'PointInTimeRecoverySpecification'), DeletionProtectionEnabled: prop(node, 'DeletionProtectionEnabled') }));

@@ -22,7 +22,7 @@ export const ProdDeployAfterReadinessGate: ResourceRule = {
   explanation:
     'A change reaches prod only after the readiness gate passes (gap 9.3: change control). Add a CodeBuild step before the prod stage ' +
     'that runs `npx cdk synth -c stage=prod -c gate=launch` (CDK Pipelines: a CodeBuildStep in the prod wave\'s `pre`); keep its build spec in the template.',
-  test: 'test/aspects/rules/delivery/prod-deploy-after-readiness-gate.test.ts',
+  test: 'test/aspects/rules/delivery/prod-deploy-after-readiness-gate.spec.ts',
   check: (node: CfnResource): NagRuleResult => {
     const actions = pipelineActions(node);
     if (!actions) return ['Stages cannot be read'];

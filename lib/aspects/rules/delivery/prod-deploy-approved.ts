@@ -19,7 +19,7 @@ export const ProdDeployApproved: ResourceRule = {
   explanation:
     'Prod deployments need a go/no-go decision (readiness "Launch control room", gap 9.3 "approval workflow"). Put an Approval action ' +
     '(CDK Pipelines: `pre: [new ManualApprovalStep(...)]` on the prod stage or wave) or `BeforeEntry` conditions on the prod stage before its first deploy action.',
-  test: 'test/aspects/rules/delivery/prod-deploy-approved.test.ts',
+  test: 'test/aspects/rules/delivery/prod-deploy-approved.spec.ts',
   check: (node: CfnResource): NagRuleResult => {
     const actions = pipelineActions(node);
     if (!actions) return ['Stages cannot be read'];

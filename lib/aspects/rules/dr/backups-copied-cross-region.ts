@@ -20,7 +20,7 @@ export const BackupsCopiedCrossRegion: ResourceRule = resourceRule({
     'A regional outage or a compromised account must not take every copy of the data (gap 1.5: "Set up cross-region backup replication"). ' +
     'Tag the resource with protectStatefulResources() (readiness:backup=cross-region) so the stage plan selects it, or add a BackupSelection ' +
     'whose plan has a rule with CopyActions to a vault in another region (literal region in the vault ARN).',
-  test: 'test/aspects/rules/dr/backups-copied-cross-region.test.ts',
+  test: 'test/aspects/rules/dr/backups-copied-cross-region.spec.ts',
   check: (node: CfnResource) => {
     if (isClusterMember(node)) return NagRuleCompliance.NOT_APPLICABLE;
     // A global database secondary is a replica of a primary that is itself backed up.

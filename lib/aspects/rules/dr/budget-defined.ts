@@ -20,7 +20,7 @@ export const BudgetDefined: ScopeRule = scopeRule({
     'Costs must be tracked and overruns alerted before launch (gap 9.5: "Set cost budgets", "Configure cost alerts"). ' +
     'Add a CostBudget (lib/constructs/cost) or an AWS::Budgets::Budget with BudgetLimit and NotificationsWithSubscribers, ' +
     'or declare the organization\'s budgets: `enforceReadiness(app, { provided: { budgets: { providedBy, evidenceUrl, date } } })` or `provided.budgets` in readiness.json.',
-  test: 'test/aspects/rules/dr/budget-defined.test.ts',
+  test: 'test/aspects/rules/dr/budget-defined.spec.ts',
   check: (scope: IConstruct, context: RuleContext): ScopeRuleResult => {
     const budgets = resourcesOfType(scope, 'AWS::Budgets::Budget').filter((b) => {
       const body = rendered(b).Properties.Budget ?? {};

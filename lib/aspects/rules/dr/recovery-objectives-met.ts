@@ -20,7 +20,7 @@ export const RecoveryObjectivesMet: ScopeRule = scopeRule({
     'Meet a regional RPO below the copy interval with dr.mode "global-database", or copy more often (dr.copyFrequencyHours); meet an AZ RTO with a reader in another AZ; ' +
     'or change the target (stage config dr.targets, or targets.<stage>.recovery in readiness.json / enforceReadiness) if the business accepts it; ' +
     'declare measured dataSizeGiB and redeployMinutes there too.',
-  test: 'test/aspects/rules/dr/recovery-objectives-met.test.ts',
+  test: 'test/aspects/rules/dr/recovery-objectives-met.spec.ts',
   check: (scope: IConstruct, context: RuleContext): ScopeRuleResult => {
     const plan = recoveryPlanOf(context.stage, context.config, context.settings);
     const comparisons = compareWithTargets(estimateRecovery(scope, plan.inputs), plan.targets);

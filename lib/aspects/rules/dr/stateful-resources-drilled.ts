@@ -50,7 +50,7 @@ export const StatefulResourcesDrilled: ResourceRule = resourceRule({
     'Failover must be rehearsed, not assumed (gaps 1.2/1.3 "Test failover procedures", 7.5 "Chaos engineering"). Add FailoverDrills (lib/constructs/chaos), which targets ' +
     'resources tagged readiness:drill=enabled, or an AWS::FIS::ExperimentTemplate with aws:rds:failover-db-cluster / aws:elasticache:replicationgroup-interrupt-az-power ' +
     'targeting the resource, and a stop condition on the tier composite alarm (aws:cloudwatch:alarm).',
-  test: 'test/aspects/rules/dr/stateful-resources-drilled.test.ts',
+  test: 'test/aspects/rules/dr/stateful-resources-drilled.spec.ts',
   check: (node: CfnResource): NagRuleResult => {
     if (node.cfnResourceType === 'AWS::RDS::DBCluster' && isGlobalSecondary(node)) return NagRuleCompliance.NOT_APPLICABLE;
     const drills = drillsOf(node);

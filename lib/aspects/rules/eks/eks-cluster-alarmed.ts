@@ -64,7 +64,7 @@ export const EksClusterAlarmed: ResourceRule = {
     'go unnoticed until customers report them (gap 4.2). Install the amazon-cloudwatch-observability add-on and alarm on ' +
     `a node metric (${NODE_HEALTH_METRICS.join(', ')}) and a pod metric (${POD_HEALTH_METRICS.join(', ')}) with dimension ClusterName, ` +
     'each with an SNS alarm action (EksClusterAlarms does this).',
-  test: 'test/aspects/rules/eks/eks-cluster-alarmed.test.ts',
+  test: 'test/aspects/rules/eks/eks-cluster-alarmed.spec.ts',
   check: (node: CfnResource): NagRuleResult => {
     const watches = insightsWatches(node).filter((w) => namesCluster(w, node) && notifiesSns(w.alarm));
     const findings: string[] = [];

@@ -18,7 +18,7 @@ export const EksControlPlaneLogged: ResourceRule = {
     'Without the audit and authenticator logs nobody can tell who did what in the cluster; without api, controllerManager and scheduler logs ' +
     'an outage of the control plane cannot be diagnosed (gaps 2.5, 4.1). Set `clusterLogging` to every `ClusterLoggingTypes` value ' +
     '(or `Logging.ClusterLogging.EnabledTypes` on AWS::EKS::Cluster).',
-  test: 'test/aspects/rules/eks/eks-cluster-rules.test.ts',
+  test: 'test/aspects/rules/eks/eks-cluster-rules.spec.ts',
   check: (node: CfnResource): NagRuleResult => {
     const enabled = enabledLogTypes(node);
     const missing = CONTROL_PLANE_LOG_TYPES.filter((t) => !enabled.has(t));

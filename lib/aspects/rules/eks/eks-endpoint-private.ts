@@ -19,7 +19,7 @@ export const EksEndpointPrivate: ResourceRule = {
     'A public Kubernetes API endpoint lets anyone on the internet reach the control plane and try its credentials (gap 2.2). ' +
     'Set `endpointAccess: EndpointAccess.PRIVATE` (aws-eks / aws-eks-v2), or `ResourcesVpcConfig.EndpointPublicAccess: false` with ' +
     '`EndpointPrivateAccess: true`; if operators need it from outside, `EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...)` with your CIDRs.',
-  test: 'test/aspects/rules/eks/eks-cluster-rules.test.ts',
+  test: 'test/aspects/rules/eks/eks-cluster-rules.spec.ts',
   check: (node: CfnResource): NagRuleResult => {
     const findings = endpointFindings(node);
     return findings.length > 0 ? findings : NagRuleCompliance.COMPLIANT;

@@ -19,7 +19,7 @@ export const EksSecretsEncrypted: ResourceRule = {
     'Without envelope encryption, Kubernetes secrets sit in etcd protected only by the service\'s own encryption; a customer key adds ' +
     'key policy, rotation and CloudTrail records of every decrypt (gap 2.3, 5.3). Pass `secretsEncryptionKey` (aws-eks / aws-eks-v2) or ' +
     'set `EncryptionConfig: [{ Resources: [\'secrets\'], Provider: { KeyArn } }]` with an AWS::KMS::Key that rotates.',
-  test: 'test/aspects/rules/eks/eks-cluster-rules.test.ts',
+  test: 'test/aspects/rules/eks/eks-cluster-rules.spec.ts',
   check: (node: CfnResource): NagRuleResult => {
     const r = secretsEncryption(node);
     return r.ok ? NagRuleCompliance.COMPLIANT : [r.reason];

@@ -21,7 +21,7 @@ export const EksSpreadAcrossZones: ResourceRule = {
     'Auto Mode places nodes in the cluster\'s subnets and the control plane reaches nodes through them: subnets in one or two zones ' +
     'leave pods without a home when a zone fails (gap 1.1). Give the cluster subnets of a VPC with explicit `availabilityZones` ' +
     '(3 in prod), defined in the app so their zones can be read.',
-  test: 'test/aspects/rules/eks/eks-cluster-rules.test.ts',
+  test: 'test/aspects/rules/eks/eks-cluster-rules.spec.ts',
   check: (node: CfnResource, context: RuleContext): NagRuleResult => {
     const minZones = context.minAvailabilityZones ?? MIN_AVAILABILITY_ZONES[context.stage];
     const zones = zonesOfSubnets(node, subnetIdsOf(node));

@@ -23,7 +23,7 @@ export const EksVersionSupported: ResourceRule = {
   explanation:
     'A version past standard support costs extended-support fees, then is upgraded by AWS on its own schedule, and gets no fixes (gap 1.1). ' +
     'Pin `version` to a version in standard support (see the EKS Kubernetes release calendar) and plan the upgrade before its end date.',
-  test: 'test/aspects/rules/eks/eks-cluster-rules.test.ts',
+  test: 'test/aspects/rules/eks/eks-cluster-rules.spec.ts',
   check: (node: CfnResource, context: RuleContext): NagRuleResult => {
     const raw = versionOf(node);
     if (raw === undefined) return ['Version is not set: EKS picks a default at creation that falls out of support unnoticed'];

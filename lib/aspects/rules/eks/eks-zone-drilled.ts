@@ -35,7 +35,7 @@ export const EksZoneDrilled: ResourceRule = {
   explanation:
     'A zone losing its pods or nodes must be rehearsed, not assumed (gap 7.5). Add FailoverDrills with `eksZonePods` (aws:eks:pod-delete on a ' +
     'share of the pods in one zone, target parameter `availabilityZoneIdentifier`), stopped by the service health alarm.',
-  test: 'test/aspects/rules/eks/eks-zone-drilled.test.ts',
+  test: 'test/aspects/rules/eks/eks-zone-drilled.spec.ts',
   check: (node: CfnResource): NagRuleResult => {
     const templates = resourcesOfType(node.node.root, 'AWS::FIS::ExperimentTemplate');
     let unstopped = false;

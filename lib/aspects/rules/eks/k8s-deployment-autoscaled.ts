@@ -33,7 +33,7 @@ export const K8sDeploymentAutoscaled: ResourceRule = {
     'A Deployment with a fixed replica count falls over under load or wastes capacity when idle (gap 3.3: "No auto-scaling configured"). ' +
     'Add an `autoscaling/v2` HorizontalPodAutoscaler whose `scaleTargetRef` names the Deployment (kind Deployment, same namespace), ' +
     'with `maxReplicas` above `minReplicas`, scaling on CPU or requests; or a KEDA ScaledObject for queue depth.',
-  test: 'test/aspects/rules/eks/k8s-workload-rules.test.ts',
+  test: 'test/aspects/rules/eks/k8s-workload-rules.spec.ts',
   check: (node: CfnResource): NagRuleResult =>
     checkDeployments(node, (d, cluster) => (cluster.some((s) => scales(s, d)) ? [] : [`${describe(d, node)} has no HorizontalPodAutoscaler or ScaledObject with scaleTargetRef Deployment/${nameOf(d)} and maxReplicas > minReplicas`])),
 };

@@ -37,7 +37,7 @@ export const K8sDeploymentCapacityPlanned: ResourceRule = {
     'Gap 3.1 requires a "proven ability to handle 10k concurrent users" and gap 9.4 proactive capacity planning. Annotate the Deployment with ' +
     `"${CONCURRENCY_ANNOTATION}": "<load-tested concurrent requests per pod>" (KubernetesWorkload does it) and raise the HPA's maxReplicas to at least ` +
     'ceil(target / concurrency per pod).',
-  test: 'test/aspects/rules/eks/k8s-workload-rules.test.ts',
+  test: 'test/aspects/rules/eks/k8s-workload-rules.spec.ts',
   check: (node: CfnResource, context: RuleContext): NagRuleResult => {
     const { own, deployments, cluster } = deploymentsAndCluster(node);
     if (own.unreadable) return [own.unreadable];

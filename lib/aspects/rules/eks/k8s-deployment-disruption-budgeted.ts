@@ -31,7 +31,7 @@ export const K8sDeploymentDisruptionBudgeted: ResourceRule = {
     'Node upgrades, Auto Mode or Karpenter consolidation and zone rebalancing drain nodes; without a PodDisruptionBudget every replica ' +
     'can be evicted together (gap 3.3). Add a `policy/v1` PodDisruptionBudget in the Deployment\'s namespace whose `selector.matchLabels` ' +
     'match its pod template labels, with `minAvailable` >= 1 or `maxUnavailable` (e.g. 1).',
-  test: 'test/aspects/rules/eks/k8s-workload-rules.test.ts',
+  test: 'test/aspects/rules/eks/k8s-workload-rules.spec.ts',
   check: (node: CfnResource): NagRuleResult =>
     checkDeployments(node, (d, cluster) => (cluster.some((p) => budgets(p, d)) ? [] : [`${describe(d, node)} has no PodDisruptionBudget selecting its pod labels ${JSON.stringify(podLabels(d) ?? 'unreadable')}`])),
 };

@@ -19,7 +19,7 @@ export const K8sDeploymentReadinessProbed: ResourceRule = {
   explanation:
     'Without a readiness probe a pod joins the Service (and the load balancer\'s targets) as soon as it starts, and a rollout replaces ' +
     'healthy pods with ones that cannot serve (gap 4.5). Add `readinessProbe` (httpGet on the health path the load balancer uses) to every container.',
-  test: 'test/aspects/rules/eks/k8s-workload-rules.test.ts',
+  test: 'test/aspects/rules/eks/k8s-workload-rules.spec.ts',
   check: (node: CfnResource): NagRuleResult =>
     checkDeploymentContainers(node, (c) => {
       const probe = c?.readinessProbe;

@@ -20,7 +20,7 @@ export const K8sDeploymentResourcesBounded: ResourceRule = {
     'Without requests the scheduler packs pods blindly and the HPA has no utilization to scale on; without limits one pod can starve ' +
     'its neighbours or the node (gap 9.4). Set `resources.requests.cpu`, `resources.requests.memory`, `resources.limits.cpu` and ' +
     '`resources.limits.memory` on every container.',
-  test: 'test/aspects/rules/eks/k8s-workload-rules.test.ts',
+  test: 'test/aspects/rules/eks/k8s-workload-rules.spec.ts',
   check: (node: CfnResource): NagRuleResult =>
     checkDeploymentContainers(node, (c) => {
       const r = c?.resources ?? {};

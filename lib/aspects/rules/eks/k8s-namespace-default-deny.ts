@@ -36,7 +36,7 @@ export const K8sNamespaceDefaultDeny: ResourceRule = {
     'Kubernetes lets every pod talk to every pod and to the internet unless a NetworkPolicy says otherwise: one compromised pod reaches ' +
     'the whole cluster (gap 2.2). In each namespace add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Ingress, Egress]` and no ' +
     'rules, then policies that allow what the services need (DNS, the database proxy, the cache, the load balancer).',
-  test: 'test/aspects/rules/eks/k8s-workload-rules.test.ts',
+  test: 'test/aspects/rules/eks/k8s-workload-rules.spec.ts',
   check: (node: CfnResource): NagRuleResult => {
     const own = manifestOf(node);
     if (own.unreadable) return [own.unreadable];

@@ -78,7 +78,7 @@ export const CriticalAlarmsReachAHuman: ResourceRule = {
   explanation:
     'A critical alarm nobody hears is an outage nobody triages (gap 9.2: incident levels, escalation). Give it an AlarmActions entry on an SNS topic ' +
     'with an email, SMS or pager (https) subscription, or `new SsmIncidentAction(<response plan name>)` with a response plan (AWS::SSMIncidents::ResponsePlan) that has Engagements.',
-  test: 'test/aspects/rules/incident/critical-alarms-reach-a-human.test.ts',
+  test: 'test/aspects/rules/incident/critical-alarms-reach-a-human.spec.ts',
   check: (node: CfnResource): NagRuleResult => {
     if (!isCritical(node)) return NagRuleCompliance.NOT_APPLICABLE;
     const enabled = prop(node, 'ActionsEnabled');

@@ -65,7 +65,7 @@ export const AccessLogged: ResourceRule = resourceRule({
     'Gap 4.1: without access logs there is no record of who called what, with which status and latency, for an incident or a security review. ' +
     'CDK: `deployOptions.accessLogDestination` (REST), `accessLogSettings` on the HTTP API stage, `alb.logAccessLogs(bucket)`, ' +
     '`enableLogging: true` with `logBucket` (CloudFront) or a CloudWatch Logs delivery of the distribution.',
-  test: 'test/aspects/rules/observability/access-logged.test.ts',
+  test: 'test/aspects/rules/observability/access-logged.spec.ts',
   check: (node: CfnResource) => {
     const check = CHECKS[node.cfnResourceType];
     if (!check) return NagRuleCompliance.NOT_APPLICABLE;

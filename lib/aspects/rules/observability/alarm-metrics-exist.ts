@@ -151,7 +151,7 @@ export const AlarmMetricsExist: ResourceRule = {
     '(CloudWatch matches the exact combination), an API value where the metric uses another (RDS Proxy TargetRole READWRITE, not READ_WRITE), ' +
     'or an ARN/URL where the dimension takes a name (use the L2 metric helpers, e.g. queue.metricApproximateAgeOfOldestMessage(), ' +
     'loadBalancer.metrics.httpCodeTarget(), or GetAtt LoadBalancerFullName / QueueName / Name). Check the metric in the console (All metrics) before alarming on it.',
-  test: 'test/aspects/rules/observability/alarm-metrics-exist.test.ts',
+  test: 'test/aspects/rules/observability/alarm-metrics-exist.spec.ts',
   check: (node: CfnResource): NagRuleResult => {
     const { metrics, findings } = metricsOf(node);
     let applicable = findings.length > 0;

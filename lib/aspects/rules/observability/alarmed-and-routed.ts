@@ -38,7 +38,7 @@ export const AlarmedAndRouted: ResourceRule = resourceRule({
     'Without alarms routed to on-call nobody learns of an outage until customers report it (gap 4.2: "No alerts configured"). ' +
     'Watch the resource with the observability constructs (DatabaseAlarms, CacheAlarms, ServiceAlarms) or any CloudWatch alarm whose dimensions name it, ' +
     'and give every alarm an AlarmActions entry on an SNS topic (e.g. `stage.alerting.critical`), or make it an input of a composite alarm that has one.',
-  test: 'test/aspects/rules/observability/alarmed-and-routed.test.ts',
+  test: 'test/aspects/rules/observability/alarmed-and-routed.spec.ts',
   check: (node: CfnResource) => {
     if (node.cfnResourceType === ALARM_TYPE || node.cfnResourceType === COMPOSITE_TYPE) return alarmRouted(node);
     return alarmsWatching(node).some((a) => !drivesScalingOnly(a)) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;

@@ -201,7 +201,7 @@ export const AlarmsDeliverable: ResourceRule = {
     'the key of an encrypted topic must allow cloudwatch / events / backup / budgets .amazonaws.com kms:GenerateDataKey* and kms:Decrypt in its key policy (the account-root statement does not cover services), ' +
     'and the AWS managed alias/aws/sns key can never allow them. A topic policy replaces SNS\'s default one: it must allow the service sns:Publish. ' +
     'OnCallTopics does both; with your own key, key.addToResourcePolicy(...) for the publishers, and topic.addToResourcePolicy(...) for sns:Publish.',
-  test: 'test/aspects/rules/observability/alarms-deliverable.test.ts',
+  test: 'test/aspects/rules/observability/alarms-deliverable.spec.ts',
   check: (node: CfnResource): NagRuleResult => {
     const service = PUBLISHER[node.cfnResourceType];
     const findings: string[] = [];

@@ -70,7 +70,7 @@ export const KeyMetricsAlarmed: ResourceRule = resourceRule({
     'Gap 4.2: a failing function, API or workflow must page someone before customers notice. ' +
     'Create a CloudWatch alarm on each named metric (e.g. `fn.metricErrors().createAlarm(...)`, `api.metricServerError()`, `stateMachine.metricFailed()`, ' +
     '`table.metricThrottledRequestsForOperations()`, `table.metricSystemErrorsForOperations()`) with an SNS action (`alarm.addAlarmAction(new SnsAction(topic))`) or feed a composite that has one.',
-  test: 'test/aspects/rules/observability/key-metrics-alarmed.test.ts',
+  test: 'test/aspects/rules/observability/key-metrics-alarmed.spec.ts',
   check: (node: CfnResource) => {
     const groups = REQUIRED[node.cfnResourceType];
     if (!groups) return NagRuleCompliance.NOT_APPLICABLE;

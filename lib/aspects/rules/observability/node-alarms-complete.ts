@@ -102,7 +102,7 @@ export const NodeAlarmsComplete: ResourceRule = {
     'ElastiCache publishes node metrics per node only, and roles move on failover: the creation-time primary (-001) becomes a replica, a replica becomes the primary. ' +
     'Watch every node of every shard for each per-node metric (CacheAlarms does: a MAX over the node IDs, split into alarms of at most 10 metrics), ' +
     'with node IDs <ReplicationGroupId>-00N (cluster mode off) or <ReplicationGroupId>-000S-00N (cluster mode on).',
-  test: 'test/aspects/rules/observability/node-alarms-complete.test.ts',
+  test: 'test/aspects/rules/observability/node-alarms-complete.spec.ts',
   check: (node: CfnResource): NagRuleResult => {
     const lid = logicalIdOf(node);
     const refers = referenceTest(node);

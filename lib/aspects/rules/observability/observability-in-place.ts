@@ -18,7 +18,7 @@ export const ObservabilityInPlace: ScopeRule = scopeRule({
   explanation:
     'Without dashboards and centralised logs an incident starts with nothing to look at (gap 4.1: "Missing metrics, logs, traces"). ' +
     'Add the Observability stack (or a `cloudwatch.Dashboard` with the golden signals per tier) and give every container a log driver (`ecs.LogDrivers.awsLogs`).',
-  test: 'test/aspects/rules/observability/observability-in-place.test.ts',
+  test: 'test/aspects/rules/observability/observability-in-place.spec.ts',
   check: (scope: IConstruct, _context: RuleContext): ScopeRuleResult => {
     const findings: string[] = [];
     const dashboards = findAllOfType(scope, 'AWS::CloudWatch::Dashboard').filter((d) => {

@@ -49,7 +49,7 @@ export const PublicEndpointCanaried: ResourceRule = resourceRule({
   explanation:
     'Load balancer health checks run inside the VPC; only an outside check sees DNS, TLS, CDN and WAF failures the way users do (gap 4.5). ' +
     'Add `HealthCanary` with the public health URL and `watchedEndpoint` set to this resource\'s DNS name, or a Route 53 health check on it.',
-  test: 'test/aspects/rules/observability/public-endpoint-canaried.test.ts',
+  test: 'test/aspects/rules/observability/public-endpoint-canaried.spec.ts',
   check: (node: CfnResource) => {
     if (!isPublicEndpoint(node)) return NagRuleCompliance.NOT_APPLICABLE;
     const root = node.node.root;

@@ -34,7 +34,7 @@ export const SloBurnRateAlerted: ResourceRule = resourceRule({
     'A 99.9% SLO is only a promise if burning its error budget pages someone (gap 4.3: "No SLA tracking or monitoring"). ' +
     'Add `BurnRateAlarms` (SRE workbook windows: 14.4x over 1 h and 5 min, 6x over 6 h and 30 min, 1x over 3 days and 6 h) with an SLI on this endpoint, ' +
     'or your own composite alarm that ANDs two metric-math alarms on its metrics and notifies an SNS topic.',
-  test: 'test/aspects/rules/observability/slo-burn-rate-alerted.test.ts',
+  test: 'test/aspects/rules/observability/slo-burn-rate-alerted.spec.ts',
   check: (node: CfnResource) => {
     if (!isPublicEndpoint(node)) return NagRuleCompliance.NOT_APPLICABLE;
     const composites = resourcesOfType(node.node.root, COMPOSITE_TYPE);

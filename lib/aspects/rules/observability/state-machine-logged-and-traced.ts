@@ -19,7 +19,7 @@ export const StateMachineLoggedAndTraced: ResourceRule = resourceRule({
   explanation:
     'Gap 4.1: a failed execution without logs or traces cannot be diagnosed after the fact. ' +
     'CDK: `logs: { destination: logGroup, level: sfn.LogLevel.ERROR }` (or ALL) and `tracingEnabled: true` on `sfn.StateMachine`.',
-  test: 'test/aspects/rules/observability/state-machine-logged-and-traced.test.ts',
+  test: 'test/aspects/rules/observability/state-machine-logged-and-traced.spec.ts',
   check: (node: CfnResource) => {
     const logging = (prop(node, 'LoggingConfiguration') ?? {}) as Obj;
     const level = stringOf(node, logging.Level);

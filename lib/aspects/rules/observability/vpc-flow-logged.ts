@@ -19,7 +19,7 @@ export const VpcFlowLogged: ResourceRule = resourceRule({
   explanation:
     'Gap 4.1 / 2.5: without flow logs there is no record of which addresses talked to which, for an incident or a security investigation. ' +
     'CDK: `vpc.addFlowLog(\'FlowLog\')` or `flowLogs: { ... }` on `ec2.Vpc` (to CloudWatch Logs or S3).',
-  test: 'test/aspects/rules/observability/vpc-flow-logged.test.ts',
+  test: 'test/aspects/rules/observability/vpc-flow-logged.spec.ts',
   check: (node: CfnResource) => {
     const refers = referenceTest(node);
     const logs = resourcesOfType(node.node.root, 'AWS::EC2::FlowLog').filter((f) => refers(Stack.of(f), prop(f, 'ResourceId')));

@@ -21,7 +21,7 @@ export const StatefulResourcesRetained: ResourceRule = resourceRule({
   explanation:
     'A renamed construct or a deleted stack must not take databases, buckets, keys, tables or logs with it (gap 5.3: "Create data retention policies"). ' +
     'CDK: `removalPolicy: RemovalPolicy.RETAIN` (or SNAPSHOT for databases and caches); log groups: `retention: RetentionDays.ONE_YEAR`.',
-  test: 'test/aspects/rules/retention/stateful-resources-retained.test.ts',
+  test: 'test/aspects/rules/retention/stateful-resources-retained.spec.ts',
   check: (node: CfnResource) => {
     if (isClusterMember(node)) return NagRuleCompliance.NOT_APPLICABLE;
     const findings: string[] = [];

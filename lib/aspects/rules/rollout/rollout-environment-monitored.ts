@@ -37,7 +37,7 @@ export const RolloutEnvironmentMonitored: ResourceRule = {
   explanation:
     'Rollout pause criteria are alarms AppConfig watches during a deployment and its bake; one in ALARM rolls the deployment back. ' +
     'Give the environment Monitors with AlarmArn (the service\'s critical alarm or tier roll-up) and AlarmRoleArn (a role AppConfig assumes with cloudwatch:DescribeAlarms), e.g. the CustomerRollout construct.',
-  test: 'test/aspects/rules/rollout/rollout-environment-monitored.test.ts',
+  test: 'test/aspects/rules/rollout/rollout-environment-monitored.spec.ts',
   check: (node: CfnResource): NagRuleResult => {
     const monitors = elementsOf(node, prop(node, 'Monitors'));
     if (monitors === undefined) return ['Monitors cannot be read'];

@@ -29,7 +29,7 @@ export const NoPlaintextSecrets: ScopeRule = scopeRule({
     '(gap 2.3: "No centralized secrets management", "Environment variables"). Keep secrets in Secrets Manager: generate them (`generateSecretString`), ' +
     'pass them as dynamic references (`secret.secretValueFromJson("password")` renders `{{resolve:secretsmanager:...}}`), give containers `ecs.Secret.fromSecretsManager`, ' +
     'give functions the secret ARN to read at run time, and never set a default on a secret parameter or output a secret.',
-  test: 'test/aspects/rules/secrets/no-plaintext-secrets.test.ts',
+  test: 'test/aspects/rules/secrets/no-plaintext-secrets.spec.ts',
   check: (scope: IConstruct, _context: RuleContext): ScopeRuleResult => {
     const findings: string[] = [];
     const stacks = stacksIn(scope);

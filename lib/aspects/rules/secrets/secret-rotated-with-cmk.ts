@@ -27,7 +27,7 @@ export const SecretRotatedWithCmk: ResourceRule = resourceRule({
   explanation:
     'A credential that never rotates stays valid after it leaks (gap 2.3: "Implement secret rotation"). ' +
     'CDK: `secret.addRotationSchedule(...)` or `cluster.addRotationSingleUser()`. Use `rate(N days)`, not cron, so the interval can be checked. (The secret\'s key: Readiness-ENCRYPTION-KEY.)',
-  test: 'test/aspects/rules/secrets/secret-rotated-with-cmk.test.ts',
+  test: 'test/aspects/rules/secrets/secret-rotated-with-cmk.spec.ts',
   check: (node: CfnResource, context: RuleContext) => {
     const findings: string[] = [];
     const secretId = logicalIdOf(node);

@@ -22,7 +22,7 @@ export const AuditTrailEnabled: ScopeRule = scopeRule({
   explanation:
     'Without an audit trail nobody can tell who performed a sensitive action, and whether it succeeded, failed or was blocked (readiness "Audit logs"). ' +
     'Add the Security stack (`SecurityStack`) or an `AuditTrail` construct: a multi-region trail with `enableFileValidation`, an `encryptionKey`, CloudWatch Logs delivery and an Object Lock bucket.',
-  test: 'test/aspects/rules/security/audit-trail-enabled.test.ts',
+  test: 'test/aspects/rules/security/audit-trail-enabled.spec.ts',
   check: (scope: IConstruct, context: RuleContext): ScopeRuleResult => {
     const trails = findAllOfType(scope, 'AWS::CloudTrail::Trail');
     const findings: string[] = [];

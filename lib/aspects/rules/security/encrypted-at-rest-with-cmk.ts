@@ -60,7 +60,7 @@ export const EncryptedAtRestWithCmk: ResourceRule = resourceRule({
     'Gap 5.3: data at rest must be protected in every stage. ' +
     'CDK: `storageEncrypted: true` (RDS), `atRestEncryptionEnabled` (ElastiCache), `masterKey` (SNS: a topic without a key is stored unencrypted), ' +
     'do not set `encryption: QueueEncryption.UNENCRYPTED` (SQS), `encrypted: true` (EFS), `encryption: StreamEncryption.KMS` (Kinesis).',
-  test: 'test/aspects/rules/security/encrypted-at-rest-with-cmk.test.ts',
+  test: 'test/aspects/rules/security/encrypted-at-rest-with-cmk.spec.ts',
   check: (node: CfnResource) => {
     const check = CHECKS[node.cfnResourceType];
     if (!check) return NagRuleCompliance.NOT_APPLICABLE;

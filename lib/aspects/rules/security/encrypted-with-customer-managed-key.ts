@@ -192,7 +192,7 @@ export const EncryptedWithCustomerManagedKey: ResourceRule = resourceRule({
     'Gap 5.3: with a customer-managed key, use of the data is scoped by key policy, logged in CloudTrail per key and can be revoked. ' +
     'The `customerManagedKeys` policy (enforceReadiness option, stage config `security.customerManagedKeys`) makes this an error (`required`, default for prod data stores) or a warning (`preferred`). ' +
     'CDK: pass `encryptionKey` (logs, SQS, SNS, Aurora, secrets, DynamoDB with TableEncryption.CUSTOMER_MANAGED), `encryption: BucketEncryption.KMS` with a key (S3), `kmsKeyId` (ElastiCache, EFS).',
-  test: 'test/aspects/rules/security/encrypted-with-customer-managed-key.test.ts',
+  test: 'test/aspects/rules/security/encrypted-with-customer-managed-key.spec.ts',
   level: (node, context) => (keyPolicyFor(node, context) === 'required' ? 'error' : 'warning'),
   levelPolicy: (node, context) => `customerManagedKeys '${keyPolicyFor(node, context)}'`,
   check: (node: CfnResource, context: RuleContext) => {

@@ -88,7 +88,7 @@ export const IamLeastPrivilege: ResourceRule = resourceRule({
     'An identity that may do anything turns one leaked credential or one compromised task into a compromised account (gap 2.2, "/security/hardening": privileged actions). ' +
     'Grant the actions and resources the workload needs (CDK: `bucket.grantRead(role)`, `new iam.PolicyStatement({ actions: [...], resources: [...] })`), ' +
     'trust a named service or account (add a Condition such as `sts:ExternalId` for third parties), and never attach AdministratorAccess to workload identities.',
-  test: 'test/aspects/rules/security/iam-least-privilege.test.ts',
+  test: 'test/aspects/rules/security/iam-least-privilege.spec.ts',
   check: (node: CfnResource) => {
     const findings: string[] = [];
     const documents = identityDocuments(node);

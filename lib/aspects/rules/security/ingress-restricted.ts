@@ -184,7 +184,7 @@ export const IngressRestricted: ResourceRule = resourceRule({
     'SSH, database, cache and admin ports open to the internet are scanned within minutes (gap 2.2, "/security/hardening"). ' +
     'Open only HTTPS (and HTTP for the redirect) to the world, on the load balancer; admit everything else from a security group ' +
     '(`sg.connections.allowFrom(otherSg, port)`), a VPC CIDR, or a prefix list; use Session Manager instead of SSH.',
-  test: 'test/aspects/rules/security/ingress-restricted.test.ts',
+  test: 'test/aspects/rules/security/ingress-restricted.spec.ts',
   check: (node: CfnResource) => {
     const group = node.cfnResourceType === 'AWS::EC2::SecurityGroup' ? node : groupKeyOf(node);
     const { entries, unreadable } = groupEntries(group, node);

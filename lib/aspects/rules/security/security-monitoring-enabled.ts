@@ -66,7 +66,7 @@ export const SecurityMonitoringEnabled: ScopeRule = scopeRule({
   explanation:
     'Gap 2.5 ("No SIEM or security alerting"): threats are found by GuardDuty and Security Hub, and nobody hears of them unless the findings page someone. ' +
     'Add the Security stack (`ThreatDetection`: GuardDuty + Security Hub with FSBP) and `SecurityFindingsRouting` (EventBridge rules to the critical topic).',
-  test: 'test/aspects/rules/security/security-monitoring-enabled.test.ts',
+  test: 'test/aspects/rules/security/security-monitoring-enabled.spec.ts',
   check: (scope: IConstruct, context: RuleContext): ScopeRuleResult => {
     const allDetectors = findAllOfType(scope, 'AWS::GuardDuty::Detector');
     const detectors = allDetectors.filter((d) => isTrue(d, prop(d, 'Enable')));

@@ -26,7 +26,7 @@ export const TlsInTransit: ResourceRule = resourceRule({
   explanation:
     'Gap 5.3: data in transit must be protected; credentials and cache contents cross the network on every request. ' +
     'Use an HTTPS listener with an ACM certificate and redirect port 80; on ElastiCache set `transitEncryptionEnabled: true` and `transitEncryptionMode: "required"`.',
-  test: 'test/aspects/rules/security/tls-in-transit.test.ts',
+  test: 'test/aspects/rules/security/tls-in-transit.spec.ts',
   check: (node: CfnResource) => {
     if (node.cfnResourceType === 'AWS::ElastiCache::ReplicationGroup') {
       const findings: string[] = [];

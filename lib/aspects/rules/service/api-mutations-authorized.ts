@@ -49,7 +49,7 @@ export const ApiMutationsAuthorized: ResourceRule = resourceRule({
     'Gap 2.2: privileged actions need authenticated callers. An API key (ApiKeyRequired with a usage plan) is not authorization. ' +
     'CDK: `authorizer` (Cognito, Lambda) or `authorizationType: AuthorizationType.IAM` on `addMethod`/`defaultMethodOptions` (REST); ' +
     '`authorizer` (HttpJwtAuthorizer, HttpIamAuthorizer, HttpLambdaAuthorizer) on `addRoutes`/`defaultAuthorizer` (HTTP API).',
-  test: 'test/aspects/rules/service/api-mutations-authorized.test.ts',
+  test: 'test/aspects/rules/service/api-mutations-authorized.spec.ts',
   check: (node: CfnResource) => {
     const result = node.cfnResourceType === 'AWS::ApiGateway::Method' ? restMethodFindings(node) : httpRouteFindings(node);
     if (!Array.isArray(result)) return result;

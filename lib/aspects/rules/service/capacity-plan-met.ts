@@ -77,7 +77,7 @@ export const CapacityPlanMet: ResourceRule = resourceRule({
     'Gap 3.1 requires a "proven ability to handle 10k concurrent users" and gap 9.4 proactive capacity planning. ' +
     `Record the load-tested concurrency per task with declareCapacity(service, { concurrencyPerTask }) (Metadata "${CAPACITY_PLAN_METADATA_KEY}" on the service) ` +
     '(ProtectedService does it from config service.capacity) and raise the scalable target MaxCapacity to at least ceil(target / concurrencyPerTask).',
-  test: 'test/aspects/rules/service/capacity-plan-met.test.ts',
+  test: 'test/aspects/rules/service/capacity-plan-met.spec.ts',
   check: (node: CfnResource, context: RuleContext) => {
     const hasPlan = metadataOf(node)[CAPACITY_PLAN_METADATA_KEY] !== undefined;
     const balancers = prop(node, 'LoadBalancers');

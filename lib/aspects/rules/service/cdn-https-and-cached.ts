@@ -26,7 +26,7 @@ export const CdnHttpsAndCached: ResourceRule = resourceRule({
     'A CDN is only worth its edge when it serves cached content over TLS (gap 1.4: "Configure cache rules", "Set up WAF rules"). ' +
     'Use ViewerProtocolPolicy redirect-to-https on every behavior, HTTPS_ONLY custom origins with TLS 1.2, minimumProtocolVersion TLSv1.2_2021, ' +
     'and a caching policy on the static paths (lib/constructs/edge CdnDistribution does all of this).',
-  test: 'test/aspects/rules/service/cdn-https-and-cached.test.ts',
+  test: 'test/aspects/rules/service/cdn-https-and-cached.spec.ts',
   check: (node: CfnResource) => {
     const config = prop(node, 'DistributionConfig') as Record<string, any> | undefined;
     if (!config || typeof config !== 'object') return NagRuleCompliance.NON_COMPLIANT;

@@ -91,7 +91,7 @@ export const ComputeSpreadAcrossZones: ResourceRule = resourceRule({
     'Compute in one AZ, or a single task or instance, is down for the whole of an AZ outage or a host failure (gap 1.1: "No production clusters deployed"). ' +
     'Place ECS services (awsvpc), Auto Scaling groups and EKS node groups in subnets of a VPC with explicit `availabilityZones` (3 in prod), ' +
     'and set `desiredCount` / `minCapacity` / `minSize` to at least 2. Imported subnet IDs cannot be checked: define the subnets in the app.',
-  test: 'test/aspects/rules/service/compute-spread-across-zones.test.ts',
+  test: 'test/aspects/rules/service/compute-spread-across-zones.spec.ts',
   check: (node: CfnResource, context: RuleContext) => {
     if (node.cfnResourceType === 'AWS::ECS::Service') {
       const strategy = prop(node, 'SchedulingStrategy');

@@ -60,7 +60,7 @@ export const EventTargetDeadLettered: ResourceRule = resourceRule({
     'EventBridge drops an event it cannot deliver after its retries; without a dead-letter queue nobody knows (gap 3.5: "Implement retry logic"). ' +
     `Give every target deadLetterQueue (an sqs.Queue of the app), retryAttempts >= ${MIN_EVENT_RETRY_ATTEMPTS} and/or maxEventAge >= ${MIN_EVENT_AGE_SECONDS} s ` +
     '(aws-events-targets props; lib/constructs/observability SecurityFindingsRouting does).',
-  test: 'test/aspects/rules/service/event-target-dead-lettered.test.ts',
+  test: 'test/aspects/rules/service/event-target-dead-lettered.spec.ts',
   check: (node: CfnResource) => {
     const raw = prop(node, 'Targets');
     if (raw === undefined) return NagRuleCompliance.NOT_APPLICABLE;

@@ -21,7 +21,7 @@ export const ProdStacksTerminationProtected: ScopeRule = scopeRule({
   explanation:
     'A production stack deleted by mistake takes its resources with it (gap 9.3: "No change control"). ' +
     'Pass `terminationProtection: true` to every prod stack (or set `stack.terminationProtection = true`).',
-  test: 'test/aspects/rules/service/prod-stacks-termination-protected.test.ts',
+  test: 'test/aspects/rules/service/prod-stacks-termination-protected.spec.ts',
   check: (scope: IConstruct): ScopeRuleResult => {
     const stacks = stacksOf(scope);
     const unprotected = stacks.filter((s) => !s.terminationProtection);

@@ -63,7 +63,7 @@ export const QueueHasDeadLetterQueue: ResourceRule = resourceRule({
   explanation:
     'Without a dead-letter queue a message that always fails is retried until it expires and blocks or slows the work behind it (gap 3.5: "Implement retry logic"). ' +
     `Set deadLetterQueue: { queue, maxReceiveCount: 1-${MAX_RECEIVE_COUNT} } (lib/constructs/worker QueueWorker does).`,
-  test: 'test/aspects/rules/service/queue-has-dead-letter-queue.test.ts',
+  test: 'test/aspects/rules/service/queue-has-dead-letter-queue.spec.ts',
   check: (node: CfnResource) => {
     const redrive = prop(node, 'RedrivePolicy') as Record<string, unknown> | undefined;
     if (redrive && typeof redrive === 'object') {

@@ -21,7 +21,7 @@ export const ServiceAutoscaled: ResourceRule = resourceRule({
   explanation:
     'A fixed task count is overrun by traffic peaks and wasted at night (gap 3.3: "No auto-scaling configured"). ' +
     'Call `service.autoScaleTaskCount({ minCapacity: 2, maxCapacity: N })` and add a policy (scaleOnCpuUtilization, scaleOnRequestCount, scaleOnMetric).',
-  test: 'test/aspects/rules/service/service-autoscaled.test.ts',
+  test: 'test/aspects/rules/service/service-autoscaled.spec.ts',
   check: (node: CfnResource) => {
     const strategy = prop(node, 'SchedulingStrategy');
     if (strategy !== undefined && stringOf(node, strategy) === 'DAEMON') return NagRuleCompliance.NOT_APPLICABLE;

@@ -43,7 +43,7 @@ export const ServiceDeploysSafely: ResourceRule = resourceRule({
     'Without automatic rollback a bad release stays live until someone notices (gap 9.3: "Direct deployments", "Document rollback plans"). ' +
     'Set `circuitBreaker: { enable: true, rollback: true }` and, in prod, `deploymentAlarms: { alarmNames: [5xx rate, unhealthy hosts] }` ' +
     '(for CodeDeploy blue/green: autoRollback and alarms on the deployment group).',
-  test: 'test/aspects/rules/service/service-deploys-safely.test.ts',
+  test: 'test/aspects/rules/service/service-deploys-safely.spec.ts',
   check: (node: CfnResource, context: RuleContext) => {
     const prod = context.stage === 'prod';
     const controller = prop(node, 'DeploymentController') as Record<string, unknown> | undefined;

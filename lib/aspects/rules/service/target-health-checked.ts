@@ -19,7 +19,7 @@ export const TargetHealthChecked: ResourceRule = resourceRule({
   explanation:
     'Default health checks hit "/" and keep serving from targets whose dependencies are down (gap 4.5: "Shallow health validation"). ' +
     'Set healthCheck { path: "/health", healthyThresholdCount, unhealthyThresholdCount, interval } on the target group and serve a deep health endpoint.',
-  test: 'test/aspects/rules/service/target-health-checked.test.ts',
+  test: 'test/aspects/rules/service/target-health-checked.spec.ts',
   check: (node: CfnResource) => {
     const targetType = prop(node, 'TargetType');
     if (targetType !== undefined && stringOf(node, targetType) === 'lambda') return NagRuleCompliance.NOT_APPLICABLE;

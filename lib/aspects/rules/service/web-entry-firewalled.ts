@@ -201,7 +201,7 @@ export const WebEntryFirewalled: ResourceRule = resourceRule({
     'Without a WAF the API has no rate limiting and no protection from common exploits (gap 2.2: "Missing rate limiting, API keys, threat detection"; gap 1.4: "Set up WAF rules"). ' +
     'Associate a WAFv2 WebACL (lib/constructs/firewall WebFirewall) that blocks with a rate-based rule and runs AWSManagedRulesCommonRuleSet and AWSManagedRulesKnownBadInputsRuleSet (no Count override); ' +
     'CloudFront takes a CLOUDFRONT-scope WebACL from us-east-1 through webAclId, defined in the same stack so it can be verified.',
-  test: 'test/aspects/rules/service/web-entry-firewalled.test.ts',
+  test: 'test/aspects/rules/service/web-entry-firewalled.spec.ts',
   check: (node: CfnResource, context: RuleContext) => {
     switch (node.cfnResourceType) {
       case 'AWS::ElasticLoadBalancingV2::LoadBalancer': {

@@ -74,7 +74,7 @@ export const AccountSingletons: ScopeRule = {
   explanation:
     'GuardDuty, Security Hub, IAM Access Analyzer (per type) and the AWS Config recorder exist once per account and region: the second stack that creates one fails to deploy, as does creating one the organization (AWS Control Tower, a delegated administrator) already runs. ' +
     'Give each stage its own account (lib/config/stages.ts), set env on every stack that creates one, or declare the baseline provided (stage config security.baseline: { mode: "provided", providedBy, evidenceUrl }; or provided.threatDetection / provided.securityHub in enforceReadiness or readiness.json) and create none.',
-  test: 'test/aspects/rules/wiring/account-singletons.test.ts',
+  test: 'test/aspects/rules/wiring/account-singletons.spec.ts',
   check: (scope: IConstruct, context: RuleContext): ScopeRuleResult => {
     const all = singletonsIn(scope.node.root);
     const mine = all.filter((s) => isUnder(s.resource, scope));

@@ -145,7 +145,7 @@ export const DatabaseClientsCanAuthenticate: ResourceRule = {
     'With IAM authentication required, a client logs in with a token signed for `rds-db:connect` on `dbuser:<proxy or cluster resource ID>/<user>`. ' +
     'Without such a grant every connection is refused. CDK: `proxy.grantConnect(taskRole, "app_user")` (or `cluster.grantConnect`) and create the ' +
     'database user with `GRANT rds_iam`; with `DefaultAuthScheme: IAM_AUTH` also `cluster.grantConnect(proxyRole, "app_user")`.',
-  test: 'test/aspects/rules/wiring/database-clients-can-authenticate.test.ts',
+  test: 'test/aspects/rules/wiring/database-clients-can-authenticate.spec.ts',
   check: (node: CfnResource): NagRuleResult => {
     if (node.cfnResourceType === 'AWS::RDS::DBProxy') {
       const requirement = iamRequirement(node);

@@ -230,7 +230,7 @@ export const K8sSecretsReadableByPod: ResourceRule = {
     'account, GetSecretValue on each secret or kms:Decrypt on its customer key, the pod stays in ContainerCreating and the rollout never ' +
     'completes. Create the association for the pod\'s namespace and serviceAccountName, and grant its role GetSecretValue on the secrets ' +
     '(by reference) and kms:Decrypt on their keys with `kms:ViaService` = `secretsmanager.<region>.amazonaws.com`.',
-  test: 'test/aspects/rules/wiring/k8s-secrets-readable-by-pod.test.ts',
+  test: 'test/aspects/rules/wiring/k8s-secrets-readable-by-pod.spec.ts',
   check: (node: CfnResource): NagRuleResult => {
     const own = manifestWithTokens(node);
     if (own.unreadable) return [own.unreadable];

@@ -84,7 +84,7 @@ export const RateLimitSeesClients: ResourceRule = {
     'Behind CloudFront every request comes from a CloudFront edge address: a per-IP rate limit would block real users sharing an edge, and IP reputation lists would judge CloudFront, not the client. ' +
     'Rate-limit by the forwarded client address (RateBasedStatement AggregateKeyType FORWARDED_IP with ForwardedIPConfig { HeaderName: X-Forwarded-For, FallbackBehavior: MATCH }; WebFirewall clientAddressHeader), ' +
     'and apply IP reputation and anonymous-IP lists on the CLOUDFRONT WebACL, which sees the viewer address.',
-  test: 'test/aspects/rules/wiring/rate-limit-sees-clients.test.ts',
+  test: 'test/aspects/rules/wiring/rate-limit-sees-clients.spec.ts',
   check: (node: CfnResource): NagRuleResult => {
     if (stringOf(node, prop(node, 'Scope')) !== 'REGIONAL') return NagRuleCompliance.NOT_APPLICABLE;
     const loadBalancers = referrers(node, 'AWS::WAFv2::WebACLAssociation', 'WebACLArn')

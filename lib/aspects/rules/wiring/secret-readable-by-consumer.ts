@@ -132,7 +132,7 @@ export const SecretReadableByConsumer: ResourceRule = {
     "secret's customer key (a key policy that delegates to IAM needs the IAM grant), no task starts and the service never stabilizes. " +
     'CDK: a key imported by ARN (`kms.Key.fromKeyArn`) silently drops grants; add `kms:Decrypt` on the key ARN to the execution role ' +
     '(condition `kms:ViaService` = `secretsmanager.<region>.amazonaws.com`), or pass the real `IKey`.',
-  test: 'test/aspects/rules/wiring/secret-readable-by-consumer.test.ts',
+  test: 'test/aspects/rules/wiring/secret-readable-by-consumer.spec.ts',
   check: (node: CfnResource): NagRuleResult => {
     const isTask = node.cfnResourceType === 'AWS::ECS::TaskDefinition';
     const roleProp = isTask ? 'ExecutionRoleArn' : 'Role';
