@@ -102,5 +102,9 @@ export type { WaiverProps } from './readiness/waivers';
 export { buildReport, renderMarkdown } from './readiness/report';
 export { REPORT_SECTIONS } from './readiness/sections';
 export type { ReportSection, ReportSectionContext, ReportSectionProvider } from './readiness/sections/section';
-export { verifyReport, loadSynthReport, writeLiveReport, renderLiveMarkdown, sdkClients, VerifyError } from './verify';
+// From the verify files that need no AWS SDK; verifyReport and sdkClients load it on first call.
+export { verifyReport, sdkClients } from './verify/on-demand';
+export { loadSynthReport, writeLiveReport } from './verify/report-io';
+export { renderLiveMarkdown } from './verify/render';
+export { VerifyError } from './verify/errors';
 export type { VerifyClients, VerifyOptions, LiveReadinessReport, LiveControlReport, LiveControlResult, LiveResourceResult, DriftAlarm } from './verify';

@@ -123,6 +123,14 @@ function main(): void {
     const bin = spawnSync(path.join(appDir, 'node_modules', '.bin', 'readiness'), ['verify', '--help'], { cwd: appDir, encoding: 'utf8' });
     check(bin.status === 0 && /verify/.test(bin.stdout + bin.stderr), `the readiness bin runs from the compiled dist/ (exit ${bin.status})`);
 
+    // The main module leaves the verify command's AWS SDK clients unloaded until verifyReport/sdkClients run.
+    const probe = spawnSync(
+      'node',
+      ['-e', "const m = require('readiness-stack'); const sdk = () => Object.keys(require.cache).filter((f) => f.includes('@aws-sdk/client-')).length; const before = sdk(); m.sdkClients({ region: 'eu-west-1' }); console.log(before + ' ' + (sdk() > 0))"],
+      { cwd: appDir, encoding: 'utf8' },
+    );
+    check(probe.status === 0 && probe.stdout.trim() === '0 true', `importing the main module loads no AWS SDK client; sdkClients() loads them on demand (${probe.stdout.trim() || probe.stderr.split('\n')[0]})`);
+
     const dir = path.join(appDir, 'cdk.out', 'readiness');
     const report = JSON.parse(fs.readFileSync(path.join(dir, 'prod.json'), 'utf8')) as {
       profiles: string[];

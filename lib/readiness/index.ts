@@ -1,8 +1,9 @@
 /**
  * The gate alone, for apps that only check their own resources: `enforceReadiness`, its options,
  * waivers, the catalogue and profiles, and the report writers. The package's main module also loads
- * every construct and stack of this library and the `readiness verify` command's AWS SDK clients
- * (about 0.7 s of CPU per process); this module loads the checks only (about 0.3 s, most of it cdk-nag).
+ * every construct and stack of this library (about 0.7 s of CPU per process; the `readiness verify`
+ * command's AWS SDK clients load on first use); this module loads the checks only (about 0.35-0.45 s,
+ * most of it cdk-nag).
  * Installed as a package: `import { enforceReadiness } from 'readiness-stack/dist/lib/readiness'`.
  */
 export { enforceReadiness, evaluateReadiness, resolveReadinessOptions, ReadinessGate, writeReport } from './gate';

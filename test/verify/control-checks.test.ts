@@ -13,6 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../lib/verify/cli';
 import { FisClient, ListExperimentsCommand } from '../../lib/verify/fis';
 import { LiveReadinessReport } from '../../lib/verify/types';
+import { verifyReport as verifyReportOnDemand } from '../../lib/verify/on-demand';
 import { verifyReport } from '../../lib/verify/verify';
 import { denied, testClients } from './check-context';
 import {
@@ -204,6 +205,13 @@ describe('services the organization provides (the report names the check, lists 
     }
     expect(groups).toContain('security-baseline (SECURITY-MONITORING): 4 checked, 4 ready, 0 conditional, 0 missing');
     expect(live.live.unknown).toEqual([]);
+  });
+
+  test("the main module's verifyReport (loaded on first call, lib/verify/on-demand.ts) gives the same report", async () => {
+    const direct = await verifyReport(providedReport(), testClients, { now: () => NOW, defaultRegion: REGION });
+    const onDemand = await verifyReportOnDemand(providedReport(), testClients, { now: () => NOW, defaultRegion: REGION });
+    expect(control(onDemand, 'SECURITY-MONITORING').liveResult?.status).toBe('ready');
+    expect(onDemand).toEqual(direct);
   });
 
   test('a trail that stopped logging in the account makes both missing live', async () => {
