@@ -1,4 +1,4 @@
-import { App, CfnCondition, CfnParameter, CfnResource, Fn, Stack } from 'aws-cdk-lib';
+import { App, Aws, CfnCondition, CfnParameter, CfnResource, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -38,6 +38,11 @@ function deployment(name: string, namespace: string, serviceAccount: string, cla
       },
     },
   };
+}
+
+/** A condition the template does not decide (a parameter). */
+function maybeCondition(stack: Stack): CfnCondition {
+  return new CfnCondition(stack, 'GrantSecrets', { expression: Fn.conditionEquals(new CfnParameter(stack, 'GrantSecretsParam', { default: 'yes' }).valueAsString, 'yes') });
 }
 
 /**
@@ -100,6 +105,20 @@ function userApp() {
   dbSecret.grantRead(optional.role);
   optional.association.cfnOptions.condition = new CfnCondition(stack, 'WithPodIdentity', { expression: Fn.conditionEquals(new CfnParameter(stack, 'PodIdentity', { default: 'yes' }).valueAsString, 'yes') });
   const conditionalAssociation = cluster.addManifest('Optional', secretProviderClass('app-secrets', 'optional', [dbSecret.secretArn]), deployment('app', 'optional', 'app', 'app-secrets'));
+  // Fooling: the GetSecretValue statement is there only when a condition holds (Fn::If with AWS::NoValue).
+  const maybe = podRole('Maybe', 'maybe', 'app');
+  new iam.CfnPolicy(stack, 'MaybeGrant', {
+    policyName: 'maybe-secrets',
+    roles: [maybe.role.roleName],
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        Fn.conditionIf(maybeCondition(stack).logicalId, { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: dbSecret.secretArn }, Aws.NO_VALUE),
+        { Effect: 'Allow', Action: 'kms:Decrypt', Resource: key.keyArn, Condition: { StringEquals: { 'kms:ViaService': VIA } } },
+      ],
+    },
+  });
+  const ifGrant = cluster.addManifest('Maybe', secretProviderClass('app-secrets', 'maybe', [dbSecret.secretArn]), deployment('app', 'maybe', 'app', 'app-secrets'));
   // Fooling: a role that reads everything, but the provider is not told to use pod identity (IRSA / node role).
   const irsa = podRole('Irsa', 'irsa', 'app');
   dbSecret.grantRead(irsa.role);
@@ -136,7 +155,7 @@ function userApp() {
   // Not applicable: a manifest without CSI secret volumes.
   const plain = cluster.addManifest('Plain', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'plain' } });
   return {
-    app, good, split, noDecrypt, noAssociation, wrongNamespace, classElsewhere, conditionalGrant, otherSecret, conditionalAssociation, noPodIdentity, unresolvable, wrongTrust, plain, l1, otherCluster,
+    app, good, split, noDecrypt, noAssociation, wrongNamespace, classElsewhere, conditionalGrant, otherSecret, conditionalAssociation, noPodIdentity, unresolvable, wrongTrust, plain, l1, otherCluster, ifGrant,
   };
 }
 
@@ -175,6 +194,8 @@ describe('Readiness-K8S-SECRETS-READABLE: pods read the secrets their SecretProv
     // The L2 grant gave kms:Decrypt on the shared key through Secrets Manager (any secret): only GetSecretValue is missing.
     expect(swapped).toEqual([expect.stringMatching(/swapped\/app-secrets .*OtherSecret\w+: secretsmanager:GetSecretValue: no statement allows/)]);
     expect(JSON.stringify(swapped)).not.toMatch(/DbSecret/);
+    // The statement behind Fn::If / AWS::NoValue may not be deployed: the world without it has no GetSecretValue.
+    expect((check(rule, f.ifGrant) as string[]).join('\n')).toMatch(/maybe\/app-secrets .*DbSecret\w+: secretsmanager:GetSecretValue: no statement allows/);
   });
 
   test('fooling: an association that may not be deployed, usePodIdentity not set, a role EKS Pod Identity cannot assume', () => {
@@ -194,6 +215,6 @@ describe('Readiness-K8S-SECRETS-READABLE: pods read the secrets their SecretProv
 
   test('the Readiness pack flags exactly the manifests of the non-compliant and fooling fixtures', () => {
     const flagged = flaggedPaths(rule, f.app).map((p) => p.replace(/^Workloads\/Cluster\/manifest-/, '').replace(/\/Resource\/Default$/, '')).sort();
-    expect(flagged).toEqual(['Billing', 'External', 'Irsa', 'Legacy', 'Ops', 'Optional', 'Orphan', 'Reports', 'Swapped', 'Tagged', 'Untrusted']);
+    expect(flagged).toEqual(['Billing', 'External', 'Irsa', 'Legacy', 'Maybe', 'Ops', 'Optional', 'Orphan', 'Reports', 'Swapped', 'Tagged', 'Untrusted']);
   });
 });
