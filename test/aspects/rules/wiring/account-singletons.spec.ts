@@ -1,4 +1,4 @@
-import { App, Stack, Stage } from 'aws-cdk-lib';
+import { App, CfnCondition, CfnParameter, CfnResource, Fn, Stack, Stage } from 'aws-cdk-lib';
 import * as accessanalyzer from 'aws-cdk-lib/aws-accessanalyzer';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
@@ -88,6 +88,13 @@ describe('Readiness-ACCOUNT-SINGLETONS', () => {
     expect(both).toMatch(/Prod\/Security\/Hub \(AWS::SecurityHub::Hub, 333333333333\/eu-west-1\) is created though securityHub is declared provided/);
     // Budgets and the organization trail are no account singletons: declaring them provided changes nothing here.
     expect(run({ budgets: evidence, auditTrail: evidence }).scopeRules.violations).toEqual([]);
+    // Fooling: a detector that exists only when a parameter says so may still be deployed.
+    const { stages: maybe } = userApp({ Prod: { account: '333333333333', region: 'eu-west-1' } });
+    const security = maybe.Prod.node.findChild('Security') as Stack;
+    const when = new CfnCondition(security, 'WithDetector', { expression: Fn.conditionEquals(new CfnParameter(security, 'WantDetector', { default: 'no' }).valueAsString, 'yes') });
+    (security.node.findChild('Detector') as CfnResource).cfnOptions.condition = when;
+    const conditional = evaluateReadiness(maybe.Prod, { stage: 'prod', rules: [rule], provided: { threatDetection: evidence }, awsSolutions: false, nist: false, writeReport: false, now: new Date('2026-11-29T00:00:00Z') });
+    expect(conditional.scopeRules.violations.map((v) => v.description).join('\n')).toMatch(/Prod\/Security\/Detector .* is created though threatDetection is declared provided/);
     // Placeholder evidence is not a declaration the rule trusts (the gate reports it as invalid instead).
     const placeholder = run({ threatDetection: { ...evidence, evidenceUrl: 'https://example.com' } }).scopeRules.violations;
     expect(placeholder.map((v) => v.ruleName)).toEqual(['Readiness-PROVIDED-INVALID']);
