@@ -111,7 +111,7 @@ export class ReadinessStage extends Stage {
       workerService: this.service?.worker.service,
       queues: [this.service?.worker.queue ?? eksService!.queue],
       deadLetterQueues: [this.service?.worker.deadLetterQueue ?? eksService!.deadLetterQueue],
-      // The WebACL dimension: the web ACL's metric name, which is also its name.
+      // The WebACL dimension carries the web ACL's metric name (the WAF guide), not its generated name.
       webAclName: firewall.webAclMetricName,
     });
     if (config.edge.cdn) {

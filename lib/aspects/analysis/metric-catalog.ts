@@ -204,7 +204,7 @@ export const METRIC_SUPPLEMENT: readonly Supplement[] = [
     // The `WebACL` value is not checked: the page calls it "the metric name of the WebACL"
     // (VisibilityConfig.MetricName), while AWS's own WAF solution switched its dashboard from the
     // metric name to the web ACL's name (aws-solutions/aws-waf-security-automations#231): unresolved.
-    // WebFirewall gives its web ACL one string as both, so the shipped alarm is right either way.
+    // The shipped alarm follows the WAF guide (WebFirewall.webAclMetricName).
     metrics: ['AllowedRequests', 'BlockedRequests', 'CountedRequests', 'PassedRequests', 'CaptchaRequests', 'ChallengeRequests', 'RequestsWithValidCaptchaToken', 'RequestsWithValidChallengeToken'],
     dimensionSets: [
       ['Region', 'Rule', 'WebACL'], ['Rule', 'WebACL'],

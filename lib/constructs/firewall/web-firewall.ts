@@ -99,9 +99,11 @@ export class WebFirewall extends Construct {
   public readonly logGroup: logs.LogGroup;
   public readonly scope: WebFirewallScope;
   /**
-   * The value of the `WebACL` dimension of the web ACL's CloudWatch metrics (AWS/WAFV2). The WAF guide
-   * names the web ACL's metric name (VisibilityConfig.MetricName) as that value, AWS's WAF solution reads
-   * the web ACL's name: the web ACL gets one string as both, so an alarm on either reading gets data.
+   * The value of the `WebACL` dimension of the web ACL's CloudWatch metrics (AWS/WAFV2): the WAF guide names
+   * the web ACL's metric name (VisibilityConfig.MetricName), not its generated name. The web ACL keeps its
+   * generated name on purpose: setting `Name` replaces a deployed web ACL, and CloudFormation's cleanup of
+   * the replaced WebACLAssociation disassociates the load balancer (DisassociateWebACL takes only the
+   * resource ARN), leaving it unprotected after the update.
    */
   public readonly webAclMetricName: string;
   private readonly metricPrefix: string;
@@ -173,7 +175,6 @@ export class WebFirewall extends Construct {
     const visibilityConfig = this.visibility('WebAcl');
     this.webAclMetricName = visibilityConfig.metricName;
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
-      name: this.webAclMetricName,
       scope: this.scope,
       defaultAction: { allow: {} },
       rules,
